@@ -1,0 +1,87 @@
+package org.faasj.controlplane.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything under {@code faas.*}. Defaults are the embedded, nothing-to-install set-up.
+ *
+ * @param dataDir    SQLite file {@code faas_meta.db}, function artifacts, runtime sockets
+ * @param adminToken bearer token for deploys; generated into the data dir when empty
+ */
+@ConfigurationProperties("faas")
+public record FaasProperties(
+        @DefaultValue("./data") Path dataDir,
+        String adminToken,
+        @DefaultValue Gateway gateway,
+        @DefaultValue Workers workers,
+        @DefaultValue Routing routing) {
+
+    /**
+     * The public HTTP acceptor.
+     *
+     * @param port              public port for functions, console, API and actuator
+     * @param bindAddress       address to listen on
+     * @param ioThreads         event-loop threads (0 = one per core)
+     * @param headReadTimeout   a client must send a complete request head within this time
+     * @param keepAliveTimeout  an idle keep-alive connection is closed after this time
+     * @param maxHeadSize       larger request heads get 431
+     * @param maxBodySize       larger request bodies get 413
+     * @param handoffGrace      extra time past a function's timeout before the gateway cuts the connection
+     */
+    public record Gateway(
+            @DefaultValue("8080") int port,
+            @DefaultValue("0.0.0.0") String bindAddress,
+            @DefaultValue("0") int ioThreads,
+            @DefaultValue("10s") Duration headReadTimeout,
+            @DefaultValue("60s") Duration keepAliveTimeout,
+            @DefaultValue("16KB") DataSize maxHeadSize,
+            @DefaultValue("8MB") DataSize maxBodySize,
+            @DefaultValue("10s") Duration handoffGrace) {
+    }
+
+    /**
+     * The worker daemons.
+     *
+     * @param count           worker JVMs to run
+     * @param maxConcurrency  requests one worker executes at once
+     * @param maxQueued       requests one worker queues beyond that before answering 503
+     * @param outputCap       largest function output; more answers 502
+     * @param metricsInterval how often a worker reports its load
+     * @param staleAfter      a worker silent this long is skipped by the scheduler
+     * @param jvmOptions      options for each worker JVM
+     */
+    public record Workers(
+            @DefaultValue("4") int count,
+            @DefaultValue("32") int maxConcurrency,
+            @DefaultValue("256") int maxQueued,
+            @DefaultValue("6MB") DataSize outputCap,
+            @DefaultValue("500ms") Duration metricsInterval,
+            @DefaultValue("2s") Duration staleAfter,
+            @DefaultValue({"-Xmx48m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=48m"}) List<String> jvmOptions) {
+    }
+
+    /**
+     * The route table's sync with SQLite.
+     *
+     * @param pollInterval how often the table is checked for changes made by anyone
+     */
+    public record Routing(@DefaultValue("500ms") Duration pollInterval) {
+    }
+
+    /** Where SQLite lives. */
+    public Path databaseFile() {
+        return dataDir.resolve("faas_meta.db");
+    }
+
+    /** Where deployed artifacts live. */
+    public Path functionsDir() {
+        return dataDir.resolve("functions");
+    }
+}

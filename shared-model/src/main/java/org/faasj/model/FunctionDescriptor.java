@@ -1,0 +1,53 @@
+package org.faasj.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One deployed function version as the routing table knows it.
+ *
+ * @param name           unique function name ({@code [a-z0-9-]})
+ * @param runtime        how the worker runs {@code module}
+ * @param method         HTTP method of the route
+ * @param route          path of the route, e.g. {@code /api/hello}
+ * @param module         artifact path; relative paths are resolved against the data directory
+ * @param handler        entry point name, kept for compatibility with the original descriptor
+ * @param memoryMb       memory cap of one invocation
+ * @param timeoutSeconds wall-clock limit of one invocation
+ * @param env            extra environment variables for the function
+ * @param version        deploy version, grows by one per redeploy
+ */
+public record FunctionDescriptor(
+        String name,
+        Runtime runtime,
+        String method,
+        String route,
+        String module,
+        String handler,
+        int memoryMb,
+        int timeoutSeconds,
+        Map<String, String> env,
+        int version) {
+
+    public static final int DEFAULT_MEMORY_MB = 128;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+
+    public FunctionDescriptor {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(module, "module");
+        env = env == null ? Map.of() : Map.copyOf(env);
+        handler = handler == null ? "main" : handler;
+    }
+
+    /** The routing key the original platform used: {@code METHOD:/path}. */
+    public String routeKey() {
+        return routeKey(method, route);
+    }
+
+    public static String routeKey(String method, String path) {
+        return method + ':' + path;
+    }
+}

@@ -1,0 +1,120 @@
+package org.faasj.model;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the gateway sends to a worker together with the client's socket descriptor: the function
+ * to run, the parsed request head and the body bytes the gateway had already read. The worker
+ * reads the remaining {@code contentLength - bodyPrefix.length} bytes from the socket itself.
+ *
+ * <p>On the wire a frame is a 4-byte big-endian length followed by that many bytes; the
+ * descriptor travels as SCM_RIGHTS ancillary data with the first byte of the frame.
+ *
+ * @param requestId     gateway-unique id, echoed in the {@link CompletionAck}
+ * @param keepAlive     whether the client connection may serve another request afterwards
+ * @param modulePath    absolute path of the artifact on this machine
+ * @param timeoutMillis wall-clock limit of the invocation
+ */
+public record HandoffFrame(
+        long requestId,
+        boolean keepAlive,
+        String functionName,
+        int functionVersion,
+        Runtime runtime,
+        String modulePath,
+        String handler,
+        int memoryMb,
+        int timeoutMillis,
+        Map<String, String> env,
+        String method,
+        String path,
+        String query,
+        List<HttpHeader> headers,
+        long contentLength,
+        byte[] bodyPrefix) {
+
+    /** Frames are small (head ≤ 16 KiB plus what the gateway read of the body); anything larger is corrupt. */
+    public static final int MAX_FRAME_BYTES = 1 << 20;
+
+    private static final int MAGIC = 0x46414A31; // "FAJ1"
+
+    /** The value of the first header with this name (case-insensitive), or null. */
+    public String header(String name) {
+        for (HttpHeader h : headers) {
+            if (h.name().equalsIgnoreCase(name)) {
+                return h.value();
+            }
+        }
+        return null;
+    }
+
+    /** Encodes the frame including its length prefix, ready to be written in one call. */
+    public byte[] encode() {
+        WireWriter out = new WireWriter(256 + bodyPrefix.length);
+        out.skipLength();
+        out.putInt(MAGIC);
+        out.putLong(requestId);
+        out.putBoolean(keepAlive);
+        out.putString(functionName);
+        out.putInt(functionVersion);
+        out.putString(runtime.name());
+        out.putString(modulePath);
+        out.putString(handler);
+        out.putInt(memoryMb);
+        out.putInt(timeoutMillis);
+        out.putInt(env.size());
+        env.forEach((k, v) -> {
+            out.putString(k);
+            out.putString(v);
+        });
+        out.putString(method);
+        out.putString(path);
+        out.putString(query);
+        out.putInt(headers.size());
+        for (HttpHeader h : headers) {
+            out.putString(h.name());
+            out.putString(h.value());
+        }
+        out.putLong(contentLength);
+        out.putBytes(bodyPrefix);
+        return out.finishWithLength();
+    }
+
+    /** Decodes a frame payload (without its 4-byte length prefix). */
+    public static HandoffFrame decode(ByteBuffer in) {
+        WireReader r = new WireReader(in);
+        if (r.getInt() != MAGIC) {
+            throw new IllegalArgumentException("not a hand-off frame (bad magic)");
+        }
+        long requestId = r.getLong();
+        boolean keepAlive = r.getBoolean();
+        String functionName = r.getString();
+        int functionVersion = r.getInt();
+        Runtime runtime = Runtime.valueOf(r.getString());
+        String modulePath = r.getString();
+        String handler = r.getString();
+        int memoryMb = r.getInt();
+        int timeoutMillis = r.getInt();
+        int envCount = r.getCount();
+        Map<String, String> env = new LinkedHashMap<>();
+        for (int i = 0; i < envCount; i++) {
+            env.put(r.getString(), r.getString());
+        }
+        String method = r.getString();
+        String path = r.getString();
+        String query = r.getString();
+        int headerCount = r.getCount();
+        List<HttpHeader> headers = new ArrayList<>(headerCount);
+        for (int i = 0; i < headerCount; i++) {
+            headers.add(new HttpHeader(r.getString(), r.getString()));
+        }
+        long contentLength = r.getLong();
+        byte[] bodyPrefix = r.getBytes();
+        return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath,
+                handler, memoryMb, timeoutMillis, env, method, path, query, headers, contentLength, bodyPrefix);
+    }
+}

@@ -1,0 +1,45 @@
+package org.faasj.model;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** How a worker executes a function's artifact. Source languages are compiled to one of these at deploy. */
+public enum Runtime {
+    /** {@code php <module>}: the interpreter reads the body on stdin. */
+    PHP("php"),
+    /** A compiled executable (from C or C++), started directly. */
+    NATIVE("native"),
+    /** {@code python3 <module>}. */
+    PYTHON("python3"),
+    /** A WASI preview1 command module, run inside the worker. */
+    WASM(null);
+
+    private final String interpreter;
+
+    Runtime(String interpreter) {
+        this.interpreter = interpreter;
+    }
+
+    /** The external program that runs the module, empty when the module runs by itself or in-process. */
+    public Optional<String> interpreter() {
+        return Optional.ofNullable(interpreter);
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses the descriptor's runtime name; {@code c}, {@code cpp} and {@code c++} name native code. */
+    public static Optional<Runtime> fromId(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        return switch (id.toLowerCase(Locale.ROOT)) {
+            case "php" -> Optional.of(PHP);
+            case "native", "c", "cpp", "c++" -> Optional.of(NATIVE);
+            case "python", "python3" -> Optional.of(PYTHON);
+            case "wasm" -> Optional.of(WASM);
+            default -> Optional.empty();
+        };
+    }
+}
