@@ -1,0 +1,39 @@
+package org.faasj.controlplane.gateway;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection while the gateway owns it: the channel, the bytes read but not yet
+ * consumed (a partial head, or a pipelined request that arrived with the previous one) and the
+ * time by which the client must have sent something.
+ */
+final class Connection {
+
+    final SocketChannel channel;
+    final ByteBuffer buffer;
+    SelectionKey key;
+    /** Bytes before this index were already searched for the end of the head. */
+    int scanned;
+    long deadlineNanos;
+    /** Counts the requests served on this connection, to tell an idle keep-alive from a slow head. */
+    int served;
+
+    Connection(SocketChannel channel, int bufferSize) {
+        this.channel = channel;
+        this.buffer = ByteBuffer.allocate(bufferSize);
+    }
+
+    /** Drops the first {@code consumed} buffered bytes, keeping what follows them. */
+    void consume(int consumed) {
+        buffer.flip();
+        buffer.position(Math.min(consumed, buffer.limit()));
+        buffer.compact();
+        scanned = 0;
+    }
+
+    boolean hasBufferedBytes() {
+        return buffer.position() > 0;
+    }
+}

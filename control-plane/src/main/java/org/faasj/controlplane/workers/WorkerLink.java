@@ -1,0 +1,93 @@
+package org.faasj.controlplane.workers;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import org.faasj.model.CompletionAck;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Unix stream connection to a worker. Frames go out with the client's descriptor attached
+ * (SCM_RIGHTS) in a single write; completion acks come back on the same connection and are read
+ * by a daemon thread owned by the link.
+ */
+final class WorkerLink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerLink.class);
+
+    private final WorkerSlot slot;
+    private final AFUNIXSocket socket;
+    private final OutputStream out;
+    private volatile boolean open = true;
+
+    private WorkerLink(WorkerSlot slot, AFUNIXSocket socket) throws IOException {
+        this.slot = slot;
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects to the worker's socket; fails at once when the worker does not listen (yet). */
+    static WorkerLink connect(WorkerSlot slot, Path socketPath, HandoffListener listener) throws IOException {
+        AFUNIXSocket socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socketPath));
+        WorkerLink link = new WorkerLink(slot, socket);
+        Thread reader = new Thread(() -> link.readAcks(listener), "worker-" + slot.id() + "-acks");
+        reader.setDaemon(true);
+        reader.start();
+        return link;
+    }
+
+    /** Sends one frame carrying the client's descriptor. The caller keeps its own copy of the descriptor. */
+    synchronized void send(byte[] frame, FileDescriptor client) throws IOException {
+        if (!open) {
+            throw new IOException("link to worker " + slot.id() + " is closed");
+        }
+        try {
+            socket.setOutboundFileDescriptors(client);
+            out.write(frame);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    private void readAcks(HandoffListener listener) {
+        byte[] buf = new byte[CompletionAck.BYTES];
+        try (DataInputStream in = new DataInputStream(socket.getInputStream())) {
+            while (true) {
+                in.readFully(buf);
+                listener.completed(slot, CompletionAck.readFrom(ByteBuffer.wrap(buf)));
+            }
+        } catch (EOFException e) {
+            log.debug("worker {} closed its link", slot.id());
+        } catch (IOException e) {
+            if (open) {
+                log.warn("link to worker {} broke: {}", slot.id(), e.toString());
+            }
+        } finally {
+            close();
+            listener.lost(slot);
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("closing link to worker {}", slot.id(), e);
+        }
+    }
+}
