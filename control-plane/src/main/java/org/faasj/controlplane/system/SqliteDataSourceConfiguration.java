@@ -1,0 +1,34 @@
+package org.faasj.controlplane.system;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * The SQLite data source, derived from {@code faas.data-dir} so nobody has to set
+ * {@code spring.datasource.*}; a {@code spring.datasource.url} still wins when given.
+ */
+@Configuration(proxyBeanMethods = false)
+class SqliteDataSourceConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteDataSourceConfiguration.class);
+    private static final int POOL_SIZE = 4;
+
+    @Bean
+    SqliteDatabase sqliteDatabase(FaasProperties properties, @Value("${spring.datasource.url:}") String overrideUrl) {
+        SqliteDatabase database = overrideUrl.isBlank()
+                ? SqliteDatabase.inDataDir(properties.dataDir())
+                : SqliteDatabase.fromUrl(overrideUrl);
+        log.debug("SQLite database {} (existed: {})", database, database.existedAtStartup());
+        return database;
+    }
+
+    @Bean
+    HikariDataSource dataSource(SqliteDatabase database) {
+        return database.openPool(POOL_SIZE);
+    }
+}

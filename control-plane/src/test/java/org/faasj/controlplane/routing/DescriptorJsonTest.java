@@ -1,0 +1,131 @@
+package org.faasj.controlplane.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.Runtime;
+import org.junit.jupiter.api.Test;
+
+class DescriptorJsonTest {
+
+    @Test
+    void parsesASeedRow() {
+        FunctionDescriptor d = DescriptorJson.parse("GET:/ping",
+                "{\"name\":\"ping\",\"runtime\":\"php\",\"module\":\"functions/ping/1/ping.php\","
+                        + "\"handler\":\"main\",\"memory\":64,\"timeout\":5,\"version\":1}");
+
+        assertThat(d).isEqualTo(new FunctionDescriptor("ping", Runtime.PHP, "GET", "/ping",
+                "functions/ping/1/ping.php", "main", 64, 5, Map.of(), 1));
+    }
+
+    @Test
+    void fillsDefaultsForAMinimalRow() {
+        FunctionDescriptor d = DescriptorJson.parse("POST:/api/hello", "{\"runtime\":\"c\",\"module\":\"/opt/f/module.bin\"}");
+
+        assertThat(d.name()).isEqualTo("hello");
+        assertThat(d.runtime()).isEqualTo(Runtime.NATIVE);
+        assertThat(d.handler()).isEqualTo("main");
+        assertThat(d.memoryMb()).isEqualTo(FunctionDescriptor.DEFAULT_MEMORY_MB);
+        assertThat(d.timeoutSeconds()).isEqualTo(FunctionDescriptor.DEFAULT_TIMEOUT_SECONDS);
+        assertThat(d.env()).isEmpty();
+        assertThat(d.version()).isEqualTo(1);
+    }
+
+    @Test
+    void rootPathNamesTheFunctionAfterTheKey() {
+        assertThat(DescriptorJson.parse("GET:/", "{\"runtime\":\"php\",\"module\":\"m.php\"}").name()).isEqualTo("GET:/");
+    }
+
+    @Test
+    void keyWinsOverMethodAndRouteInsideTheJson() {
+        FunctionDescriptor d = DescriptorJson.parse("GET:/a",
+                "{\"runtime\":\"php\",\"module\":\"m.php\",\"method\":\"POST\",\"route\":\"/b\"}");
+
+        assertThat(d.routeKey()).isEqualTo("GET:/a");
+    }
+
+    @Test
+    void acceptsQuotedNumbersAndScalarEnvValues() {
+        FunctionDescriptor d = DescriptorJson.parse("GET:/x",
+                "{\"runtime\":\"cpp\",\"module\":\"m\",\"memory\":\"64\",\"env\":{\"A\":\"1\",\"B\":2,\"C\":true}}");
+
+        assertThat(d.memoryMb()).isEqualTo(64);
+        assertThat(d.env()).containsExactlyInAnyOrderEntriesOf(Map.of("A", "1", "B", "2", "C", "true"));
+    }
+
+    @Test
+    void brokenJsonNamesTheKey() {
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\","))
+                .isInstanceOf(InvalidDescriptorException.class)
+                .hasMessageContaining("GET:/x")
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void nonObjectJsonIsRefused() {
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "[1,2]"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "  "))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void unknownRuntimeIsNamed() {
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"cobol\",\"module\":\"m\"}"))
+                .isInstanceOf(InvalidDescriptorException.class)
+                .hasMessageContaining("unknown runtime 'cobol'");
+    }
+
+    @Test
+    void missingModuleOrRuntimeIsNamed() {
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\"}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("no 'module'");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"module\":\"m\"}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("no 'runtime'");
+    }
+
+    @Test
+    void wrongFieldTypesAreNamed() {
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"memory\":\"lots\"}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'memory' must be a whole number");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"timeout\":0}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'timeout' must be positive");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":7}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'module' must be a string");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"env\":[]}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'env'");
+    }
+
+    @Test
+    void badKeysAreRefused() {
+        String json = "{\"runtime\":\"php\",\"module\":\"m\"}";
+        for (String key : new String[] {"ping", "GET/ping", "get:/ping", "GET:ping", "GET:/a b", "GET:/a?b=1", ":/x", null}) {
+            assertThatThrownBy(() -> DescriptorJson.parse(key, json))
+                    .as(key)
+                    .isInstanceOf(InvalidDescriptorException.class)
+                    .hasMessageContaining("bad route key");
+        }
+    }
+
+    @Test
+    void roundTripKeepsEveryField() {
+        FunctionDescriptor original = new FunctionDescriptor("img-it's", Runtime.WASM, "PUT", "/img/it's",
+                "functions/img/3/module.wasm", "run", 96, 7, Map.of("MODE", "fast", "QUOTE", "say \"hi\""), 3);
+
+        String json = DescriptorJson.toJson(original);
+
+        assertThat(DescriptorJson.parse(original.routeKey(), json)).isEqualTo(original);
+        assertThat(json).contains("\"runtime\":\"wasm\"", "\"method\":\"PUT\"", "\"route\":\"/img/it's\"");
+    }
+
+    @Test
+    void everyRuntimeSurvivesTheRoundTrip() {
+        for (Runtime runtime : Runtime.values()) {
+            FunctionDescriptor d = new FunctionDescriptor("f", runtime, "GET", "/f", "m", null, 1, 1, null, 1);
+            assertThat(DescriptorJson.parse("GET:/f", DescriptorJson.toJson(d))).isEqualTo(d);
+        }
+    }
+}
