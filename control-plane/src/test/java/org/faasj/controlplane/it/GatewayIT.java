@@ -158,9 +158,11 @@ class GatewayIT {
             String answer = platform.raw(requests[i % requests.length], t);
             assertTrue(answer.startsWith("HTTP/1.1 "), answer);
         }
+        // other tests' idle keep-alive connections may close meanwhile, so fewer is fine; a leak
+        // of even one descriptor per thousand requests would keep the count above where it was
         RunningPlatform.await(Duration.ofSeconds(10), () -> {
             try {
-                return platform.openDescriptors() == before;
+                return platform.openDescriptors() <= before;
             } catch (IOException e) {
                 return false;
             }
