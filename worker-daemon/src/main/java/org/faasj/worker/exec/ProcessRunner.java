@@ -60,8 +60,9 @@ public final class ProcessRunner implements FunctionRunner {
             return new Outcome.ModuleMissing(frame.modulePath());
         }
         Optional<Path> interpreter = Optional.empty();
-        if (frame.runtime().interpreter().isPresent()) {
-            String program = frame.runtime().interpreter().get();
+        Optional<String> wanted = RuntimeCommand.interpreter(frame.runtime());
+        if (wanted.isPresent()) {
+            String program = wanted.get();
             interpreter = locator.find(program);
             if (interpreter.isEmpty()) {
                 return new Outcome.RuntimeMissing(program, RuntimeCommand.debianPackage(frame.runtime()));

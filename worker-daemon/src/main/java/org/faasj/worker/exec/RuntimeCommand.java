@@ -2,6 +2,7 @@ package org.faasj.worker.exec;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Runtime;
@@ -10,6 +11,18 @@ import org.faasj.model.Runtime;
 final class RuntimeCommand {
 
     private RuntimeCommand() {
+    }
+
+    /**
+     * The interpreter to look up on PATH, empty for modules that run by themselves. Decided here
+     * rather than by {@code Runtime.interpreter()}, which names "native" for native modules.
+     */
+    static Optional<String> interpreter(Runtime runtime) {
+        return switch (runtime) {
+            case PHP -> Optional.of("php");
+            case PYTHON -> Optional.of("python3");
+            case NATIVE, WASM -> Optional.empty();
+        };
     }
 
     static List<String> program(HandoffFrame frame, Path interpreter) {

@@ -1,7 +1,7 @@
 package org.faasj.worker.metrics;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -63,9 +63,9 @@ public final class MetricsReporter implements Runnable, AutoCloseable {
     }
 
     private void send(MetricsDatagram datagram) {
-        byte[] bytes = datagram.encode();
         try {
-            socket.send(new DatagramPacket(bytes, bytes.length, target));
+            // through the channel: a DatagramPacket refuses a Unix address as "unresolved"
+            socket.getChannel().send(ByteBuffer.wrap(datagram.encode()), target);
         } catch (IOException nobodyListening) {
             log.trace("metrics not delivered: {}", nobodyListening.toString());
         }
