@@ -4,9 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -31,8 +28,6 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * the worker with their descriptor, exactly as the control plane does it.
  */
 final class WorkerHarness implements AutoCloseable {
-
-    private static final MethodHandle GET_FD = selChImplGetFd();
 
     final Path dir;
     final WorkerConfig config;
@@ -72,7 +67,7 @@ final class WorkerHarness implements AutoCloseable {
 
         /** Hands the connection to the worker with this frame, as the gateway does. */
         void handOff(HandoffFrame frame) throws IOException {
-            FileDescriptor fd = descriptor(accepted);
+            FileDescriptor fd = Descriptors.of(accepted);
             synchronized (gateway) {
                 gateway.setOutboundFileDescriptors(fd);
                 gateway.getOutputStream().write(frame.encode());
@@ -135,23 +130,6 @@ final class WorkerHarness implements AutoCloseable {
         gateway.close();
         listener.close();
         worker.close();
-    }
-
-    private static FileDescriptor descriptor(SocketChannel channel) {
-        try {
-            return (FileDescriptor) GET_FD.invoke(channel);
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot take the descriptor of a socket channel", e);
-        }
-    }
-
-    private static MethodHandle selChImplGetFd() {
-        try {
-            Class<?> selChImpl = Class.forName("sun.nio.ch.SelChImpl");
-            return MethodHandles.lookup().findVirtual(selChImpl, "getFD", MethodType.methodType(FileDescriptor.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     /** A parsed HTTP/1.1 response read byte by byte, so nothing past it is consumed. */
