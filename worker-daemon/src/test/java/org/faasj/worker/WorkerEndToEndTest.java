@@ -65,6 +65,16 @@ class WorkerEndToEndTest {
     }
 
     @Test
+    void pythonScriptsRunWithTheBodyOnStdin() throws IOException {
+        Path fn = worker.script("upper.py", "import sys\nprint(sys.stdin.read().upper(), end='')\n");
+
+        Exchange ex = worker.call(Frames.of(Runtime.PYTHON, fn).body("shout".getBytes(StandardCharsets.UTF_8)).build());
+
+        assertEquals(200, ex.response().status(), ex.response().text());
+        assertEquals("SHOUT", resultString(ex.response().text()));
+    }
+
+    @Test
     void plainTextIsWrappedAsAnEscapedJsonString() throws IOException {
         String tricky = "he said \"hi\"\\ \n\ttab \u0001 bell\u0007 ü € 😀";
         Path out = dir.resolve("tricky.txt");

@@ -33,6 +33,9 @@ public final class ProcessTrees {
     }
 
     void kill(Process process) {
+        if (!process.isAlive()) {
+            return; // already reaped: its pid, and so its group number, may belong to someone else now
+        }
         // collect descendants while the leader is alive: afterwards they are reparented and lost
         List<ProcessHandle> descendants = process.descendants().collect(Collectors.toList());
         launcher.killGroup(process.pid());
