@@ -2,6 +2,7 @@ package org.faasj.worker;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,7 +51,7 @@ public record WorkerConfig(
                 Integer.parseInt(options.getOrDefault("--output-cap", String.valueOf(6 << 20))),
                 Long.parseLong(options.getOrDefault("--metrics-interval-ms", "500")),
                 options.getOrDefault("--function-path", DEFAULT_FUNCTION_PATH));
-        options.keySet().removeAll(java.util.List.of("--id", "--socket", "--metrics", "--scratch",
+        options.keySet().removeAll(List.of("--id", "--socket", "--metrics", "--scratch",
                 "--max-concurrency", "--max-queued", "--output-cap", "--metrics-interval-ms", "--function-path"));
         require(options.isEmpty(), "unknown options: " + options.keySet());
         return config;

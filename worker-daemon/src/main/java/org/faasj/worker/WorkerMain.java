@@ -1,5 +1,7 @@
 package org.faasj.worker;
 
+import java.util.concurrent.CountDownLatch;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,6 @@ public final class WorkerMain {
             System.exit(0);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
-        Thread.currentThread().join(); // the daemon threads do the work
+        new CountDownLatch(1).await(); // the daemon threads do the work until System.exit
     }
 }

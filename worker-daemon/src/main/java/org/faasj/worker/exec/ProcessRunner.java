@@ -1,5 +1,6 @@
 package org.faasj.worker.exec;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -176,7 +177,7 @@ public final class ProcessRunner implements FunctionRunner {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException ignored) {

@@ -1,5 +1,6 @@
 package org.faasj.worker.http;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.faasj.model.HttpHeader;
@@ -28,7 +29,7 @@ public record HttpResponse(int status, String contentType, byte[] body, int body
     }
 
     public HttpResponse withHeader(String name, String value) {
-        List<HttpHeader> headers = new java.util.ArrayList<>(extraHeaders);
+        List<HttpHeader> headers = new ArrayList<>(extraHeaders);
         headers.add(new HttpHeader(name, value));
         return new HttpResponse(status, contentType, body, bodyLength, headers);
     }

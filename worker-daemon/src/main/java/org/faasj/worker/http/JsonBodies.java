@@ -2,6 +2,7 @@ package org.faasj.worker.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ final class JsonBodies {
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try {
             return decoder.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
-        } catch (java.nio.charset.CharacterCodingException impossible) {
+        } catch (CharacterCodingException impossible) {
             throw new IllegalStateException("REPLACE never throws", impossible);
         }
     }

@@ -1,5 +1,7 @@
 package org.faasj.worker.http;
 
+import java.util.List;
+
 import org.faasj.worker.exec.Outcome;
 
 /**
@@ -39,7 +41,7 @@ public final class ResponseMapper {
 
     private static HttpResponse success(Outcome.Exited exited) {
         if (looksLikeJson(exited.stdout(), exited.stdoutLength())) {
-            return new HttpResponse(200, HttpResponse.JSON, exited.stdout(), exited.stdoutLength(), java.util.List.of());
+            return new HttpResponse(200, HttpResponse.JSON, exited.stdout(), exited.stdoutLength(), List.of());
         }
         return HttpResponse.of(200, HttpResponse.JSON, JsonBodies.result(exited.stdout(), exited.stdoutLength()));
     }
