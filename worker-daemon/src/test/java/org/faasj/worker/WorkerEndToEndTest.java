@@ -8,9 +8,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.Runtime;
@@ -241,6 +249,43 @@ class WorkerEndToEndTest {
             assertEquals(200, busy.readResponse().status());
             worker.readAck();
         }
+    }
+
+    @Test
+    void concurrentRequestsOnManyConnectionsAllGetTheirOwnAnswerAndAck() throws Exception {
+        Path fn = worker.script("id.sh", "#!/bin/sh\nprintf '{\"got\":\"%s\"}' \"$(cat)\"\n");
+        int threads = 8;
+        int perThread = 25;
+        Set<Long> sent = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            clients.add(pool.submit(() -> {
+                try (WorkerHarness.Client client = worker.connect()) {
+                    for (int i = 0; i < perThread; i++) {
+                        String tag = thread + "-" + i;
+                        var frame = Frames.native_(fn).body(tag.getBytes(StandardCharsets.US_ASCII)).build();
+                        sent.add(frame.requestId());
+                        client.handOff(frame);
+                        WorkerHarness.Response r = client.readResponse();
+                        assertEquals("{\"got\":\"" + tag + "\"}", r.text());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> c : clients) {
+            c.get(30, TimeUnit.SECONDS); // a failed client shows up here, not as a hang on acks
+        }
+        pool.shutdown();
+        Set<Long> acked = new HashSet<>();
+        for (int i = 0; i < threads * perThread; i++) {
+            var ack = worker.readAck();
+            assertEquals(200, ack.status());
+            acked.add(ack.requestId());
+        }
+        assertEquals(sent, acked);
     }
 
     @Test

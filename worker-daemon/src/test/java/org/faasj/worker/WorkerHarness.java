@@ -43,6 +43,7 @@ final class WorkerHarness implements AutoCloseable {
         worker.start();
         this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.gateway = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(config.socket()));
+        gateway.setSoTimeout(20_000); // a missing ack fails the test instead of hanging it
     }
 
     static WorkerHarness start(Path dir) throws IOException {
@@ -56,8 +57,12 @@ final class WorkerHarness implements AutoCloseable {
 
         Client() throws IOException {
             socket = new Socket();
-            socket.connect(listener.getLocalAddress());
-            accepted = listener.accept();
+            // connect and accept as one step, or concurrent clients get each other's accepted side
+            synchronized (listener) {
+                socket.connect(listener.getLocalAddress());
+                accepted = listener.accept();
+            }
+            socket.setSoTimeout(20_000);
         }
 
         void send(byte[] bytes) throws IOException {
