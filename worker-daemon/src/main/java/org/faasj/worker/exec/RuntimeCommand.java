@@ -13,10 +13,7 @@ final class RuntimeCommand {
     private RuntimeCommand() {
     }
 
-    /**
-     * The interpreter to look up on PATH, empty for modules that run by themselves. Decided here
-     * rather than by {@code Runtime.interpreter()}, which names "native" for native modules.
-     */
+    /** The interpreter to look up on PATH, empty for modules that run by themselves. */
     static Optional<String> interpreter(Runtime runtime) {
         return switch (runtime) {
             case PHP -> Optional.of("php");
