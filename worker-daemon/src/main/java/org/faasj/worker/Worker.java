@@ -20,7 +20,9 @@ import org.faasj.worker.exec.LimitLauncher;
 import org.faasj.worker.exec.ProcessRunner;
 import org.faasj.worker.exec.ProcessTrees;
 import org.faasj.worker.exec.ProgramLocator;
-import org.faasj.worker.exec.UnavailableRunner;
+import org.faasj.worker.exec.WasmMemoryBudget;
+import org.faasj.worker.exec.WasmModules;
+import org.faasj.worker.exec.WasmRunner;
 import org.faasj.worker.handoff.HandoffServer;
 import org.faasj.worker.http.ResponseWriter;
 import org.faasj.worker.metrics.MetricsReporter;
@@ -52,19 +54,29 @@ public final class Worker implements AutoCloseable {
         ExecSettings settings = new ExecSettings(config.scratch(), workDir, config.functionPath(), config.outputCap());
         ProcessRunner processes = new ProcessRunner(launcher, new ProgramLocator(config.functionPath()), settings,
                 scheduler, pumps, trees);
-        dispatcher = new RequestDispatcher(runners(processes), new ResponseWriter(config.id()),
+        WasmRunner wasm = new WasmRunner(settings, new WasmModules(), wasmBudget(), scheduler, pumps);
+        dispatcher = new RequestDispatcher(runners(processes, wasm), new ResponseWriter(config.id()),
                 config.maxConcurrency(), config.maxQueued());
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();
     }
 
-    private static Runners runners(FunctionRunner processes) {
+    /**
+     * WASM linear memories live on the heap: they may take what is left after a reserve for the
+     * worker's own buffers (a third of the heap, at least 16 MB): about 30 MB with -Xmx48m.
+     */
+    private static WasmMemoryBudget wasmBudget() {
+        long heap = java.lang.Runtime.getRuntime().maxMemory();
+        return WasmMemoryBudget.fromHeap(heap, Math.max(16L << 20, heap / 3));
+    }
+
+    private static Runners runners(FunctionRunner processes, FunctionRunner wasm) {
         Map<Runtime, FunctionRunner> byRuntime = new EnumMap<>(Runtime.class);
         byRuntime.put(Runtime.PHP, processes);
         byRuntime.put(Runtime.PYTHON, processes);
         byRuntime.put(Runtime.NATIVE, processes);
-        byRuntime.put(Runtime.WASM, new UnavailableRunner("wasm runtime not available in this worker yet"));
+        byRuntime.put(Runtime.WASM, wasm);
         return new Runners(byRuntime);
     }
 

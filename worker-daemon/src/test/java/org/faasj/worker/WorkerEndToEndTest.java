@@ -220,16 +220,14 @@ class WorkerEndToEndTest {
     }
 
     @Test
-    void missingModuleIs500AndWasmIs503ForNow() throws IOException {
+    void missingModuleIs500() throws IOException {
         Exchange missing = worker.call(Frames.native_(dir.resolve("nope")).build());
         assertEquals(500, missing.response().status());
         assertTrue(missing.response().text().contains(dir.resolve("nope").toString()));
 
-        Path wasm = worker.script("m.wasm", "");
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wasm).build());
-        assertEquals(503, ex.response().status());
-        assertEquals("1", ex.response().header("Retry-After"));
-        assertTrue(ex.response().text().contains("wasm runtime not available in this worker yet"));
+        Exchange wasm = worker.call(Frames.of(Runtime.WASM, dir.resolve("nope.wasm")).build());
+        assertEquals(500, wasm.response().status());
+        assertTrue(wasm.response().text().contains("function module not found"), wasm.response().text());
     }
 
     @Test

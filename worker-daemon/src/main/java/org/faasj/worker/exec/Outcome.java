@@ -10,6 +10,13 @@ public sealed interface Outcome {
     record Exited(int exitCode, byte[] stdout, int stdoutLength, String stderrTail) implements Outcome {
     }
 
+    /**
+     * A WASM guest stopped on a trap (unreachable, out-of-bounds access, call stack exhausted, its
+     * memory limit), so it has no exit code; {@code message} says which.
+     */
+    record Trapped(String message, String stderrTail) implements Outcome {
+    }
+
     /** The wall-clock limit passed and the function was killed. */
     record TimedOut(int timeoutMillis) implements Outcome {
     }

@@ -18,6 +18,9 @@ public final class ResponseMapper {
         if (outcome instanceof Outcome.Exited exited) {
             return exited.exitCode() == 0 ? success(exited) : failure(exited);
         }
+        if (outcome instanceof Outcome.Trapped trap) {
+            return trapped(trap);
+        }
         if (outcome instanceof Outcome.TimedOut t) {
             return problem(504, "Function timed out",
                     "function did not finish within its timeout of " + t.timeoutMillis() + " ms");
@@ -50,6 +53,14 @@ public final class ResponseMapper {
         byte[] body = JsonBodies.problem(500, "Function failed", "function exited with code " + exited.exitCode(), g -> {
             g.writeNumberProperty("exitCode", exited.exitCode());
             g.writeStringProperty("stderr", exited.stderrTail());
+        });
+        return HttpResponse.of(500, HttpResponse.PROBLEM_JSON, body);
+    }
+
+    private static HttpResponse trapped(Outcome.Trapped trap) {
+        byte[] body = JsonBodies.problem(500, "Function trapped", "wasm trap: " + trap.message(), g -> {
+            g.writeStringProperty("trap", trap.message());
+            g.writeStringProperty("stderr", trap.stderrTail());
         });
         return HttpResponse.of(500, HttpResponse.PROBLEM_JSON, body);
     }

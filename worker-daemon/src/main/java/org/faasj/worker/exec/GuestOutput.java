@@ -1,0 +1,91 @@
+package org.faasj.worker.exec;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * What an in-process guest writes to stdout or stderr. Stdout keeps everything up to the cap and
+ * stops the guest once it goes past it, as the process runner kills a function that writes too much;
+ * stderr keeps only its last bytes, which is all an error answer shows.
+ */
+final class GuestOutput extends OutputStream {
+
+    /** Thrown from inside the guest's {@code fd_write} to stop it. */
+    static final class Overflow extends RuntimeException {
+        Overflow() {
+            super("output cap exceeded", null, false, false);
+        }
+    }
+
+    private static final int INITIAL = 4 * 1024;
+
+    private final int cap;
+    private final boolean keepTail;
+    private byte[] buf = new byte[INITIAL];
+    private int length;
+
+    private GuestOutput(int cap, boolean keepTail) {
+        this.cap = cap;
+        this.keepTail = keepTail;
+    }
+
+    static GuestOutput capped(int cap) {
+        return new GuestOutput(cap, false);
+    }
+
+    static GuestOutput tail(int bytes) {
+        return new GuestOutput(bytes, true);
+    }
+
+    @Override
+    public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        if (keepTail) {
+            appendTail(b, off, len);
+            return;
+        }
+        if ((long) length + len > cap) {
+            throw new Overflow();
+        }
+        ensure(length + len);
+        System.arraycopy(b, off, buf, length, len);
+        length += len;
+    }
+
+    private void appendTail(byte[] b, int off, int len) {
+        if (len >= cap) {
+            ensure(cap);
+            System.arraycopy(b, off + len - cap, buf, 0, cap);
+            length = cap;
+            return;
+        }
+        int keep = Math.min(length, cap - len);
+        ensure(keep + len);
+        System.arraycopy(buf, length - keep, buf, 0, keep);
+        System.arraycopy(b, off, buf, keep, len);
+        length = keep + len;
+    }
+
+    private void ensure(int size) {
+        if (size > buf.length) {
+            buf = Arrays.copyOf(buf, (int) Math.min(Math.max((long) buf.length * 2, size), Math.max(cap, size)));
+        }
+    }
+
+    byte[] bytes() {
+        return buf;
+    }
+
+    int length() {
+        return length;
+    }
+
+    String text() {
+        return new String(buf, 0, length, StandardCharsets.UTF_8);
+    }
+}

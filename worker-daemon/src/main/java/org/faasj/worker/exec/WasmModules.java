@@ -1,0 +1,159 @@
+package org.faasj.worker.exec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WASM modules parsed and compiled to JVM bytecode once per version, kept in a small LRU.
+ *
+ * <p>A version is the file's path, size and modification time: a redeploy writes a new file (or
+ * rewrites this one), so the key changes and the old entry is dropped. Compiling takes 30–600 ms, so
+ * it runs outside the lock and concurrent first calls of one module wait for the same compilation.
+ *
+ * <p>Why 64 entries: the compiled classes of one module live in the worker's metaspace until the
+ * entry is evicted and a GC unloads its class loader (measured: see the worker README), and the
+ * workers run with {@code -XX:MaxMetaspaceSize=48m}.
+ */
+public final class WasmModules {
+
+    private static final Logger log = LoggerFactory.getLogger(WasmModules.class);
+    static final int DEFAULT_CAPACITY = 64;
+
+    /** A module ready to instantiate: its parsed form and the machine factory every instance shares. */
+    public record Compiled(WasmModule module, Function<Instance, Machine> machines, boolean interpreted,
+                           long compileNanos) {
+    }
+
+    private record Key(Path path, long size, long modifiedMillis) {
+    }
+
+    private final int capacity;
+    private final Map<Key, CompletableFuture<Compiled>> entries;
+
+    public WasmModules() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    WasmModules(int capacity) {
+        this.capacity = capacity;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /**
+     * The compiled module at {@code path}, compiling it on first use.
+     *
+     * @throws NoSuchFileException when there is no file
+     * @throws IOException when it cannot be read
+     * @throws com.dylibso.chicory.wasm.ChicoryException when it is not a valid module
+     */
+    public Compiled get(Path path) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        Key key = new Key(path, attributes.size(), attributes.lastModifiedTime().toMillis());
+        CompletableFuture<Compiled> entry;
+        boolean mine = false;
+        synchronized (entries) {
+            entry = entries.get(key);
+            if (entry == null) {
+                entry = new CompletableFuture<>();
+                dropOtherVersions(path);
+                entries.put(key, entry);
+                mine = true;
+                evictOverCapacity();
+            }
+        }
+        if (mine) {
+            compileInto(key, entry);
+        }
+        try {
+            return entry.join();
+        } catch (CompletionException e) {
+            throw rethrow(e.getCause());
+        }
+    }
+
+    private void compileInto(Key key, CompletableFuture<Compiled> entry) {
+        try {
+            entry.complete(compile(key.path()));
+        } catch (Throwable e) {
+            // a broken module is not cached: the next call reports the same error, and a fixed file is seen
+            synchronized (entries) {
+                entries.remove(key, entry);
+            }
+            entry.completeExceptionally(e);
+        }
+    }
+
+    static Compiled compile(Path path) throws IOException {
+        long start = System.nanoTime();
+        WasmModule module = Parser.parse(Files.readAllBytes(path));
+        Function<Instance, Machine> machines;
+        boolean interpreted = false;
+        try {
+            machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL).compile();
+        } catch (RuntimeException | LinkageError whole) {
+            // some functions exceed what one JVM method can hold: interpret those, compile the rest
+            log.warn("wasm module {}: compiling every function to bytecode failed ({}); "
+                    + "functions the compiler cannot take run in the interpreter", path, whole.toString());
+            try {
+                machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT)
+                        .compile();
+            } catch (RuntimeException | LinkageError stillFailing) {
+                log.warn("wasm module {}: the compiler failed again ({}); the whole module runs in the interpreter",
+                        path, stillFailing.toString());
+                machines = InterpreterMachine::new;
+                interpreted = true;
+            }
+        }
+        return new Compiled(module, machines, interpreted, System.nanoTime() - start);
+    }
+
+    private void dropOtherVersions(Path path) {
+        entries.keySet().removeIf(k -> k.path().equals(path));
+    }
+
+    private void evictOverCapacity() {
+        Iterator<Key> eldest = entries.keySet().iterator();
+        while (entries.size() > capacity && eldest.hasNext()) {
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    private static IOException rethrow(Throwable cause) throws IOException {
+        if (cause instanceof IOException io) {
+            throw io;
+        }
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException(cause);
+    }
+}

@@ -1,0 +1,212 @@
+package org.faasj.worker.exec;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import org.faasj.model.HandoffFrame;
+
+/**
+ * Runs a WASI preview1 command module inside the worker with Chicory: a fresh instance per call
+ * (nothing survives from one call to the next) of a module compiled once to JVM bytecode
+ * ({@link WasmModules}). The guest gets the body on stdin, the CGI variables as its environment and
+ * the function name as argv[0]; no preopened directories, no sockets.
+ *
+ * <p>The guest runs on the calling pool thread. Its limits: linear memory capped by the descriptor's
+ * {@code memory} and charged to the worker-wide {@link WasmMemoryBudget}; stdout capped like a
+ * process's; past the timeout the thread is interrupted, which Chicory's compiled code checks on every
+ * call and backward jump (its interpreter does too), so even {@code loop br 0} stops. A trap or an
+ * exhausted JVM stack ends only this call.
+ */
+public final class WasmRunner implements FunctionRunner {
+
+    static final int STDERR_TAIL_BYTES = ProcessRunner.STDERR_TAIL_BYTES;
+    private static final int PIPE_BYTES = 64 * 1024;
+    /** random_get: the guest may make keys with it, so not ThreadLocalRandom (Chicory's default). */
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ExecSettings settings;
+    private final WasmModules modules;
+    private final WasmMemoryBudget budget;
+    private final ScheduledExecutorService deadlines;
+    private final ExecutorService pumps;
+
+    public WasmRunner(ExecSettings settings, WasmModules modules, WasmMemoryBudget budget,
+                      ScheduledExecutorService deadlines, ExecutorService pumps) {
+        this.settings = settings;
+        this.modules = modules;
+        this.budget = budget;
+        this.deadlines = deadlines;
+        this.pumps = pumps;
+    }
+
+    @Override
+    public Outcome run(Invocation invocation) {
+        HandoffFrame frame = invocation.frame();
+        WasmModules.Compiled compiled;
+        try {
+            compiled = modules.get(Path.of(frame.modulePath()));
+        } catch (NoSuchFileException e) {
+            return new Outcome.ModuleMissing(frame.modulePath());
+        } catch (IOException e) {
+            return new Outcome.LaunchFailed("cannot read the wasm module: " + e.getMessage());
+        } catch (ChicoryException e) {
+            return new Outcome.LaunchFailed("not a valid wasm module: " + e.getMessage());
+        }
+        if (!exportsStart(compiled.module())) {
+            return new Outcome.LaunchFailed("the wasm module exports no _start: not a WASI command");
+        }
+        MemoryLimits limits;
+        try {
+            limits = memoryLimits(compiled.module(), frame.memoryMb());
+        } catch (IllegalArgumentException e) {
+            return new Outcome.Trapped(e.getMessage(), "");
+        }
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(frame.timeoutMillis());
+        Stdin stdin;
+        try {
+            stdin = stdin(invocation.body());
+        } catch (IOException | RejectedExecutionException e) {
+            return new Outcome.LaunchFailed("could not feed the request body: " + e.getMessage());
+        }
+        try {
+            return execute(frame, compiled, limits, stdin.stream());
+        } finally {
+            stdin.close(deadlineNanos);
+        }
+    }
+
+    private Outcome execute(HandoffFrame frame, WasmModules.Compiled compiled, MemoryLimits limits, InputStream stdin) {
+        GuestOutput stdout = GuestOutput.capped(settings.outputCap());
+        GuestOutput stderr = GuestOutput.tail(STDERR_TAIL_BYTES);
+        WasiOptions.Builder options = WasiOptions.builder()
+                .withStdin(stdin).withStdout(stdout).withStderr(stderr)
+                .withRandom(RANDOM)
+                .withArguments(List.of(frame.functionName()));
+        CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()).forEach(options::withEnvironment);
+        Deadline deadline = Deadline.arm(deadlines, Thread.currentThread(), frame.timeoutMillis());
+        try (WasmMemoryBudget.Lease lease = budget.lease();
+             WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
+            Instance.Builder instance = Instance.builder(compiled.module())
+                    .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+                    .withMachineFactory(compiled.machines());
+            if (limits != null) {
+                instance.withMemoryLimits(limits).withMemoryFactory(
+                        l -> new ByteArrayMemory(l, lease.strategy(Memory.bytes(l.maximumPages()))));
+            }
+            instance.build(); // runs _start
+            return ended(deadline, frame, 0, stdout, stderr);
+        } catch (WasiExitException exit) {
+            return ended(deadline, frame, exit.exitCode(), stdout, stderr);
+        } catch (GuestOutput.Overflow tooMuch) {
+            return new Outcome.OutputTooLarge(settings.outputCap());
+        } catch (WasmMemoryBudget.Exhausted e) {
+            return new Outcome.Trapped(e.getMessage(), stderr.text());
+        } catch (ChicoryException e) {
+            return deadline.disarm() ? new Outcome.TimedOut(frame.timeoutMillis()) : new Outcome.Trapped(message(e), stderr.text());
+        } catch (StackOverflowError e) {
+            // Chicory turns a guest's deep recursion into "call stack exhausted"; this is the backstop
+            return new Outcome.Trapped("call stack exhausted", stderr.text());
+        } finally {
+            deadline.disarm();
+        }
+    }
+
+    private Outcome ended(Deadline deadline, HandoffFrame frame, int exitCode, GuestOutput stdout, GuestOutput stderr) {
+        if (deadline.disarm()) {
+            return new Outcome.TimedOut(frame.timeoutMillis());
+        }
+        return new Outcome.Exited(exitCode, stdout.bytes(), stdout.length(), exitCode == 0 ? "" : stderr.text());
+    }
+
+    private static String message(ChicoryException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    static boolean exportsStart(WasmModule module) {
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            if (Instance.START_FUNCTION_NAME.equals(exports.getExport(i).name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The module's declared memory with its maximum lowered to the descriptor's cap; null when the
+     * module has no memory of its own.
+     */
+    static MemoryLimits memoryLimits(WasmModule module, int memoryMb) {
+        if (module.memorySection().isEmpty() || module.memorySection().get().memoryCount() == 0) {
+            return null;
+        }
+        MemoryLimits declared = module.memorySection().get().getMemory(0).limits();
+        int capPages = (int) Math.min(Memory.RUNTIME_MAX_PAGES, Math.max(1, memoryMb) * 16L);
+        int maxPages = Math.min(declared.maximumPages(), capPages);
+        if (declared.initialPages() > maxPages) {
+            throw new IllegalArgumentException("the module needs " + pagesToMb(declared.initialPages())
+                    + " MB of memory at start, more than its limit of " + memoryMb + " MB");
+        }
+        return new MemoryLimits(declared.initialPages(), maxPages, declared.shared());
+    }
+
+    private static String pagesToMb(int pages) {
+        return String.format(java.util.Locale.ROOT, "%.1f", pages / 16.0);
+    }
+
+    /** The body as the guest's stdin: from memory when it is there, else pumped through a pipe. */
+    private Stdin stdin(BodySource body) throws IOException {
+        byte[] small = body.inMemory(ProcessRunner.INLINE_BODY_MAX);
+        if (small != null) {
+            return new Stdin(new ByteArrayInputStream(small), null);
+        }
+        PipedInputStream in = new PipedInputStream(PIPE_BYTES);
+        PipedOutputStream out = new PipedOutputStream(in);
+        return new Stdin(in, pumps.submit(body.copyTask(out)));
+    }
+
+    /**
+     * Closing the read end makes a pump still writing drop the rest of the body (its writes fail),
+     * so the client connection is released either way.
+     */
+    private record Stdin(InputStream stream, Future<?> pump) {
+        /** The pump must finish for the connection to be reusable; past the deadline we stop waiting. */
+        void close(long deadlineNanos) {
+            try {
+                stream.close();
+                if (pump != null) {
+                    pump.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            } catch (IOException | TimeoutException | ExecutionException notAllRead) {
+                // the body was not fully read: the answer will close the connection
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
