@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.faasj.controlplane.routing.StoredRow;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +54,35 @@ final class ArtifactReaper implements AutoCloseable {
             future.cancel(false);
         }
         FileTrees.delete(versionDir);
+    }
+
+    /**
+     * At startup nothing can be running an old version, so version directories no route row
+     * mentions are leftovers: removals pending when the platform stopped, or a deploy cut short
+     * between the rename and the commit. The check is deliberately loose (any row whose JSON
+     * contains the directory's relative path keeps it), so a hand-written row is never broken.
+     *
+     * @return the directories removed
+     */
+    static List<Path> sweepOrphans(Path functionsDir, List<StoredRow> rows) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(functionsDir)) {
+            return removed;
+        }
+        try (Stream<Path> functions = Files.list(functionsDir)) {
+            for (Path function : functions.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> versions = Files.list(function)) {
+                    for (Path version : versions.filter(Files::isDirectory).toList()) {
+                        String relative = "functions/" + function.getFileName() + "/" + version.getFileName() + "/";
+                        if (rows.stream().noneMatch(row -> row.json().contains(relative))) {
+                            FileTrees.delete(version);
+                            removed.add(version);
+                        }
+                    }
+                }
+            }
+        }
+        return removed;
     }
 
     private void remove(Path versionDir) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.faasj.controlplane.routing.RouteStore;
 import org.faasj.controlplane.routing.RouteSync;
@@ -38,6 +39,7 @@ class DeployConfiguration {
         FaasProperties.Deploy deploy = properties.deploy();
         Path tmpRoot = store.dataDir().resolve("tmp");
         removeStaleBuilds(tmpRoot);
+        removeOrphanVersions(store);
         ToolRunner runner = new ToolRunner(deploy.compileTimeout(), (int) deploy.outputCap().toBytes());
         ArtifactBuilder builder = new ArtifactBuilder(tmpRoot, runner, deploy.parallelBuilds());
         return new Deployer(catalog, store, table, sync, new TransactionTemplate(transactions),
@@ -47,6 +49,17 @@ class DeployConfiguration {
     @Bean
     FunctionCatalog functionCatalog(RouteStore store) {
         return new FunctionCatalog(store);
+    }
+
+    private static void removeOrphanVersions(RouteStore store) {
+        try {
+            List<Path> removed = ArtifactReaper.sweepOrphans(store.dataDir().resolve("functions"), store.loadAll());
+            if (!removed.isEmpty()) {
+                log.info("Removed {} artifact directories no route refers to: {}", removed.size(), removed);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot sweep old artifacts: {}", e.toString());
+        }
     }
 
     /** Builds cut short by a crash leave directories nobody will finish; nothing refers to them. */

@@ -151,6 +151,34 @@ class DeployIT {
     }
 
     @Test
+    void redeployWithANewRoute_movesTheFunction() throws Exception {
+        assertEquals(201, deploy(php("mover", PHP_V1)).statusCode());
+        HttpResponse<String> moved = send(HttpRequest.newBuilder(platform.uri("/system/functions/mover")), "PUT",
+                new Multipart().file("code", "m.php", PHP_V2).field("descriptor",
+                        "{\"runtime\":\"php\",\"name\":\"mover\",\"route\":\"/moved/here\",\"method\":\"PUT\"}"), true);
+        assertEquals(200, moved.statusCode(), moved.body());
+        assertEquals("/moved/here", json(moved).path("route").asString());
+        assertEquals(404, platform.post("/api/mover", "{}").statusCode());
+        HttpResponse<String> call = platform.http.send(HttpRequest.newBuilder(platform.uri("/moved/here"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(2, json(call).path("answer").asInt(), call.body());
+    }
+
+    @Test
+    void sameNameDeployedTwiceAtOnce_oneWinsOneConflicts() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<HttpResponse<String>> a = pool.submit(() -> deploy(php("twin", PHP_V1)));
+            Future<HttpResponse<String>> b = pool.submit(() -> deploy(php("twin", PHP_V1)));
+            List<Integer> statuses = new ArrayList<>(List.of(a.get().statusCode(), b.get().statusCode()));
+            statuses.sort(null);
+            assertEquals(List.of(201, 409), statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void compileError_is422WithTheCompilersMessage() throws Exception {
         HttpResponse<String> answer = deploy(new Multipart().file("code", "broken.c", "int main(void) { return undeclared_thing; }\n")
                 .field("descriptor", "{\"runtime\":\"c\",\"name\":\"broken\"}"));
