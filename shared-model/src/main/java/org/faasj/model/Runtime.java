@@ -6,24 +6,13 @@ import java.util.Optional;
 /** How a worker executes a function's artifact. Source languages are compiled to one of these at deploy. */
 public enum Runtime {
     /** {@code php <module>}: the interpreter reads the body on stdin. */
-    PHP("php"),
+    PHP,
     /** A compiled executable (from C or C++), started directly. */
-    NATIVE("native"),
+    NATIVE,
     /** {@code python3 <module>}. */
-    PYTHON("python3"),
+    PYTHON,
     /** A WASI preview1 command module, run inside the worker. */
-    WASM(null);
-
-    private final String interpreter;
-
-    Runtime(String interpreter) {
-        this.interpreter = interpreter;
-    }
-
-    /** The external program that runs the module, empty when the module runs by itself or in-process. */
-    public Optional<String> interpreter() {
-        return Optional.ofNullable(interpreter);
-    }
+    WASM;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -153,14 +153,17 @@ class GatewayIT {
         for (int i = 0; i < 100; i++) {
             platform.raw(requests[i % requests.length], t);
         }
+        TimeUnit.MILLISECONDS.sleep(2_500); // let half-closed error connections finish draining
         long before = platform.openDescriptors();
         for (int i = 0; i < 2000; i++) {
             String answer = platform.raw(requests[i % requests.length], t);
             assertTrue(answer.startsWith("HTTP/1.1 "), answer);
         }
+        // other tests' idle keep-alive connections may close meanwhile, so fewer is fine; a leak
+        // of even one descriptor per thousand requests would keep the count above where it was
         RunningPlatform.await(Duration.ofSeconds(10), () -> {
             try {
-                return platform.openDescriptors() == before;
+                return platform.openDescriptors() <= before;
             } catch (IOException e) {
                 return false;
             }

@@ -1,0 +1,112 @@
+package org.faasj.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import org.faasj.model.Runtime;
+import org.faasj.worker.dispatch.RequestDispatcher;
+import org.faasj.worker.dispatch.Runners;
+import org.faasj.worker.exec.ExecSettings;
+import org.faasj.worker.exec.FunctionRunner;
+import org.faasj.worker.exec.LimitLauncher;
+import org.faasj.worker.exec.ProcessRunner;
+import org.faasj.worker.exec.ProcessTrees;
+import org.faasj.worker.exec.ProgramLocator;
+import org.faasj.worker.exec.UnavailableRunner;
+import org.faasj.worker.handoff.HandoffServer;
+import org.faasj.worker.http.ResponseWriter;
+import org.faasj.worker.metrics.MetricsReporter;
+import org.faasj.worker.metrics.ProcReader;
+
+/** One worker daemon: builds its parts from the configuration, starts them, and stops them. */
+public final class Worker implements AutoCloseable {
+
+    private final WorkerConfig config;
+    /** Deadlines and metrics ticks: a single thread, since neither does more than a kill or a send. */
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("worker-timer"));
+    /** Body pumps for bodies larger than a pipe; cached because they are rare and short-lived. */
+    private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("body-pump"));
+    private ProcessTrees trees;
+    private RequestDispatcher dispatcher;
+    private HandoffServer server;
+    private MetricsReporter metrics;
+
+    public Worker(WorkerConfig config) {
+        this.config = config;
+        // cancelled deadlines (nearly all of them) must not pile up in the queue until they expire
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    public void start() throws IOException {
+        Path workDir = Files.createDirectories(config.scratch().resolve("tmp"));
+        LimitLauncher launcher = LimitLauncher.extractTo(config.scratch());
+        trees = new ProcessTrees(launcher);
+        ExecSettings settings = new ExecSettings(config.scratch(), workDir, config.functionPath(), config.outputCap());
+        ProcessRunner processes = new ProcessRunner(launcher, new ProgramLocator(config.functionPath()), settings,
+                scheduler, pumps, trees);
+        dispatcher = new RequestDispatcher(runners(processes), new ResponseWriter(config.id()),
+                config.maxConcurrency(), config.maxQueued());
+        server = new HandoffServer(config.socket(), dispatcher);
+        server.start();
+        startMetrics();
+    }
+
+    private static Runners runners(FunctionRunner processes) {
+        Map<Runtime, FunctionRunner> byRuntime = new EnumMap<>(Runtime.class);
+        byRuntime.put(Runtime.PHP, processes);
+        byRuntime.put(Runtime.PYTHON, processes);
+        byRuntime.put(Runtime.NATIVE, processes);
+        byRuntime.put(Runtime.WASM, new UnavailableRunner("wasm runtime not available in this worker yet"));
+        return new Runners(byRuntime);
+    }
+
+    private void startMetrics() throws IOException {
+        metrics = new MetricsReporter(config.id(), config.metricsSocket(), new ProcReader(),
+                dispatcher::inFlight, dispatcher::completed);
+        scheduler.scheduleAtFixedRate(metrics, config.metricsIntervalMs(), config.metricsIntervalMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops taking requests and kills every function still running: nothing outlives the worker. */
+    @Override
+    public void close() {
+        closeQuietly(server);
+        if (trees != null) {
+            trees.killAll();
+        }
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        pumps.shutdownNow();
+        scheduler.shutdownNow();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception ignored) {
+            // shutting down; the socket file is deleted at the next start anyway
+        }
+    }
+
+    static ThreadFactory daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

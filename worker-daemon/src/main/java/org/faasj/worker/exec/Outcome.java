@@ -1,0 +1,36 @@
+package org.faasj.worker.exec;
+
+/**
+ * How one invocation ended. Every runner reports one of these, so the HTTP mapping is the same for
+ * all runtimes.
+ */
+public sealed interface Outcome {
+
+    /** The function ran to its end; {@code stdout} holds {@code stdoutLength} bytes of output. */
+    record Exited(int exitCode, byte[] stdout, int stdoutLength, String stderrTail) implements Outcome {
+    }
+
+    /** The wall-clock limit passed and the function was killed. */
+    record TimedOut(int timeoutMillis) implements Outcome {
+    }
+
+    /** The function wrote more than the worker accepts and was killed. */
+    record OutputTooLarge(long capBytes) implements Outcome {
+    }
+
+    /** The interpreter is not installed on this machine. */
+    record RuntimeMissing(String program, String debianPackage) implements Outcome {
+    }
+
+    /** The function's artifact is not where the frame says. */
+    record ModuleMissing(String path) implements Outcome {
+    }
+
+    /** This worker cannot run the function now (runtime not built in, or too busy); worth retrying. */
+    record Unavailable(String detail) implements Outcome {
+    }
+
+    /** The worker itself failed to start or drive the function. */
+    record LaunchFailed(String detail) implements Outcome {
+    }
+}

@@ -1,0 +1,42 @@
+package org.faasj.worker.exec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.faasj.model.HandoffFrame;
+import org.faasj.model.Runtime;
+
+/** The program and arguments that run a module, per runtime, and where a missing interpreter comes from. */
+final class RuntimeCommand {
+
+    private RuntimeCommand() {
+    }
+
+    /** The interpreter to look up on PATH, empty for modules that run by themselves. */
+    static Optional<String> interpreter(Runtime runtime) {
+        return switch (runtime) {
+            case PHP -> Optional.of("php");
+            case PYTHON -> Optional.of("python3");
+            case NATIVE, WASM -> Optional.empty();
+        };
+    }
+
+    static List<String> program(HandoffFrame frame, Path interpreter) {
+        return switch (frame.runtime()) {
+            // php's own limit gives a readable "Allowed memory size exhausted" before the rlimit hits
+            case PHP -> List.of(interpreter.toString(), "-d", "memory_limit=" + frame.memoryMb() + "M", frame.modulePath());
+            case PYTHON -> List.of(interpreter.toString(), frame.modulePath());
+            case NATIVE -> List.of(frame.modulePath());
+            case WASM -> throw new IllegalArgumentException("wasm modules do not run as processes");
+        };
+    }
+
+    static String debianPackage(Runtime runtime) {
+        return switch (runtime) {
+            case PHP -> "php-cli";
+            case PYTHON -> "python3";
+            default -> "none";
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package org.faasj.worker.http;
+
+import java.util.List;
+
+import org.faasj.worker.exec.Outcome;
+
+/**
+ * Turns how an invocation ended into the HTTP response, the same way for every runtime.
+ * A successful function's output that already looks like JSON goes out untouched; anything else
+ * is wrapped as a JSON string. Failures are RFC 9457 problem documents.
+ */
+public final class ResponseMapper {
+
+    private ResponseMapper() {
+    }
+
+    public static HttpResponse map(Outcome outcome) {
+        if (outcome instanceof Outcome.Exited exited) {
+            return exited.exitCode() == 0 ? success(exited) : failure(exited);
+        }
+        if (outcome instanceof Outcome.TimedOut t) {
+            return problem(504, "Function timed out",
+                    "function did not finish within its timeout of " + t.timeoutMillis() + " ms");
+        }
+        if (outcome instanceof Outcome.OutputTooLarge o) {
+            return problem(502, "Function output too large", "output larger than " + o.capBytes() + " bytes");
+        }
+        if (outcome instanceof Outcome.RuntimeMissing r) {
+            return problem(503, "Runtime not installed", "runtime '" + r.program()
+                    + "' is not installed on this worker (Debian package " + r.debianPackage() + ")");
+        }
+        if (outcome instanceof Outcome.ModuleMissing m) {
+            return problem(500, "Function module missing", "function module not found: " + m.path());
+        }
+        if (outcome instanceof Outcome.Unavailable u) {
+            return problem(503, "Service unavailable", u.detail()).withHeader("Retry-After", "1");
+        }
+        Outcome.LaunchFailed failed = (Outcome.LaunchFailed) outcome;
+        return problem(500, "Function could not be started", failed.detail());
+    }
+
+    private static HttpResponse success(Outcome.Exited exited) {
+        if (looksLikeJson(exited.stdout(), exited.stdoutLength())) {
+            return new HttpResponse(200, HttpResponse.JSON, exited.stdout(), exited.stdoutLength(), List.of());
+        }
+        return HttpResponse.of(200, HttpResponse.JSON, JsonBodies.result(exited.stdout(), exited.stdoutLength()));
+    }
+
+    private static HttpResponse failure(Outcome.Exited exited) {
+        byte[] body = JsonBodies.problem(500, "Function failed", "function exited with code " + exited.exitCode(), g -> {
+            g.writeNumberProperty("exitCode", exited.exitCode());
+            g.writeStringProperty("stderr", exited.stderrTail());
+        });
+        return HttpResponse.of(500, HttpResponse.PROBLEM_JSON, body);
+    }
+
+    private static HttpResponse problem(int status, String title, String detail) {
+        return HttpResponse.of(status, HttpResponse.PROBLEM_JSON, JsonBodies.problem(status, title, detail, g -> { }));
+    }
+
+    /** First non-whitespace byte is '{' or '[': the function already speaks JSON. */
+    static boolean looksLikeJson(byte[] output, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = output[i];
+            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+                continue;
+            }
+            return b == '{' || b == '[';
+        }
+        return false;
+    }
+}

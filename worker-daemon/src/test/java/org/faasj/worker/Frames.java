@@ -1,0 +1,91 @@
+package org.faasj.worker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.faasj.model.HandoffFrame;
+import org.faasj.model.HttpHeader;
+import org.faasj.model.Runtime;
+
+/** Builds hand-off frames for tests with sensible defaults. */
+final class Frames {
+
+    private static final AtomicLong IDS = new AtomicLong(100);
+
+    private Runtime runtime = Runtime.NATIVE;
+    private Path module;
+    private int memoryMb = 64;
+    private int timeoutMillis = 10_000;
+    private boolean keepAlive = true;
+    private String method = "POST";
+    private String path = "/api/test";
+    private String query = "";
+    private final List<HttpHeader> headers = new ArrayList<>();
+    private Map<String, String> env = Map.of();
+    private long contentLength;
+    private byte[] prefix = new byte[0];
+
+    static Frames native_(Path module) {
+        Frames f = new Frames();
+        f.module = module;
+        return f;
+    }
+
+    static Frames of(Runtime runtime, Path module) {
+        Frames f = native_(module);
+        f.runtime = runtime;
+        return f;
+    }
+
+    Frames memoryMb(int mb) {
+        memoryMb = mb;
+        return this;
+    }
+
+    Frames timeoutMillis(int ms) {
+        timeoutMillis = ms;
+        return this;
+    }
+
+    Frames keepAlive(boolean k) {
+        keepAlive = k;
+        return this;
+    }
+
+    Frames get(String p, String q) {
+        method = "GET";
+        path = p;
+        query = q;
+        return this;
+    }
+
+    Frames header(String name, String value) {
+        headers.add(new HttpHeader(name, value));
+        return this;
+    }
+
+    Frames env(Map<String, String> e) {
+        env = e;
+        return this;
+    }
+
+    /** The whole body travels in the frame. */
+    Frames body(byte[] body) {
+        return body(body, body.length);
+    }
+
+    /** Only the first {@code prefixLength} bytes travel in the frame; the client sends the rest. */
+    Frames body(byte[] body, int prefixLength) {
+        contentLength = body.length;
+        prefix = java.util.Arrays.copyOf(body, prefixLength);
+        return this;
+    }
+
+    HandoffFrame build() {
+        return new HandoffFrame(IDS.incrementAndGet(), keepAlive, "test-fn", 3, runtime, module.toString(), "main",
+                memoryMb, timeoutMillis, env, method, path, query, headers, contentLength, prefix);
+    }
+}

@@ -1,0 +1,30 @@
+package org.faasj.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+class WorkerConfigTest {
+
+    @Test
+    void parsesTheControlPlanesCommandLine() {
+        WorkerConfig c = WorkerConfig.parse("--id", "0", "--socket", "/r/worker-0.sock", "--metrics", "/r/metrics.sock",
+                "--scratch", "/r/worker-0", "--max-concurrency", "32", "--max-queued", "256",
+                "--output-cap", "6291456", "--metrics-interval-ms", "500");
+        assertEquals(new WorkerConfig(0, Path.of("/r/worker-0.sock"), Path.of("/r/metrics.sock"), Path.of("/r/worker-0"),
+                32, 256, 6291456, 500, WorkerConfig.DEFAULT_FUNCTION_PATH), c);
+    }
+
+    @Test
+    void refusesUnknownMissingOrUnpairedOptions() {
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0"));
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
+                "--metrics", "/m", "--scratch", "/d", "--colour", "blue"));
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id"));
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
+                "--metrics", "/m", "--scratch", "/d", "--max-concurrency", "0"));
+    }
+}

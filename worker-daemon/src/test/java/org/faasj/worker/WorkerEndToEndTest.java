@@ -1,0 +1,363 @@
+package org.faasj.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.faasj.model.Runtime;
+import org.faasj.worker.WorkerHarness.Exchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
+
+/** A real worker on a temp socket, real TCP clients handed over by descriptor, real function processes. */
+class WorkerEndToEndTest {
+
+    @TempDir
+    Path dir;
+    WorkerHarness worker;
+
+    @BeforeEach
+    void start() throws IOException {
+        worker = WorkerHarness.start(dir);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        worker.close();
+    }
+
+    @Test
+    void phpJsonOutputPassesThroughWithCgiEnvironment() throws IOException {
+        Path fn = worker.script("env.php", """
+                <?php
+                $in = file_get_contents('php://stdin');
+                echo json_encode(['method' => getenv('REQUEST_METHOD'), 'query' => getenv('QUERY_STRING'),
+                    'trace' => getenv('HTTP_X_TRACE_ID'), 'name' => getenv('FAAS_FUNCTION_NAME'),
+                    'custom' => getenv('GREETING'), 'home' => getenv('HOME'), 'body' => $in]);
+                """);
+        Exchange ex = worker.call(Frames.of(Runtime.PHP, fn).get("/api/env", "a=1&b=2")
+                .header("X-Trace-Id", "t-42").env(Map.of("GREETING", "hi"))
+                .body("{\"x\":1}".getBytes(StandardCharsets.UTF_8)).build());
+
+        assertEquals(200, ex.response().status());
+        assertEquals("application/json", ex.response().header("Content-Type"));
+        assertEquals("7", ex.response().header("X-Faas-Worker"));
+        assertEquals("keep-alive", ex.response().header("Connection"));
+        assertEquals("{\"method\":\"GET\",\"query\":\"a=1&b=2\",\"trace\":\"t-42\",\"name\":\"test-fn\","
+                + "\"custom\":\"hi\",\"home\":false,\"body\":\"{\\\"x\\\":1}\"}", ex.response().text());
+        assertEquals(200, ex.ack().status());
+        assertTrue(ex.ack().keepAlive());
+    }
+
+    @Test
+    void pythonScriptsRunWithTheBodyOnStdin() throws IOException {
+        Path fn = worker.script("upper.py", "import sys\nprint(sys.stdin.read().upper(), end='')\n");
+
+        Exchange ex = worker.call(Frames.of(Runtime.PYTHON, fn).body("shout".getBytes(StandardCharsets.UTF_8)).build());
+
+        assertEquals(200, ex.response().status(), ex.response().text());
+        assertEquals("SHOUT", resultString(ex.response().text()));
+    }
+
+    @Test
+    void plainTextIsWrappedAsAnEscapedJsonString() throws IOException {
+        String tricky = "he said \"hi\"\\ \n\ttab \u0001 bell\u0007 ü € 😀";
+        Path out = dir.resolve("tricky.txt");
+        Files.writeString(out, tricky);
+        Path fn = worker.script("text.sh", "#!/bin/sh\ncat " + out + "\n");
+
+        Exchange ex = worker.call(Frames.native_(fn).build());
+
+        assertEquals(200, ex.response().status());
+        assertEquals(tricky, resultString(ex.response().text()));
+    }
+
+    @Test
+    void nonZeroExitIsA500ProblemWithExitCodeAndStderrTail() throws IOException {
+        Path fn = worker.script("fail.sh", "#!/bin/sh\necho 'partial output'\necho 'something broke' >&2\nexit 3\n");
+
+        Exchange ex = worker.call(Frames.native_(fn).build());
+
+        assertEquals(500, ex.response().status());
+        assertEquals("application/problem+json", ex.response().header("Content-Type"));
+        String body = ex.response().text();
+        assertTrue(body.contains("\"title\":\"Function failed\""), body);
+        assertTrue(body.contains("\"exitCode\":3"), body);
+        assertTrue(body.contains("\"stderr\":\"something broke\\n\""), body);
+        assertEquals(500, ex.ack().status());
+    }
+
+    @Test
+    void timeoutKillsTheTreeAnswers504AndTheWorkerGoesOn() throws Exception {
+        Path pidFile = dir.resolve("background.pid");
+        Path fn = worker.script("slow.sh", "#!/bin/sh\nsleep 30 &\necho $! > " + pidFile + "\nsleep 30\n");
+
+        long started = System.nanoTime();
+        Exchange ex = worker.call(Frames.native_(fn).timeoutMillis(300).build());
+
+        assertEquals(504, ex.response().status());
+        assertTrue(ex.response().text().contains("300 ms"), ex.response().text());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 3000);
+        assertDies(Long.parseLong(Files.readString(pidFile).trim()));
+
+        Path ok = worker.script("ok.sh", "#!/bin/sh\necho '{\"ok\":true}'\n");
+        assertEquals(200, worker.call(Frames.native_(ok).build()).response().status());
+    }
+
+    @Test
+    void outputOverTheCapIsA502() throws IOException {
+        worker.close();
+        worker = new WorkerHarness(dir, 2, 4, 64 * 1024, WorkerConfig.DEFAULT_FUNCTION_PATH);
+        Path fn = worker.script("flood.sh", "#!/bin/sh\nhead -c 10000000 /dev/zero | tr '\\0' 'a'\n");
+
+        Exchange ex = worker.call(Frames.native_(fn).build());
+
+        assertEquals(502, ex.response().status());
+        assertTrue(ex.response().text().contains("output larger than 65536 bytes"), ex.response().text());
+    }
+
+    @Test
+    void bodyLargerThanThePrefixIsStreamedFromTheClientAndEchoed() throws IOException {
+        byte[] body = letters(1 << 20, 1);
+        Path fn = worker.script("echo.sh", "#!/bin/sh\ncat\n");
+
+        Exchange ex = worker.call(Frames.native_(fn).body(body, 1000).build(), Arrays.copyOfRange(body, 1000, body.length));
+
+        assertEquals(200, ex.response().status());
+        assertEquals(new String(body, StandardCharsets.US_ASCII), resultString(ex.response().text()));
+        assertTrue(ex.ack().keepAlive());
+    }
+
+    @Test
+    void keepAliveServesTwoRequestsOnOneConnectionWithoutOverReading() throws IOException {
+        Path fn = worker.script("count.sh", "#!/bin/sh\nprintf '{\"bytes\":%s,\"head\":\"%s\"}' $(wc -c) \"$(cat /dev/null)\"\n");
+        Path echo = worker.script("echo2.sh", "#!/bin/sh\ncat\n");
+        byte[] first = letters(200_000, 2);
+        byte[] second = letters(5000, 3);
+
+        try (WorkerHarness.Client client = worker.connect()) {
+            // the client pipelines both bodies at once; only the first may be taken by request one
+            client.handOff(Frames.native_(fn).body(first, 100).build());
+            byte[] both = new byte[first.length - 100 + second.length];
+            System.arraycopy(first, 100, both, 0, first.length - 100);
+            System.arraycopy(second, 0, both, first.length - 100, second.length);
+            client.send(both);
+            WorkerHarness.Response r1 = client.readResponse();
+            var ack1 = worker.readAck();
+            assertEquals("{\"bytes\":200000,\"head\":\"\"}", r1.text());
+            assertTrue(ack1.keepAlive());
+
+            client.handOff(Frames.native_(echo).body(second, 0).build());
+            WorkerHarness.Response r2 = client.readResponse();
+            var ack2 = worker.readAck();
+            assertEquals(new String(second, StandardCharsets.US_ASCII), resultString(r2.text()));
+            assertTrue(ack2.keepAlive());
+        }
+    }
+
+    @Test
+    void memoryLimitIsEnforcedOnNativeAndPhp() throws Exception {
+        Path hog = compile("hog.c", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                int main(int argc, char **argv) {
+                    size_t mb = (size_t) atoi(getenv("HOG_MB"));
+                    char *p = malloc(mb << 20);
+                    if (!p) { fprintf(stderr, "malloc of %zu MB failed\\n", mb); return 1; }
+                    memset(p, 1, mb << 20);
+                    printf("{\\"allocated\\":%zu}", mb);
+                    return 0;
+                }
+                """);
+        Exchange small = worker.call(Frames.native_(hog).memoryMb(64).env(Map.of("HOG_MB", "8")).build());
+        Exchange big = worker.call(Frames.native_(hog).memoryMb(32).env(Map.of("HOG_MB", "200")).build());
+
+        assertEquals(200, small.response().status(), small.response().text());
+        assertEquals(500, big.response().status(), big.response().text());
+        assertTrue(big.response().text().contains("malloc of 200 MB failed"), big.response().text());
+
+        // php's own memory_limit switched off: only the rlimit stands between it and 200 MB
+        Path php = worker.script("hog.php", "<?php ini_set('memory_limit', '-1'); $s = str_repeat('x', 200 << 20); echo strlen($s);\n");
+        Exchange phpBig = worker.call(Frames.of(Runtime.PHP, php).memoryMb(32).build());
+        assertEquals(500, phpBig.response().status(), phpBig.response().text());
+    }
+
+    @Test
+    void missingRuntimeIs503NamingThePackage() throws IOException {
+        worker.close();
+        Path emptyBin = Files.createDirectories(dir.resolve("empty-bin"));
+        worker = new WorkerHarness(dir, 2, 4, 1 << 20, emptyBin.toString());
+        Path fn = worker.script("never.php", "<?php echo 1;\n");
+
+        Exchange ex = worker.call(Frames.of(Runtime.PHP, fn).build());
+
+        assertEquals(503, ex.response().status());
+        assertTrue(ex.response().text().contains("'php'") && ex.response().text().contains("php-cli"), ex.response().text());
+    }
+
+    @Test
+    void missingModuleIs500AndWasmIs503ForNow() throws IOException {
+        Exchange missing = worker.call(Frames.native_(dir.resolve("nope")).build());
+        assertEquals(500, missing.response().status());
+        assertTrue(missing.response().text().contains(dir.resolve("nope").toString()));
+
+        Path wasm = worker.script("m.wasm", "");
+        Exchange ex = worker.call(Frames.of(Runtime.WASM, wasm).build());
+        assertEquals(503, ex.response().status());
+        assertEquals("1", ex.response().header("Retry-After"));
+        assertTrue(ex.response().text().contains("wasm runtime not available in this worker yet"));
+    }
+
+    @Test
+    void fullPoolAnswers503AtOnceAndClosesWhenTheBodyWasNotRead() throws Exception {
+        worker.close();
+        worker = new WorkerHarness(dir, 1, 0, 1 << 20, WorkerConfig.DEFAULT_FUNCTION_PATH);
+        Path slow = worker.script("slow.sh", "#!/bin/sh\nsleep 1\necho '{}'\n");
+        try (WorkerHarness.Client busy = worker.connect(); WorkerHarness.Client rejected = worker.connect()) {
+            busy.handOff(Frames.native_(slow).build());
+            Thread.sleep(200);
+            byte[] body = letters(100, 4);
+            rejected.handOff(Frames.native_(slow).body(body, 10).build());
+            WorkerHarness.Response r = rejected.readResponse();
+            assertEquals(503, r.status());
+            assertEquals("close", r.header("Connection"));
+            assertFalse(worker.readAck().keepAlive());
+            assertEquals(200, busy.readResponse().status());
+            worker.readAck();
+        }
+    }
+
+    @Test
+    void concurrentRequestsOnManyConnectionsAllGetTheirOwnAnswerAndAck() throws Exception {
+        Path fn = worker.script("id.sh", "#!/bin/sh\nprintf '{\"got\":\"%s\"}' \"$(cat)\"\n");
+        int threads = 8;
+        int perThread = 25;
+        Set<Long> sent = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            clients.add(pool.submit(() -> {
+                try (WorkerHarness.Client client = worker.connect()) {
+                    for (int i = 0; i < perThread; i++) {
+                        String tag = thread + "-" + i;
+                        var frame = Frames.native_(fn).body(tag.getBytes(StandardCharsets.US_ASCII)).build();
+                        sent.add(frame.requestId());
+                        client.handOff(frame);
+                        WorkerHarness.Response r = client.readResponse();
+                        assertEquals("{\"got\":\"" + tag + "\"}", r.text());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> c : clients) {
+            c.get(30, TimeUnit.SECONDS); // a failed client shows up here, not as a hang on acks
+        }
+        pool.shutdown();
+        Set<Long> acked = new HashSet<>();
+        for (int i = 0; i < threads * perThread; i++) {
+            var ack = worker.readAck();
+            assertEquals(200, ack.status());
+            acked.add(ack.requestId());
+        }
+        assertEquals(sent, acked);
+    }
+
+    @Test
+    void noDescriptorLeaksOverManyRequests() throws Exception {
+        Path fn = worker.script("hello.sh", "#!/bin/sh\necho hello\n");
+        for (int i = 0; i < 20; i++) {
+            worker.call(Frames.native_(fn).build());
+        }
+        long before = openDescriptors();
+        for (int i = 0; i < 500; i++) {
+            Exchange ex = worker.call(Frames.native_(fn).body(("req " + i).getBytes(StandardCharsets.US_ASCII)).build());
+            assertEquals(200, ex.response().status());
+        }
+        Thread.sleep(100);
+        long after = openDescriptors();
+        assertTrue(after <= before + 2, "descriptors before " + before + ", after " + after);
+    }
+
+    private Path compile(String name, String source) throws Exception {
+        Path src = dir.resolve(name);
+        Files.writeString(src, source);
+        Path binary = dir.resolve(name.replace(".c", ""));
+        Process gcc = new ProcessBuilder("gcc", "-O0", "-o", binary.toString(), src.toString()).inheritIO().start();
+        assertEquals(0, gcc.waitFor());
+        return binary;
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** The function's background child is reparented when its parent dies, so look it up by pid. */
+    private static void assertDies(long pid) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            if (!runs(pid)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("process " + pid + " started by the function outlived its timeout");
+    }
+
+    private static boolean runs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static byte[] letters(int n, long seed) {
+        Random random = new Random(seed);
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ('a' + random.nextInt(26));
+        }
+        return b;
+    }
+
+    /** The value of {@code result} in {@code {"result":"..."}}, read by a real JSON parser. */
+    static String resultString(String json) {
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            assertEquals(JsonToken.START_OBJECT, p.nextToken());
+            assertEquals(JsonToken.PROPERTY_NAME, p.nextToken());
+            assertEquals("result", p.currentName());
+            assertEquals(JsonToken.VALUE_STRING, p.nextToken());
+            String value = p.getString();
+            assertEquals(JsonToken.END_OBJECT, p.nextToken());
+            return value;
+        }
+    }
+}

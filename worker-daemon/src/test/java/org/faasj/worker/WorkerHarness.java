@@ -1,0 +1,182 @@
+package org.faasj.worker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.faasj.model.CompletionAck;
+import org.faasj.model.HandoffFrame;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * Plays the gateway against a real worker: a TCP listener whose accepted connections are handed to
+ * the worker with their descriptor, exactly as the control plane does it.
+ */
+final class WorkerHarness implements AutoCloseable {
+
+    final Path dir;
+    final WorkerConfig config;
+    private final Worker worker;
+    private final ServerSocketChannel listener;
+    private final AFUNIXSocket gateway;
+
+    WorkerHarness(Path dir, int maxConcurrency, int maxQueued, int outputCap, String functionPath) throws IOException {
+        this.dir = dir;
+        this.config = new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"), dir.resolve("scratch"),
+                maxConcurrency, maxQueued, outputCap, 200, functionPath);
+        this.worker = new Worker(config);
+        worker.start();
+        this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.gateway = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(config.socket()));
+        gateway.setSoTimeout(20_000); // a missing ack fails the test instead of hanging it
+    }
+
+    static WorkerHarness start(Path dir) throws IOException {
+        return new WorkerHarness(dir, 4, 16, 6 << 20, WorkerConfig.DEFAULT_FUNCTION_PATH);
+    }
+
+    /** A client connection as the gateway holds it: the client's socket and the accepted side. */
+    final class Client implements AutoCloseable {
+        final Socket socket;
+        final SocketChannel accepted;
+
+        Client() throws IOException {
+            socket = new Socket();
+            // connect and accept as one step, or concurrent clients get each other's accepted side
+            synchronized (listener) {
+                socket.connect(listener.getLocalAddress());
+                accepted = listener.accept();
+            }
+            socket.setSoTimeout(20_000);
+        }
+
+        void send(byte[] bytes) throws IOException {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        }
+
+        /** Hands the connection to the worker with this frame, as the gateway does. */
+        void handOff(HandoffFrame frame) throws IOException {
+            FileDescriptor fd = Descriptors.of(accepted);
+            synchronized (gateway) {
+                gateway.setOutboundFileDescriptors(fd);
+                gateway.getOutputStream().write(frame.encode());
+            }
+        }
+
+        Response readResponse() throws IOException {
+            return Response.read(socket.getInputStream());
+        }
+
+        @Override
+        public void close() throws IOException {
+            accepted.close();
+            socket.close();
+        }
+    }
+
+    Client connect() throws IOException {
+        return new Client();
+    }
+
+    CompletionAck readAck() throws IOException {
+        byte[] bytes = gateway.getInputStream().readNBytes(CompletionAck.BYTES);
+        if (bytes.length != CompletionAck.BYTES) {
+            throw new IOException("worker closed the hand-off connection");
+        }
+        return CompletionAck.readFrom(ByteBuffer.wrap(bytes));
+    }
+
+    /** One whole exchange on a fresh connection: hand off, client sends the rest, read both answers. */
+    Exchange call(HandoffFrame frame, byte[] restOfBody) throws IOException {
+        try (Client client = connect()) {
+            client.handOff(frame);
+            if (restOfBody.length > 0) {
+                client.send(restOfBody);
+            }
+            Response response = client.readResponse();
+            CompletionAck ack = readAck();
+            return new Exchange(response, ack);
+        }
+    }
+
+    Exchange call(HandoffFrame frame) throws IOException {
+        return call(frame, new byte[0]);
+    }
+
+    record Exchange(Response response, CompletionAck ack) {
+    }
+
+    /** Writes an executable script into the harness directory. */
+    Path script(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        gateway.close();
+        listener.close();
+        worker.close();
+    }
+
+    /** A parsed HTTP/1.1 response read byte by byte, so nothing past it is consumed. */
+    record Response(int status, Map<String, String> headers, byte[] body) {
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        static Response read(InputStream in) throws IOException {
+            String head = readHead(in);
+            String[] lines = head.split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+            int length = Integer.parseInt(headers.get("content-length"));
+            byte[] body = in.readNBytes(length);
+            if (body.length != length) {
+                throw new IOException("response body cut short");
+            }
+            return new Response(status, headers, body);
+        }
+
+        private static String readHead(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed before a response head");
+                }
+                head.write(b);
+                matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            return head.toString(StandardCharsets.ISO_8859_1).trim();
+        }
+    }
+}

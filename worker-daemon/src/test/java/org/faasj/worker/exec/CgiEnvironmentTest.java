@@ -1,0 +1,63 @@
+package org.faasj.worker.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.faasj.model.HandoffFrame;
+import org.faasj.model.HttpHeader;
+import org.faasj.model.Runtime;
+import org.junit.jupiter.api.Test;
+
+class CgiEnvironmentTest {
+
+    private static HandoffFrame frame(Map<String, String> env, String query, List<HttpHeader> headers) {
+        return new HandoffFrame(1, true, "hello", 4, Runtime.PHP, "/m/hello.php", "main", 64, 1000, env,
+                "POST", "/api/hello", query, headers, 12, new byte[0]);
+    }
+
+    @Test
+    void startsEmptyAndSetsTheCgiVariables() {
+        Map<String, String> env = CgiEnvironment.build(frame(Map.of(), "a=1",
+                List.of(new HttpHeader("Content-Type", "application/json"), new HttpHeader("X-Request-Id", "r1"))),
+                "/usr/bin:/bin", Path.of("/scratch/tmp"));
+
+        assertEquals(Map.ofEntries(
+                Map.entry("PATH", "/usr/bin:/bin"), Map.entry("LANG", "C.UTF-8"), Map.entry("TMPDIR", "/scratch/tmp"),
+                Map.entry("GATEWAY_INTERFACE", "CGI/1.1"), Map.entry("SERVER_PROTOCOL", "HTTP/1.1"),
+                Map.entry("REQUEST_METHOD", "POST"), Map.entry("PATH_INFO", "/api/hello"),
+                Map.entry("SCRIPT_NAME", "/api/hello"), Map.entry("QUERY_STRING", "a=1"),
+                Map.entry("CONTENT_TYPE", "application/json"), Map.entry("CONTENT_LENGTH", "12"),
+                Map.entry("HTTP_X_REQUEST_ID", "r1"), Map.entry("FAAS_FUNCTION_NAME", "hello"),
+                Map.entry("FAAS_FUNCTION_VERSION", "4")), env);
+    }
+
+    @Test
+    void requestVariablesWinOverTheDescriptorEnv() {
+        Map<String, String> env = CgiEnvironment.build(frame(Map.of("REQUEST_METHOD", "GET", "DB_URL", "x", "LANG", "de_DE"),
+                null, List.of()), "/bin", Path.of("/t"));
+
+        assertEquals("POST", env.get("REQUEST_METHOD"));
+        assertEquals("x", env.get("DB_URL"));
+        assertEquals("de_DE", env.get("LANG"), "descriptor env may change the defaults");
+        assertEquals("", env.get("QUERY_STRING"));
+        assertFalse(env.containsKey("CONTENT_TYPE"));
+    }
+
+    @Test
+    void repeatedHeadersAreJoinedAndUnsafeOnesDropped() {
+        Map<String, String> env = CgiEnvironment.build(frame(Map.of(), "", List.of(
+                new HttpHeader("Accept", "a/b"), new HttpHeader("accept", "c/d"),
+                new HttpHeader("Proxy", "http://evil"), new HttpHeader("Bad Name", "x"),
+                new HttpHeader("Content-Length", "999"))), "/bin", Path.of("/t"));
+
+        assertEquals("a/b, c/d", env.get("HTTP_ACCEPT"));
+        assertFalse(env.containsKey("HTTP_PROXY"));
+        assertFalse(env.keySet().stream().anyMatch(k -> k.contains(" ")));
+        assertEquals("12", env.get("CONTENT_LENGTH"), "the frame's length, not a header, is authoritative");
+        assertFalse(env.containsKey("HTTP_CONTENT_LENGTH"));
+    }
+}

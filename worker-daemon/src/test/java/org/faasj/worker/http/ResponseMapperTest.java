@@ -1,0 +1,75 @@
+package org.faasj.worker.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+
+import org.faasj.worker.exec.Outcome;
+import org.junit.jupiter.api.Test;
+
+class ResponseMapperTest {
+
+    private static Outcome.Exited exited(int code, String stdout, String stderr) {
+        byte[] out = stdout.getBytes(StandardCharsets.UTF_8);
+        byte[] padded = java.util.Arrays.copyOf(out, out.length + 10); // length, not array size, counts
+        return new Outcome.Exited(code, padded, out.length, stderr);
+    }
+
+    private static String body(HttpResponse r) {
+        return new String(r.body(), 0, r.bodyLength(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void jsonOutputGoesOutUntouched() {
+        HttpResponse r = ResponseMapper.map(exited(0, "  \n[1, 2]\n", ""));
+        assertEquals(200, r.status());
+        assertEquals("application/json", r.contentType());
+        assertEquals("  \n[1, 2]\n", body(r));
+    }
+
+    @Test
+    void otherOutputIsWrappedAndEscaped() {
+        HttpResponse r = ResponseMapper.map(exited(0, "a \"q\" \\ \n\t\u0001 ü", ""));
+        assertEquals("{\"result\":\"a \\\"q\\\" \\\\ \\n\\t\\u0001 ü\"}", body(r));
+    }
+
+    @Test
+    void invalidUtf8BecomesReplacementCharacters() {
+        HttpResponse r = ResponseMapper.map(new Outcome.Exited(0, new byte[] {'o', 'k', (byte) 0xff}, 3, ""));
+        assertEquals("{\"result\":\"ok\uFFFD\"}", body(r));
+    }
+
+    @Test
+    void nonZeroExitIsAProblemDocument() {
+        HttpResponse r = ResponseMapper.map(exited(2, "ignored", "boom\n"));
+        assertEquals(500, r.status());
+        assertEquals("application/problem+json", r.contentType());
+        assertEquals("{\"type\":\"about:blank\",\"title\":\"Function failed\",\"status\":500,"
+                + "\"detail\":\"function exited with code 2\",\"exitCode\":2,\"stderr\":\"boom\\n\"}", body(r));
+    }
+
+    @Test
+    void everyFailureHasItsStatus() {
+        assertEquals(504, ResponseMapper.map(new Outcome.TimedOut(250)).status());
+        assertTrue(body(ResponseMapper.map(new Outcome.TimedOut(250))).contains("250 ms"));
+        assertTrue(body(ResponseMapper.map(new Outcome.OutputTooLarge(100))).contains("output larger than 100 bytes"));
+        assertEquals(502, ResponseMapper.map(new Outcome.OutputTooLarge(100)).status());
+        HttpResponse missing = ResponseMapper.map(new Outcome.RuntimeMissing("python3", "python3"));
+        assertEquals(503, missing.status());
+        assertTrue(body(missing).contains("Debian package python3"));
+        assertEquals(500, ResponseMapper.map(new Outcome.ModuleMissing("/x")).status());
+        HttpResponse busy = ResponseMapper.map(new Outcome.Unavailable("busy"));
+        assertEquals(503, busy.status());
+        assertEquals("Retry-After", busy.extraHeaders().get(0).name());
+        assertEquals(500, ResponseMapper.map(new Outcome.LaunchFailed("x")).status());
+    }
+
+    @Test
+    void detectsJsonByFirstNonWhitespaceByte() {
+        assertTrue(ResponseMapper.looksLikeJson("\r\n {".getBytes(), 4));
+        assertFalse(ResponseMapper.looksLikeJson("\"s\"".getBytes(), 3));
+        assertFalse(ResponseMapper.looksLikeJson(new byte[0], 0));
+    }
+}

@@ -1,0 +1,49 @@
+package org.faasj.worker.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import org.faasj.model.MetricsDatagram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+class MetricsReporterTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sendsADatagramTheControlPlaneCanDecode() throws Exception {
+        Path path = dir.resolve("metrics.sock");
+        try (AFUNIXDatagramSocket collector = AFUNIXDatagramSocket.newInstance()) {
+            collector.bind(AFUNIXSocketAddress.of(path));
+            collector.setSoTimeout(2000);
+            try (MetricsReporter reporter = new MetricsReporter(3, path, new ProcReader(), () -> 2, () -> 41)) {
+                reporter.run();
+                DatagramPacket packet = new DatagramPacket(new byte[256], 256);
+                collector.receive(packet);
+                MetricsDatagram m = MetricsDatagram.decode(ByteBuffer.wrap(packet.getData(), 0, packet.getLength()));
+                assertEquals(3, m.workerId());
+                assertEquals(ProcessHandle.current().pid(), m.pid());
+                assertEquals(2, m.inFlight());
+                assertEquals(41, m.completed());
+                assertTrue(m.rssBytes() > 1 << 20, "rss " + m.rssBytes());
+                assertTrue(m.mem() > 0 && m.score() >= 0);
+            }
+        }
+    }
+
+    @Test
+    void nobodyListeningIsIgnored() throws Exception {
+        try (MetricsReporter reporter = new MetricsReporter(3, dir.resolve("absent.sock"), new ProcReader(), () -> 0, () -> 0)) {
+            reporter.run();
+            reporter.run();
+        }
+    }
+}
