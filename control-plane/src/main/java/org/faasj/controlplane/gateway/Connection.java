@@ -19,6 +19,12 @@ final class Connection {
     long deadlineNanos;
     /** Counts the requests served on this connection, to tell an idle keep-alive from a slow head. */
     int served;
+    /**
+     * Answered and half-closed; whatever the client still sends is read and dropped until it
+     * closes too, because closing with unread bytes makes the kernel send RST, and an RST can
+     * destroy the error answer before the client reads it.
+     */
+    boolean draining;
 
     Connection(SocketChannel channel, int bufferSize) {
         this.channel = channel;

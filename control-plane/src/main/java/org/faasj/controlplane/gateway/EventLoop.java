@@ -39,6 +39,7 @@ final class EventLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** A request a worker is working on. */
     private record InFlight(Connection connection, WorkerSlot slot, long deadlineNanos) {
@@ -128,6 +129,10 @@ final class EventLoop implements Runnable {
     }
 
     private void readFrom(Connection c) {
+        if (c.draining) {
+            drain(c);
+            return;
+        }
         boolean startsNewHead = !c.hasBufferedBytes();
         int n;
         try {
@@ -225,8 +230,12 @@ final class EventLoop implements Runnable {
         } catch (IOException e) {
             keepAlive = false;
         }
-        if (!keepAlive || response.hasRemaining()) {
+        if (response.hasRemaining()) {
             close(c);
+            return false;
+        }
+        if (!keepAlive) {
+            startDraining(c);
             return false;
         }
         c.consume((int) requestEnd);
@@ -371,11 +380,37 @@ final class EventLoop implements Runnable {
 
     /** A client that started a head and stalled gets a 408; an idle keep-alive connection is just closed. */
     private void expire(Connection c) {
-        if (c.hasBufferedBytes()) {
+        if (c.draining) {
+            close(c);
+        } else if (c.hasBufferedBytes()) {
             answer(c, null, 408, "the request head did not arrive within the read timeout", Map.of(), null, false);
         } else {
             close(c);
         }
+    }
+
+    private void startDraining(Connection c) {
+        try {
+            c.channel.shutdownOutput();
+        } catch (IOException e) {
+            close(c);
+            return;
+        }
+        c.draining = true;
+        c.buffer.clear();
+        c.deadlineNanos = System.nanoTime() + DRAIN_NANOS;
+    }
+
+    private void drain(Connection c) {
+        try {
+            c.buffer.clear();
+            if (c.channel.read(c.buffer) < 0) {
+                close(c);
+            }
+        } catch (IOException e) {
+            close(c);
+        }
+        c.buffer.clear();
     }
 
     private boolean writeBlocking(Connection c, byte[] bytes) {
