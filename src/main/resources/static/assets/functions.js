@@ -48,12 +48,12 @@ function renderFunctions() {
 function functionRow(fn) {
   const selected = fn.name === selectedName;
   return el('tr', { 'data-test': 'function-row', 'data-name': fn.name, class: selected ? 'selected' : null },
-    el('td', { 'data-test': 'function-name' }, fn.name),
-    el('td', { class: 'mono' }, fn.method || ''),
-    el('td', { class: 'mono', 'data-test': 'function-route' }, routeOf(fn)),
-    el('td', {}, fn.runtime || ''),
-    el('td', {}, fn.version ?? ''),
-    el('td', { title: String(fn.deployedAt ?? '') }, formatTime(fn.deployedAt)),
+    el('td', { 'data-test': 'function-name', 'data-label': 'Name' }, fn.name),
+    el('td', { class: 'mono', 'data-label': 'Method' }, fn.method || ''),
+    el('td', { class: 'mono', 'data-test': 'function-route', 'data-label': 'Route' }, routeOf(fn)),
+    el('td', { 'data-label': 'Runtime' }, fn.runtime || ''),
+    el('td', { 'data-label': 'Version' }, fn.version ?? ''),
+    el('td', { title: String(fn.deployedAt ?? ''), 'data-label': 'Deployed' }, formatTime(fn.deployedAt)),
     actionsCell(fn, selected));
 }
 
@@ -64,19 +64,17 @@ function actionsCell(fn, selected) {
   const remove = el('button', { type: 'button', class: 'danger small', 'data-test': 'delete-function',
     'aria-label': `Delete ${fn.name}` }, 'Delete');
   remove.addEventListener('click', () => askToDelete(fn, remove));
-  return el('td', { class: 'actions' }, select, remove);
+  return el('td', { class: 'actions' }, el('div', { class: 'buttons' }, select, remove));
 }
 
 /** Swaps the Delete button for "Really delete?" and "Cancel"; only the second click deletes. */
 function askToDelete(fn, removeButton) {
-  const cell = removeButton.parentElement;
   const confirm = el('button', { type: 'button', class: 'danger small', 'data-test': 'confirm-delete' }, 'Really delete?');
   const cancel = el('button', { type: 'button', class: 'secondary small', 'data-test': 'cancel-delete' }, 'Cancel');
   confirm.addEventListener('click', () => deleteFunction(fn, confirm));
   cancel.addEventListener('click', () => renderFunctions());
   removeButton.replaceWith(confirm, cancel);
   confirm.focus();
-  cell.dataset.confirming = 'true';
 }
 
 async function deleteFunction(fn, button) {

@@ -5,6 +5,7 @@ import { byId, el } from './dom.js';
 
 const REFRESH_MILLIS = 1000;
 const COLUMNS = ['worker', 'state', 'score', 'cpu', 'mem', 'io', 'inFlight', 'completed', 'rss'];
+const LABELS = ['Worker', 'State', 'Score', 'CPU', 'Mem', 'IO', 'In flight', 'Completed', 'RSS'];
 const rowsById = new Map();
 let refreshTimer = null;
 
@@ -49,7 +50,8 @@ function renderWorkers(workers) {
 
 function rowFor(id) {
   if (!rowsById.has(id)) {
-    const cells = COLUMNS.map((column) => el('td', { 'data-col': column, class: isNumeric(column) ? 'num' : null }));
+    const cells = COLUMNS.map((column, i) =>
+      el('td', { 'data-col': column, 'data-label': LABELS[i], class: isNumeric(column) ? 'num' : null }));
     const row = el('tr', { 'data-test': 'worker-row', 'data-worker': id }, ...cells);
     byId('worker-rows').append(row);
     rowsById.set(id, row);
