@@ -22,6 +22,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * The console in a real browser against the real jar: token, deploy hello.c from the example files,
  * see it listed, invoke it, delete it; the worker panel; screenshots for the docs.
@@ -100,6 +102,17 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void workersEndpointListsEveryWorkerWithItsFigures() throws Exception {
+        HttpResponse<String> r = platform.get("/system/workers");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode workers = RunningPlatform.JSON.readTree(r.body());
+        assertEquals(2, workers.size(), r.body());
+        for (String field : List.of("id", "pid", "ready", "score", "cpu", "mem", "io", "inFlight", "completed")) {
+            assertTrue(workers.get(0).has(field), field + " missing in " + r.body());
+        }
+    }
+
+    @Test
     void uploadPathServesTheConsoleToo() throws Exception {
         HttpResponse<String> upload = platform.get("/upload");
         assertEquals(200, upload.statusCode());
@@ -166,6 +179,8 @@ class ConsoleBrowserIT {
         assertEquals(0, overflow, "the page scrolls sideways at " + width + " px");
         Path target = REPO.resolve(repoPath);
         Files.createDirectories(target.getParent());
-        Files.write(target, browser.getScreenshotAs(OutputType.BYTES));
+        byte[] png = browser.getScreenshotAs(OutputType.BYTES);
+        assertTrue(png.length < 300_000, repoPath + " would be " + png.length + " bytes; it is committed, keep it small");
+        Files.write(target, png);
     }
 }
