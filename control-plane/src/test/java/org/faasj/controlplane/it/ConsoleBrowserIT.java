@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ConsoleBrowserIT {
 
-    private static final Path REPO = Path.of(System.getProperty("faasj.repo", ".."));
+    private static final Path REPO = Path.of(System.getProperty("faasj.repo", "..")).toAbsolutePath().normalize();
     private static final By DEPLOY_OUTCOME = By.cssSelector("[data-test=deploy-success], [data-test=deploy-error]");
 
     @TempDir
@@ -61,8 +61,8 @@ class ConsoleBrowserIT {
         openConsole();
         enterToken();
 
-        browser.findElement(By.id("code-file")).sendKeys(REPO.resolve("examples/hello.c").toAbsolutePath().toString());
-        browser.findElement(By.id("descriptor-file")).sendKeys(REPO.resolve("examples/descriptor.json").toAbsolutePath().toString());
+        browser.findElement(By.id("code-file")).sendKeys(REPO.resolve("examples/hello.c").toString());
+        browser.findElement(By.id("descriptor-file")).sendKeys(REPO.resolve("examples/descriptor.json").toString());
         browser.findElement(By.id("deploy-submit")).click();
         WebElement outcome = new WebDriverWait(browser, Duration.ofSeconds(90))
                 .until(ExpectedConditions.visibilityOfElementLocated(DEPLOY_OUTCOME));
@@ -172,7 +172,9 @@ class ConsoleBrowserIT {
     /** Sizes the window to the whole page at this width, so the picture shows every panel. */
     private static void saveScreenshot(int width, String repoPath) throws Exception {
         browser.manage().window().setSize(new Dimension(width, 1000));
-        long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
+        // the window size includes the browser's frame; add it so the viewport holds the whole page
+        long height = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight;");
         browser.manage().window().setSize(new Dimension(width, (int) Math.min(height, 4000)));
         long overflow = (Long) browser.executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
