@@ -44,7 +44,7 @@ class DeployIT {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = RunningPlatform.start(tmp.resolve("data"));
+        platform = RunningPlatform.start(tmp.resolve("data"), "--faas.deploy.cleanup-grace=1s");
         token = readToken(platform.dataDir);
     }
 
@@ -117,7 +117,9 @@ class DeployIT {
 
     @Test
     void lifecycle_listGetRedeployDelete() throws Exception {
-        assertEquals(201, deploy(php("life", PHP_V1)).statusCode());
+        // timeout 1 s + grace 1 s: a replaced version's directory goes two seconds after the switch
+        Multipart v1 = new Multipart().file("code", "v1.php", PHP_V1).field("descriptor", "{\"runtime\":\"php\",\"name\":\"life\",\"timeout\":1}");
+        assertEquals(201, deploy(v1).statusCode());
         assertEquals(1, json(platform.post("/api/life", "{}")).path("answer").asInt());
 
         List<String> names = new ArrayList<>();
@@ -129,11 +131,13 @@ class DeployIT {
         assertEquals("/api/life", json(platform.get("/system/functions/life")).path("route").asString());
 
         HttpResponse<String> redeployed = send(HttpRequest.newBuilder(platform.uri("/system/functions/life")), "PUT",
-                php("life", PHP_V2), true);
+                new Multipart().file("code", "v2.php", PHP_V2).field("descriptor", "{\"runtime\":\"php\",\"timeout\":1}"), true);
         assertEquals(200, redeployed.statusCode(), redeployed.body());
         assertEquals(2, json(redeployed).path("version").asInt());
         assertEquals(2, json(platform.post("/api/life", "{}")).path("answer").asInt());
         assertTrue(Files.exists(platform.dataDir.resolve("functions/life/2/function.php")));
+        RunningPlatform.await(Duration.ofSeconds(15), () -> !Files.exists(platform.dataDir.resolve("functions/life/1")),
+                "old version directory removed after timeout + grace");
 
         HttpResponse<String> deleted = send(HttpRequest.newBuilder(platform.uri("/system/functions/life")), "DELETE", null, true);
         assertEquals(204, deleted.statusCode(), deleted.body());
@@ -141,6 +145,9 @@ class DeployIT {
         assertEquals(404, gone.statusCode());
         assertProblem(gone, 404, null);
         assertEquals(404, platform.post("/api/life", "{}").statusCode());
+        RunningPlatform.await(Duration.ofSeconds(30), () -> !Files.exists(platform.dataDir.resolve("functions/life")),
+                "deleted function's artifacts removed after its timeout + grace");
+        assertTrue(Files.exists(platform.dataDir.resolve("functions/hello/1/hello.php")), "others untouched");
     }
 
     @Test
