@@ -7,7 +7,6 @@ import org.faasj.controlplane.system.FaasProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseBody;
@@ -49,14 +48,5 @@ class UploadController {
         answer.put("handler", f.handler());
         answer.put("deployedAt", f.deployedAt());
         return answer;
-    }
-
-    /**
-     * The console page also lives at {@code /upload}. Without this, the POST mapping above would make
-     * Spring answer 405 to {@code GET /upload} before the static resources are consulted.
-     */
-    @GetMapping("/upload")
-    String page() {
-        return "forward:/index.html";
     }
 }
