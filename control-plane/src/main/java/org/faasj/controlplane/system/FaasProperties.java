@@ -20,7 +20,8 @@ public record FaasProperties(
         String adminToken,
         @DefaultValue Gateway gateway,
         @DefaultValue Workers workers,
-        @DefaultValue Routing routing) {
+        @DefaultValue Routing routing,
+        @DefaultValue Deploy deploy) {
 
     /**
      * The public HTTP acceptor.
@@ -73,6 +74,23 @@ public record FaasProperties(
      * @param pollInterval how often the table is checked for changes made by anyone
      */
     public record Routing(@DefaultValue("500ms") Duration pollInterval) {
+    }
+
+    /**
+     * The deploy API and its compile pipeline.
+     *
+     * @param maxCodeSize     largest uploaded source or module; larger answers 413
+     * @param compileTimeout  a compiler or checker running longer is killed (with its children)
+     * @param outputCap       compiler output kept for the 422 answer; the rest is drained and dropped
+     * @param parallelBuilds  compiles running at once; more wait (a gcc -O2 wants a core to itself)
+     * @param cleanupGrace    extra time past the old version's timeout before its artifacts are removed
+     */
+    public record Deploy(
+            @DefaultValue("10MB") DataSize maxCodeSize,
+            @DefaultValue("60s") Duration compileTimeout,
+            @DefaultValue("64KB") DataSize outputCap,
+            @DefaultValue("2") int parallelBuilds,
+            @DefaultValue("10s") Duration cleanupGrace) {
     }
 
     /** Where SQLite lives. */

@@ -36,7 +36,15 @@ final class WorkerLink implements AutoCloseable {
 
     /** Connects to the worker's socket; fails at once when the worker does not listen (yet). */
     static WorkerLink connect(WorkerSlot slot, Path socketPath, HandoffListener listener) throws IOException {
-        AFUNIXSocket socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socketPath));
+        // not AFUNIXSocket.connectTo: on a failed connect it leaves its socket open until GC, and
+        // the supervisor retries every few ms while a worker starts
+        AFUNIXSocket socket = AFUNIXSocket.newInstance();
+        try {
+            socket.connect(AFUNIXSocketAddress.of(socketPath));
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
         WorkerLink link = new WorkerLink(slot, socket);
         Thread reader = new Thread(() -> link.readAcks(listener), "worker-" + slot.id() + "-acks");
         reader.setDaemon(true);

@@ -40,7 +40,7 @@ class GatewayIT {
     @BeforeAll
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"),
-                "--faas.gateway.head-read-timeout=1s", "--faas.gateway.max-body-size=1MB");
+                "--faas.gateway.head-read-timeout=2s", "--faas.gateway.max-body-size=1MB");
     }
 
     @AfterAll

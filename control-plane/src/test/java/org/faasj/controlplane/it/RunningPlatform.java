@@ -58,7 +58,12 @@ final class RunningPlatform implements AutoCloseable {
         Path log = Files.createTempFile("faasj-it", ".log");
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RunningPlatform platform = new RunningPlatform(dataDir, port, process, log);
-        platform.awaitHealthy(Duration.ofSeconds(60));
+        try {
+            platform.awaitHealthy(Duration.ofSeconds(60));
+        } catch (Throwable e) {
+            platform.close(); // nobody else holds a reference: a failed start must not leave the jar running
+            throw e;
+        }
         return platform;
     }
 

@@ -1,0 +1,119 @@
+package org.faasj.controlplane.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+import org.faasj.controlplane.system.FaasProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bearer token that guards deploy, redeploy and delete: deploying runs code on this host.
+ * When the public port listens on loopback only, anyone who can reach it can already run code
+ * here, so no token is asked for.
+ */
+final class AdminToken {
+
+    static final String FILE_NAME = "admin-token";
+    private static final Logger log = LoggerFactory.getLogger(AdminToken.class);
+    private static final String BEARER = "Bearer ";
+
+    private final boolean required;
+    private final byte[] tokenDigest;
+
+    AdminToken(FaasProperties properties) {
+        this.required = !isLoopbackOnly(properties.gateway().bindAddress());
+        String token = properties.adminToken() != null && !properties.adminToken().isBlank()
+                ? properties.adminToken().strip()
+                : fromFile(properties.dataDir().resolve(FILE_NAME));
+        this.tokenDigest = sha256(token);
+        if (!required) {
+            log.info("Gateway listens on loopback only ({}): the deploy API asks for no token",
+                    properties.gateway().bindAddress());
+        }
+    }
+
+    boolean required() {
+        return required;
+    }
+
+    /** @throws DeployProblem 401 unless the header carries the token (or none is required) */
+    void check(String authorization) {
+        if (!required) {
+            return;
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw DeployProblem.unauthorized("this endpoint needs 'Authorization: Bearer <admin token>'");
+        }
+        // compare digests: equal length always, so the comparison time says nothing about the token
+        byte[] given = sha256(authorization.substring(BEARER.length()).strip());
+        if (!MessageDigest.isEqual(given, tokenDigest)) {
+            throw DeployProblem.unauthorized("wrong admin token");
+        }
+    }
+
+    static boolean isLoopbackOnly(String bindAddress) {
+        if (bindAddress == null || bindAddress.isBlank()) {
+            return false;
+        }
+        String address = bindAddress.strip();
+        if (address.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Reads the token file, creating it (mode 0600, 32 random bytes as hex) on first start. */
+    private static String fromFile(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                generate(file);
+            }
+            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (token.isEmpty()) {
+                throw new IllegalStateException(file + " is empty; delete it to generate a new admin token");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the admin token " + file, e);
+        }
+    }
+
+    private static void generate(Path file) throws IOException {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try {
+            // created with 0600 from the start: there is no moment when others could read it
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            return; // another process created it first; use theirs
+        }
+        Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.UTF_8);
+        log.info("Generated the admin token for the deploy API in {} (mode 0600); send it as 'Authorization: Bearer <token>'",
+                file.toAbsolutePath());
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.faasj.controlplane.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+import org.faasj.controlplane.deploy.ToolRunner.Result;
+import org.faasj.controlplane.deploy.ToolRunner.ToolMissingException;
+
+/**
+ * Turns uploaded code into an artifact. Every build gets its own directory under
+ * {@code <data-dir>/tmp} (the same file system as {@code functions/}, so the finished artifact can
+ * be renamed into place atomically); the source is written under a fixed name. At most
+ * {@code parallelBuilds} compiles run at once, the rest wait.
+ */
+final class ArtifactBuilder {
+
+    private static final byte[] WASM_HEADER = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+
+    private final Path tmpRoot;
+    private final ToolRunner runner;
+    private final Semaphore slots;
+
+    ArtifactBuilder(Path tmpRoot, ToolRunner runner, int parallelBuilds) {
+        this.tmpRoot = tmpRoot;
+        this.runner = runner;
+        this.slots = new Semaphore(Math.max(1, parallelBuilds), true);
+    }
+
+    /**
+     * A build directory whose {@code stage} subdirectory holds exactly the artifact, synced to disk.
+     * The caller moves {@code stage} into place and closes the build, which removes what is left.
+     */
+    record Build(Path workDir, Path stageDir, String artifactFile) implements AutoCloseable {
+        @Override
+        public void close() {
+            FileTrees.deleteQuietly(workDir);
+        }
+    }
+
+    /** @throws DeployProblem 422 when the code does not compile, 503 when the toolchain is missing */
+    Build build(SourceLanguage language, CodeSource code) {
+        Path workDir = createWorkDir();
+        try {
+            Path source = workDir.resolve(language.sourceFile());
+            try (InputStream in = code.open()) {
+                Files.copy(in, source);
+            }
+            Path artifact = compile(language, workDir, source);
+            Path stage = Files.createDirectory(workDir.resolve("stage"));
+            Path staged = Files.move(artifact, stage.resolve(language.artifactFile()));
+            force(staged);
+            return new Build(workDir, stage, language.artifactFile());
+        } catch (IOException e) {
+            FileTrees.deleteQuietly(workDir);
+            throw new UncheckedIOException("build in " + workDir + " failed", e);
+        } catch (RuntimeException e) {
+            FileTrees.deleteQuietly(workDir);
+            throw e;
+        }
+    }
+
+    /** Runs the language's tool (if any) and returns the file that becomes the artifact. */
+    private Path compile(SourceLanguage language, Path workDir, Path source) throws IOException {
+        String src = source.getFileName().toString();
+        switch (language) {
+            case C -> runTool(List.of("gcc", "-O2", "-o", "module.bin", src), "gcc", workDir, "gcc");
+            case CPP -> runTool(List.of("g++", "-O2", "-o", "module.bin", src), "g++", workDir, "g++");
+            case PHP -> runTool(List.of("php", "-l", src), "php-cli", workDir, "php -l");
+            case PYTHON -> runTool(List.of("python3", "-m", "py_compile", src), "python3", workDir, "python3 -m py_compile");
+            case WASM -> checkWasmHeader(source);
+        }
+        return language == SourceLanguage.C || language == SourceLanguage.CPP ? workDir.resolve("module.bin") : source;
+    }
+
+    private void runTool(List<String> command, String debianPackage, Path workDir, String what) throws IOException {
+        Result result;
+        try {
+            slots.acquire();
+            try {
+                result = runner.run(command, workDir);
+            } finally {
+                slots.release();
+            }
+        } catch (ToolMissingException e) {
+            throw DeployProblem.toolchainMissing(command.get(0), debianPackage);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + what, e);
+        }
+        if (result.timedOut()) {
+            throw DeployProblem.compileFailed(what + " did not finish within the time limit and was killed", result.output());
+        }
+        if (!result.succeeded()) {
+            throw DeployProblem.compileFailed(what + " failed with exit code " + result.exitCode(), result.output());
+        }
+    }
+
+    /** The fuller module validation comes with the WASM runtime; this catches wrong files early. */
+    private static void checkWasmHeader(Path module) throws IOException {
+        byte[] head = new byte[WASM_HEADER.length];
+        int read;
+        try (InputStream in = Files.newInputStream(module)) {
+            read = in.readNBytes(head, 0, head.length);
+        }
+        if (read < head.length || !Arrays.equals(head, WASM_HEADER)) {
+            throw DeployProblem.compileFailed("not a WebAssembly module",
+                    "expected the 8-byte header 00 61 73 6d 01 00 00 00 (\\0asm, version 1)");
+        }
+    }
+
+    private Path createWorkDir() {
+        try {
+            Files.createDirectories(tmpRoot);
+            return Files.createTempDirectory(tmpRoot, "build-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a build directory under " + tmpRoot, e);
+        }
+    }
+
+    /** On disk before the route row that names it, so a power cut cannot leave a row without its file. */
+    static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.faasj.controlplane.deploy;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.faasj.model.FunctionDescriptor;
+
+/** A deployed function as the API shows it; {@code uri} repeats the route for the original's clients. */
+record FunctionView(
+        String name,
+        String runtime,
+        String method,
+        String route,
+        int memory,
+        int timeout,
+        String handler,
+        Map<String, String> env,
+        int version,
+        String deployedAt,
+        String uri) {
+
+    static FunctionView of(FunctionDescriptor d, long updatedEpochSeconds) {
+        return new FunctionView(d.name(), d.runtime().id(), d.method(), d.route(), d.memoryMb(), d.timeoutSeconds(),
+                d.handler(), d.env(), d.version(), Instant.ofEpochSecond(updatedEpochSeconds).toString(), d.route());
+    }
+}

@@ -1,0 +1,78 @@
+package org.faasj.controlplane.deploy;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.faasj.controlplane.system.FaasProperties;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+
+/** The REST deploy API: {@code /system/functions} and {@code /system/auth}. Reads are open, writes need the token. */
+@RestController
+@RequestMapping("/system")
+class FunctionsController {
+
+    private final Deployer deployer;
+    private final FunctionCatalog catalog;
+    private final AdminToken token;
+    private final long maxCodeBytes;
+
+    FunctionsController(Deployer deployer, FunctionCatalog catalog, AdminToken token, FaasProperties properties) {
+        this.deployer = deployer;
+        this.catalog = catalog;
+        this.token = token;
+        this.maxCodeBytes = properties.deploy().maxCodeSize().toBytes();
+    }
+
+    @GetMapping("/auth")
+    Map<String, Boolean> auth() {
+        return Map.of("tokenRequired", token.required());
+    }
+
+    @PostMapping(path = "/functions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<FunctionView> create(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                        MultipartHttpServletRequest request) {
+        token.check(authorization);
+        DeployUpload upload = DeployUpload.from(request, maxCodeBytes);
+        FunctionView created = deployer.create(upload.spec(), upload.code());
+        return ResponseEntity.created(URI.create("/system/functions/" + created.name())).body(created);
+    }
+
+    @GetMapping("/functions")
+    List<FunctionView> list() {
+        return catalog.all().stream().map(FunctionCatalog.Deployed::view).toList();
+    }
+
+    @GetMapping("/functions/{name}")
+    FunctionView get(@PathVariable String name) {
+        return catalog.named(name).stream().findFirst().map(FunctionCatalog.Deployed::view)
+                .orElseThrow(() -> DeployProblem.notFound(name));
+    }
+
+    @PutMapping(path = "/functions/{name}", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    FunctionView redeploy(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                          @PathVariable String name, MultipartHttpServletRequest request) {
+        token.check(authorization);
+        DeployUpload upload = DeployUpload.from(request, maxCodeBytes);
+        return deployer.redeploy(name, upload.spec(), upload.code());
+    }
+
+    @DeleteMapping("/functions/{name}")
+    ResponseEntity<Void> delete(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                @PathVariable String name) {
+        token.check(authorization);
+        deployer.delete(name);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,72 @@
+package org.faasj.controlplane.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.faasj.controlplane.system.FaasProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+class AdminTokenTest {
+
+    @TempDir
+    Path dataDir;
+
+    @ParameterizedTest(name = "{0} -> loopback only: {1}")
+    @CsvSource({"127.0.0.1, true", "127.1.2.3, true", "::1, true", "localhost, true", "0.0.0.0, false",
+            "::, false", "192.168.1.10, false", "'', false"})
+    void isLoopbackOnly_table(String address, boolean expected) {
+        assertEquals(expected, AdminToken.isLoopbackOnly(address));
+    }
+
+    @Test
+    void generated_isWrittenWithMode0600AndChecked() throws Exception {
+        AdminToken token = new AdminToken(properties("0.0.0.0", null));
+        Path file = dataDir.resolve(AdminToken.FILE_NAME);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String value = Files.readString(file).strip();
+        assertEquals(64, value.length());
+        assertTrue(token.required());
+        assertDoesNotThrow(() -> token.check("Bearer " + value));
+        assertEquals(401, assertThrows(DeployProblem.class, () -> token.check("Bearer nope")).getStatusCode().value());
+        assertEquals(401, assertThrows(DeployProblem.class, () -> token.check(null)).getStatusCode().value());
+        assertEquals(401, assertThrows(DeployProblem.class, () -> token.check(value)).getStatusCode().value());
+        // a second start reads the same file instead of generating a new token
+        assertDoesNotThrow(() -> new AdminToken(properties("0.0.0.0", null)).check("Bearer " + value));
+    }
+
+    @Test
+    void configured_winsOverTheFile() {
+        AdminToken token = new AdminToken(properties("0.0.0.0", "s3cret"));
+        assertDoesNotThrow(() -> token.check("bearer s3cret"));
+        assertFalse(Files.exists(dataDir.resolve(AdminToken.FILE_NAME)));
+    }
+
+    @Test
+    void loopbackOnly_needsNoToken() {
+        AdminToken token = new AdminToken(properties("127.0.0.1", "s3cret"));
+        assertFalse(token.required());
+        assertDoesNotThrow(() -> token.check(null));
+    }
+
+    private FaasProperties properties(String bindAddress, String adminToken) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        values.put("faas.data-dir", dataDir.toString());
+        values.put("faas.gateway.bind-address", bindAddress);
+        if (adminToken != null) {
+            values.put("faas.admin-token", adminToken);
+        }
+        return new Binder(new MapConfigurationPropertySource(values)).bind("faas", FaasProperties.class).get();
+    }
+}

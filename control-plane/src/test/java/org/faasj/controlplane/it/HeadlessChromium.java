@@ -1,0 +1,50 @@
+package org.faasj.controlplane.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's Chromium driven through Debian's chromium-driver. Both binaries are named explicitly so
+ * Selenium never runs its driver manager or downloads a browser; a missing package is a test
+ * failure that says what to install (CI installs it in {@code .ci/run}), never a silent skip.
+ */
+final class HeadlessChromium {
+
+    private static final String BROWSER = System.getProperty("faasj.chromium", "/usr/bin/chromium");
+    private static final String DRIVER = System.getProperty("faasj.chromedriver", "/usr/bin/chromedriver");
+
+    private HeadlessChromium() {
+    }
+
+    static ChromeDriver start(Path profileDir) throws IOException {
+        requireExecutable(BROWSER, "chromium");
+        requireExecutable(DRIVER, "chromium-driver");
+        Files.createDirectories(profileDir);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BROWSER);
+        // without the networking flags Chromium keeps trying to reach update and sync hosts
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--force-device-scale-factor=1", "--window-size=1280,1000", "--user-data-dir=" + profileDir);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER))
+                .usingAnyFreePort()
+                .withTimeout(Duration.ofSeconds(30))
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static void requireExecutable(String path, String debianPackage) {
+        if (!Files.isExecutable(Path.of(path))) {
+            throw new AssertionError(path + " is missing: the console's browser test needs Debian's "
+                    + debianPackage + " package (apt-get install chromium chromium-driver; .ci/run does this)");
+        }
+    }
+}
