@@ -27,6 +27,7 @@ final class ArtifactBuilder {
     private final Path tmpRoot;
     private final ToolRunner runner;
     private final Semaphore slots;
+    private final WasiToolchain wasiToolchain = new WasiToolchain();
 
     ArtifactBuilder(Path tmpRoot, ToolRunner runner, int parallelBuilds) {
         this.tmpRoot = tmpRoot;
@@ -75,9 +76,28 @@ final class ArtifactBuilder {
             case CPP -> runTool(List.of("g++", "-O2", "-o", "module.bin", src), "g++", workDir, "g++");
             case PHP -> runTool(List.of("php", "-l", src), "php-cli", workDir, "php -l");
             case PYTHON -> runTool(List.of("python3", "-m", "py_compile", src), "python3", workDir, "python3 -m py_compile");
-            case WASM -> checkWasmHeader(source);
+            case WASM -> checkUploadedWasm(source);
+            case C_WASM -> {
+                wasiToolchain.checkC(runner);
+                runTool(List.of("clang", "--target=wasm32-wasi", "--sysroot=" + WasiToolchain.SYSROOT, "-O2", "-s",
+                        "-o", "module.wasm", src), WasiToolchain.C_PACKAGES, workDir, "clang --target=wasm32-wasi");
+            }
+            case RUST -> {
+                String target = wasiToolchain.rustTarget(runner);
+                runTool(List.of("rustc", "--target", target, "-O", "-o", "module.wasm", src),
+                        "rustc (https://rustup.rs)", workDir, "rustc --target " + target);
+            }
+            case GO -> {
+                WasiToolchain.checkTinyGo();
+                runTool(List.of("tinygo", "build", "-target=wasi", "-no-debug", "-o", "module.wasm", src),
+                    "tinygo", workDir, "tinygo build");
+            }
         }
-        return language == SourceLanguage.C || language == SourceLanguage.CPP ? workDir.resolve("module.bin") : source;
+        return switch (language) {
+            case C, CPP -> workDir.resolve("module.bin");
+            case C_WASM, RUST, GO -> checkBuiltWasm(workDir.resolve("module.wasm"));
+            case PHP, PYTHON, WASM -> source;
+        };
     }
 
     private void runTool(List<String> command, String debianPackage, Path workDir, String what) throws IOException {
@@ -103,17 +123,30 @@ final class ArtifactBuilder {
         }
     }
 
-    /** The fuller module validation comes with the WASM runtime; this catches wrong files early. */
-    private static void checkWasmHeader(Path module) throws IOException {
+    /** An uploaded module must be one the worker can run: 400 naming the reason otherwise. */
+    private static void checkUploadedWasm(Path module) throws IOException {
         byte[] head = new byte[WASM_HEADER.length];
         int read;
         try (InputStream in = Files.newInputStream(module)) {
             read = in.readNBytes(head, 0, head.length);
         }
         if (read < head.length || !Arrays.equals(head, WASM_HEADER)) {
-            throw DeployProblem.compileFailed("not a WebAssembly module",
-                    "expected the 8-byte header 00 61 73 6d 01 00 00 00 (\\0asm, version 1)");
+            throw DeployProblem.invalid("code", "not a WebAssembly module: expected the 8-byte header "
+                    + "00 61 73 6d 01 00 00 00 (\\0asm, version 1)");
         }
+        String problem = WasmCommandCheck.problem(module);
+        if (problem != null) {
+            throw DeployProblem.invalid("code", problem);
+        }
+    }
+
+    /** What a compiler made from the upload must run too (a Rust library has no _start, say). */
+    private static Path checkBuiltWasm(Path module) throws IOException {
+        String problem = WasmCommandCheck.problem(module);
+        if (problem != null) {
+            throw DeployProblem.compileFailed("the compiled module cannot run as a function: " + problem, "");
+        }
+        return module;
     }
 
     private Path createWorkDir() {

@@ -49,6 +49,11 @@ final class DeployProblem extends ErrorResponseException {
                         + debianPackage + "' (apt-get install " + debianPackage + ")");
     }
 
+    /** A toolchain that is there only in part, or a missing compile target: {@code detail} says what to install. */
+    static DeployProblem toolchainMissing(String detail) {
+        return new DeployProblem(HttpStatus.SERVICE_UNAVAILABLE, "Toolchain missing", detail);
+    }
+
     static DeployProblem unauthorized(String detail) {
         DeployProblem problem = new DeployProblem(HttpStatus.UNAUTHORIZED, "Unauthorized", detail);
         problem.getHeaders().set("WWW-Authenticate", "Bearer");

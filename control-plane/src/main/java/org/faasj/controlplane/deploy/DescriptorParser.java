@@ -55,10 +55,10 @@ final class DescriptorParser {
                         + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
             }
         }
-        checkTarget(root);
+        boolean wasm = wasmTarget(root);
         return new DeploySpec(
                 name(root),
-                language(root),
+                language(root, wasm),
                 method(root),
                 route(root),
                 integer(root, "memory", MIN_MEMORY_MB, MAX_MEMORY_MB, DEFAULT_MEMORY_MB),
@@ -83,14 +83,14 @@ final class DescriptorParser {
         return root;
     }
 
-    /** WASM as a compile target (C to wasm32-wasi) is a later step; say so rather than ignore it. */
-    private static void checkTarget(JsonNode root) {
+    /** True for {@code "target": "wasm"}; absent or {@code "native"} is false. */
+    private static boolean wasmTarget(JsonNode root) {
         String target = string(root, "target");
         if (target == null || target.equals("native")) {
-            return;
+            return false;
         }
         if (target.equals("wasm")) {
-            throw DeployProblem.invalid("target", "target wasm not supported yet");
+            return true;
         }
         throw DeployProblem.invalid("target", "unknown target '" + target + "' (allowed: native, wasm)");
     }
@@ -103,13 +103,21 @@ final class DescriptorParser {
         return name;
     }
 
-    private static SourceLanguage language(JsonNode root) {
+    private static SourceLanguage language(JsonNode root, boolean wasmTarget) {
         String runtime = string(root, "runtime");
         if (runtime == null) {
             throw DeployProblem.invalid("runtime", "runtime is required (allowed: " + SourceLanguage.ALLOWED + ")");
         }
-        return SourceLanguage.fromId(runtime).orElseThrow(() -> DeployProblem.invalid("runtime",
+        SourceLanguage language = SourceLanguage.fromId(runtime).orElseThrow(() -> DeployProblem.invalid("runtime",
                 "unknown runtime '" + runtime + "' (allowed: " + SourceLanguage.ALLOWED + ")"));
+        if (wasmTarget) {
+            return language.forWasm().orElseThrow(() -> DeployProblem.invalid("target",
+                    "target wasm is supported for c, rust, go and wasm uploads, not for " + runtime));
+        }
+        if ((language == SourceLanguage.RUST || language == SourceLanguage.GO) && root.has("target")) {
+            throw DeployProblem.invalid("target", runtime + " is only built for WASM: use \"target\": \"wasm\"");
+        }
+        return language;
     }
 
     private static String method(JsonNode root) {

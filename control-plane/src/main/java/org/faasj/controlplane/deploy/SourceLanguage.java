@@ -20,9 +20,15 @@ enum SourceLanguage {
     CPP("cpp", Runtime.NATIVE, "function.cpp", "module.bin"),
     PHP("php", Runtime.PHP, "function.php", "function.php"),
     PYTHON("python", Runtime.PYTHON, "function.py", "function.py"),
-    WASM("wasm", Runtime.WASM, "module.wasm", "module.wasm");
+    WASM("wasm", Runtime.WASM, "module.wasm", "module.wasm"),
+    /** C with {@code "target": "wasm"}: clang for wasm32-wasi, run by the worker's WASM runtime. */
+    C_WASM("c", Runtime.WASM, "function.c", "module.wasm"),
+    /** Rust is only built for WASI (rustc --target wasm32-wasip1). */
+    RUST("rust", Runtime.WASM, "function.rs", "module.wasm"),
+    /** Go through TinyGo, for WASI. */
+    GO("go", Runtime.WASM, "function.go", "module.wasm");
 
-    static final String ALLOWED = "c, cpp, c++, php, python, wasm";
+    static final String ALLOWED = "c, cpp, c++, php, python, wasm, rust, go, tinygo";
 
     private final String id;
     private final Runtime runtime;
@@ -43,7 +49,18 @@ enum SourceLanguage {
             case "php" -> Optional.of(PHP);
             case "python" -> Optional.of(PYTHON);
             case "wasm" -> Optional.of(WASM);
+            case "rust" -> Optional.of(RUST);
+            case "go", "tinygo" -> Optional.of(GO);
             default -> Optional.empty();
+        };
+    }
+
+    /** The same language built for WASI, or empty when this platform cannot build it for WASM. */
+    Optional<SourceLanguage> forWasm() {
+        return switch (this) {
+            case C, C_WASM -> Optional.of(C_WASM);
+            case WASM, RUST, GO -> Optional.of(this);
+            case CPP, PHP, PYTHON -> Optional.empty();
         };
     }
 

@@ -76,7 +76,9 @@ class DescriptorParserTest {
             "{\"runtime\":\"c\",\"env\":{\"A\":1}}            | env",
             "{\"runtime\":\"c\",\"env\":[\"A\"]}              | env",
             "{\"runtime\":\"c\",\"handler\":\"a b\"}          | handler",
-            "{\"runtime\":\"c\",\"target\":\"wasm\"}          | target",
+            "{\"runtime\":\"cpp\",\"target\":\"wasm\"}        | target",
+            "{\"runtime\":\"php\",\"target\":\"wasm\"}        | target",
+            "{\"runtime\":\"rust\",\"target\":\"native\"}     | target",
             "{\"runtime\":\"c\",\"target\":\"jvm\"}           | target",
             "{\"runtime\":\"c\",\"module\":\"/etc/passwd\"}   | module",
             "{\"runtime\":\"c\",\"runtime\":\"php\"}          | descriptor",
@@ -91,10 +93,13 @@ class DescriptorParserTest {
     }
 
     @Test
-    void parse_targetWasm_saysNotSupportedYet() {
-        DeployProblem problem = assertThrows(DeployProblem.class,
-                () -> DescriptorParser.parse("{\"runtime\":\"c\",\"target\":\"wasm\"}"));
-        assertEquals("target wasm not supported yet", problem.getBody().getDetail());
+    void parse_targetWasm_buildsCForTheWasmRuntime() {
+        DeploySpec c = DescriptorParser.parse("{\"runtime\":\"c\",\"target\":\"wasm\"}");
+        assertEquals(SourceLanguage.C_WASM, c.language());
+        assertEquals(org.faasj.model.Runtime.WASM, c.language().runtime());
+        assertEquals(SourceLanguage.RUST, DescriptorParser.parse("{\"runtime\":\"rust\"}").language());
+        assertEquals(SourceLanguage.GO, DescriptorParser.parse("{\"runtime\":\"tinygo\",\"target\":\"wasm\"}").language());
+        assertEquals(SourceLanguage.C, DescriptorParser.parse("{\"runtime\":\"c\",\"target\":\"native\"}").language());
     }
 
     @Test
