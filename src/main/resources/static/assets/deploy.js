@@ -16,6 +16,7 @@ export function initDeploy(deployedHandler, existsCheck) {
   isDeployed = existsCheck;
   byId('deploy-form').addEventListener('submit', onDeploySubmit);
   byId('descriptor-file').addEventListener('change', syncDescriptorFields);
+  byId('code-file').addEventListener('change', guessRuntimeFromCode);
 }
 
 /** A chosen descriptor file wins over the typed fields; greying them out makes that visible. */
@@ -65,6 +66,14 @@ async function descriptorPart() {
   return { part: JSON.stringify(typed), name: typed.name };
 }
 
+/** A picked .wasm module can only be runtime wasm: preselect it (the descriptor file still wins). */
+function guessRuntimeFromCode() {
+  const code = byId('code-file').files[0];
+  if (code && code.name.toLowerCase().endsWith('.wasm')) {
+    byId('d-runtime').value = 'wasm';
+  }
+}
+
 function nameInFile(text) {
   try {
     const name = JSON.parse(text).name;
@@ -76,8 +85,10 @@ function nameInFile(text) {
 
 /** The typed fields as a descriptor; empty optional fields are left out so the server's defaults apply. */
 function typedDescriptor() {
+  // "c:wasm" is C built for WASI: runtime c with target wasm
+  const [runtime, target] = byId('d-runtime').value.split(':');
   const descriptor = {
-    runtime: byId('d-runtime').value,
+    runtime,
     method: byId('d-method').value,
     memory: Number(byId('d-memory').value),
     timeout: Number(byId('d-timeout').value),
@@ -85,6 +96,7 @@ function typedDescriptor() {
   };
   const name = byId('d-name').value.trim();
   const route = byId('d-route').value.trim();
+  if (target) descriptor.target = target;
   if (name) descriptor.name = name;
   if (route) descriptor.route = route;
   return descriptor;
