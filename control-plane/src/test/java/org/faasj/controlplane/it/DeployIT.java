@@ -3,6 +3,7 @@ package org.faasj.controlplane.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,6 +84,60 @@ class DeployIT {
         assertEquals(200, call.statusCode(), call.body());
         assertEquals("Hello, Alice", json(call).path("message").asString());
         assertTrue(Files.isExecutable(platform.dataDir.resolve("functions/hello-c/1/module.bin")));
+    }
+
+    @Test
+    void seedRoutePython_isHelloCBuiltForWasmAtFirstStart() throws Exception {
+        assumeTrue(Files.exists(Path.of("/usr/include/wasm32-wasi/stdio.h")),
+                "needs clang lld wasi-libc libclang-rt-14-dev-wasm32");
+        HttpResponse<String> call = awaitRoute("/python?name=Bob");
+        assertEquals(200, call.statusCode(), call.body());
+        JsonNode body = json(call);
+        assertEquals("Hello, Bob", body.path("message").asString());
+        assertEquals("wasm", body.path("runtime").asString());
+        assertEquals("python", body.path("function").asString());
+    }
+
+    @Test
+    void deployCForWasm_runsInTheWorkersWasmRuntime() throws Exception {
+        assumeTrue(Files.exists(Path.of("/usr/include/wasm32-wasi/stdio.h")),
+                "needs clang lld wasi-libc libclang-rt-14-dev-wasm32");
+        HttpResponse<String> deployed = deploy(new Multipart().file("code", "hello.c", example("wasm/hello.c"))
+                .file("descriptor", "descriptor.json", example("wasm/descriptor.json")));
+        assertEquals(201, deployed.statusCode(), deployed.body());
+        assertEquals("wasm", json(deployed).path("runtime").asString());
+        assertTrue(Files.isRegularFile(platform.dataDir.resolve("functions/hello-wasm/1/module.wasm")));
+
+        HttpResponse<String> call = platform.post("/api/hello-wasm", "{\"name\":\"Alice\"}");
+        assertEquals(200, call.statusCode(), call.body());
+        assertEquals("Hello, Alice", json(call).path("message").asString());
+        assertEquals("wasm", json(call).path("runtime").asString());
+    }
+
+    @Test
+    void deployWasm_thatIsNotAWasiCommand_is400WithTheReason() throws Exception {
+        HttpResponse<String> garbage = deploy(new Multipart().file("code", "m.wasm", "MZ not wasm")
+                .field("descriptor", "{\"runtime\":\"wasm\",\"name\":\"bad-wasm\"}"));
+        assertEquals(400, garbage.statusCode(), garbage.body());
+        assertTrue(json(garbage).path("detail").asString().contains("not a WebAssembly module"), garbage.body());
+
+        // (module) : valid, but nothing to start
+        byte[] empty = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+        HttpResponse<String> library = deploy(new Multipart().file("code", "m.wasm", empty)
+                .field("descriptor", "{\"runtime\":\"wasm\",\"name\":\"bad-wasm\"}"));
+        assertEquals(400, library.statusCode(), library.body());
+        assertTrue(json(library).path("detail").asString().contains("_start"), library.body());
+        assertEquals(404, platform.get("/api/bad-wasm").statusCode());
+    }
+
+    /** The seed deploy runs once the platform is ready; give it a moment on a slow machine. */
+    private static HttpResponse<String> awaitRoute(String path) throws Exception {
+        HttpResponse<String> call = platform.get(path);
+        for (int i = 0; i < 100 && call.statusCode() == 404; i++) {
+            Thread.sleep(100);
+            call = platform.get(path);
+        }
+        return call;
     }
 
     @Test
