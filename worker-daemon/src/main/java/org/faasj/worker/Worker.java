@@ -54,21 +54,16 @@ public final class Worker implements AutoCloseable {
         ExecSettings settings = new ExecSettings(config.scratch(), workDir, config.functionPath(), config.outputCap());
         ProcessRunner processes = new ProcessRunner(launcher, new ProgramLocator(config.functionPath()), settings,
                 scheduler, pumps, trees);
-        WasmRunner wasm = new WasmRunner(settings, new WasmModules(), wasmBudget(), scheduler, pumps);
+        // WASM lives on the heap: 2/5 for cached parsed modules, 2/5 for the linear memories of
+        // running calls, 1/5 for the worker itself (with -Xmx128m: about 49 + 49 + 25 MB)
+        long heap = java.lang.Runtime.getRuntime().maxMemory();
+        WasmRunner wasm = new WasmRunner(settings, new WasmModules(heap * 2 / 5),
+                new WasmMemoryBudget(heap * 2 / 5), scheduler, pumps);
         dispatcher = new RequestDispatcher(runners(processes, wasm), new ResponseWriter(config.id()),
                 config.maxConcurrency(), config.maxQueued());
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();
-    }
-
-    /**
-     * WASM linear memories live on the heap: they may take what is left after a reserve for the
-     * worker's own buffers (a third of the heap, at least 16 MB): about 30 MB with -Xmx48m.
-     */
-    private static WasmMemoryBudget wasmBudget() {
-        long heap = java.lang.Runtime.getRuntime().maxMemory();
-        return WasmMemoryBudget.fromHeap(heap, Math.max(16L << 20, heap / 3));
     }
 
     private static Runners runners(FunctionRunner processes, FunctionRunner wasm) {

@@ -8,7 +8,7 @@ import com.dylibso.chicory.runtime.alloc.MemAllocStrategy;
  * The share of the worker's heap that WASM linear memories may take together.
  *
  * <p>Chicory keeps a module's linear memory in a Java byte array, so 32 concurrent calls each growing
- * towards a 128 MB descriptor limit would take the worker's heap (-Xmx48m by default) and the worker
+ * towards a 128 MB descriptor limit would take the worker's heap (-Xmx128m by default) and the worker
  * with it. Every allocation of a linear memory is charged here first; a call whose growth does not
  * fit fails on its own with {@link Exhausted} (answered 500), and the worker keeps serving.
  * A grow copies the old buffer into the new one, so both are charged until the call ends:
@@ -28,11 +28,6 @@ public final class WasmMemoryBudget {
 
     public WasmMemoryBudget(long limitBytes) {
         this.limitBytes = limitBytes;
-    }
-
-    /** The heap left after a fixed reserve for the worker itself (buffers, frames, compiled module metadata). */
-    public static WasmMemoryBudget fromHeap(long maxHeapBytes, long reserveBytes) {
-        return new WasmMemoryBudget(Math.max(8L << 20, maxHeapBytes - reserveBytes));
     }
 
     public long limitBytes() {

@@ -29,14 +29,18 @@ import org.slf4j.LoggerFactory;
  * rewrites this one), so the key changes and the old entry is dropped. Compiling takes 30–600 ms, so
  * it runs outside the lock and concurrent first calls of one module wait for the same compilation.
  *
- * <p>Why 64 entries: the compiled classes of one module live in the worker's metaspace until the
- * entry is evicted and a GC unloads its class loader (measured: see the worker README), and the
- * workers run with {@code -XX:MaxMetaspaceSize=48m}.
+ * <p>Bounded twice. By count (64): the compiled classes of a module live in metaspace until its entry
+ * is evicted and a GC unloads them (about 0.2 MB each for a C hello; workers have
+ * {@code -XX:MaxMetaspaceSize=48m}). And by estimated heap: Chicory keeps the parsed module (every
+ * instruction as an object) for each instantiation, measured at about 1.1 MB of live heap for a
+ * 33 KB module, so an entry is charged {@link #HEAP_PER_MODULE_BYTE} times its file size.
  */
 public final class WasmModules {
 
     private static final Logger log = LoggerFactory.getLogger(WasmModules.class);
     static final int DEFAULT_CAPACITY = 64;
+    /** Live heap per byte of module file: 1.1 MB measured for a 33 KB module (hello.c), rounded up. */
+    static final long HEAP_PER_MODULE_BYTE = 40;
 
     /** A module ready to instantiate: its parsed form and the machine factory every instance shares. */
     public record Compiled(WasmModule module, Function<Instance, Machine> machines, boolean interpreted,
@@ -44,17 +48,24 @@ public final class WasmModules {
     }
 
     private record Key(Path path, long size, long modifiedMillis) {
+        long heapEstimate() {
+            return size * HEAP_PER_MODULE_BYTE;
+        }
     }
 
     private final int capacity;
+    private final long heapBytes;
     private final Map<Key, CompletableFuture<Compiled>> entries;
+    private long heapUsed; // guarded by entries
 
-    public WasmModules() {
-        this(DEFAULT_CAPACITY);
+    /** @param heapBytes the heap the cached modules may take together (the newest one always stays) */
+    public WasmModules(long heapBytes) {
+        this(DEFAULT_CAPACITY, heapBytes);
     }
 
-    WasmModules(int capacity) {
+    WasmModules(int capacity, long heapBytes) {
         this.capacity = capacity;
+        this.heapBytes = heapBytes;
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
     }
 
@@ -76,6 +87,7 @@ public final class WasmModules {
                 entry = new CompletableFuture<>();
                 dropOtherVersions(path);
                 entries.put(key, entry);
+                heapUsed += key.heapEstimate();
                 mine = true;
                 evictOverCapacity();
             }
@@ -96,7 +108,9 @@ public final class WasmModules {
         } catch (Throwable e) {
             // a broken module is not cached: the next call reports the same error, and a fixed file is seen
             synchronized (entries) {
-                entries.remove(key, entry);
+                if (entries.remove(key, entry)) {
+                    heapUsed -= key.heapEstimate();
+                }
             }
             entry.completeExceptionally(e);
         }
@@ -127,14 +141,22 @@ public final class WasmModules {
     }
 
     private void dropOtherVersions(Path path) {
-        entries.keySet().removeIf(k -> k.path().equals(path));
+        entries.keySet().removeIf(k -> {
+            boolean old = k.path().equals(path);
+            if (old) {
+                heapUsed -= k.heapEstimate();
+            }
+            return old;
+        });
     }
 
+    /** Least recently used first; the entry just added (the last) is never evicted. */
     private void evictOverCapacity() {
         Iterator<Key> eldest = entries.keySet().iterator();
-        while (entries.size() > capacity && eldest.hasNext()) {
-            eldest.next();
+        while ((entries.size() > capacity || heapUsed > heapBytes) && entries.size() > 1) {
+            Key key = eldest.next();
             eldest.remove();
+            heapUsed -= key.heapEstimate();
         }
     }
 
