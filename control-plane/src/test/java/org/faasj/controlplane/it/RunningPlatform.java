@@ -55,7 +55,9 @@ final class RunningPlatform implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar,
                 "--faas.gateway.port=" + port, "--faas.data-dir=" + dataDir, "--faas.workers.count=2"));
         cmd.addAll(List.of(extraArgs));
-        Path log = Files.createTempFile("faasj-it", ".log");
+        // beside the data dir, inside the test's own temp dir, so even a failed start leaves nothing behind
+        Files.createDirectories(dataDir);
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-platform.log");
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RunningPlatform platform = new RunningPlatform(dataDir, port, process, log);
         try {
@@ -181,6 +183,5 @@ final class RunningPlatform implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-        Files.deleteIfExists(log);
     }
 }
