@@ -71,10 +71,12 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/faasj-bench.XXXXXX")"
 CP_PID=""
 SAMPLER_PID=""
+WRK_PID=""
 WORKER_PIDS=""
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [ -n "$WRK_PID" ]; then kill "$WRK_PID" 2>/dev/null || true; fi
     if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
     if [ -n "$CP_PID" ] && kill -0 "$CP_PID" 2>/dev/null; then
         WORKER_PIDS="$(python3 "$HERE/lib/procstat.py" snapshot "$CP_PID" 2>/dev/null \
@@ -247,7 +249,10 @@ run_wrk() { # SECONDS CONNECTIONS METHOD PATH CLOSE BODY OUTFILE
     local threads=$(( $2 < NPROC ? $2 : NPROC )) expect=""
     [ "$4" = /bench/no-such-route ] && expect=404
     BENCH_METHOD="$3" BENCH_CLOSE="$5" BENCH_BODY_BYTES="$6" BENCH_EXPECT="$expect" \
-        wrk -t"$threads" -c"$2" -d"$1"s --timeout 10s --latency -s "$HERE/wrk/bench.lua" "$BASE$4" >"$7" 2>&1 || true
+        wrk -t"$threads" -c"$2" -d"$1"s --timeout 10s --latency -s "$HERE/wrk/bench.lua" "$BASE$4" >"$7" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || true  # in the background so that Ctrl-C reaches the trap at once
+    WRK_PID=""
 }
 
 log "warming up ($WARMUP s per function, 16 connections)"

@@ -144,22 +144,25 @@ def svg_chart(scenarios, title):
                                  if s["close"] == close and s["connections"] in conns))
                 if not series:
                     continue
-                path = " ".join(f"{X(c):.1f},{Y(ms):.1f}" for c, ms in series)
+                dx = 5 if close else -5  # side by side where the two overlap
+                path = " ".join(f"{X(c) + dx:.1f},{Y(ms):.1f}" for c, ms in series)
                 dash = ' stroke-dasharray="5,4"' if close else ""
                 out.append(f'<polyline points="{path}" fill="none" stroke="{colors[pct]}" stroke-width="2"{dash}/>')
+                fill = "white" if close else colors[pct]  # hollow markers for Connection: close
                 for c, ms in series:
+                    tip = f'<title>{fn} c{c} {"close" if close else "keep-alive"} {pct} {ms:.2f} ms</title>'
                     if pct == "p50":
-                        out.append(f'<circle cx="{X(c):.1f}" cy="{Y(ms):.1f}" r="3.5" fill="{colors[pct]}">'
-                                   f'<title>{fn} c{c} {"close" if close else "keep-alive"} p50 {ms:.2f} ms</title></circle>')
+                        out.append(f'<circle cx="{X(c) + dx:.1f}" cy="{Y(ms):.1f}" r="3.5" fill="{fill}" '
+                                   f'stroke="{colors[pct]}" stroke-width="1.5">{tip}</circle>')
                     else:
-                        out.append(f'<rect x="{X(c) - 3.5:.1f}" y="{Y(ms) - 3.5:.1f}" width="7" height="7" fill="{colors[pct]}">'
-                                   f'<title>{fn} c{c} {"close" if close else "keep-alive"} p99 {ms:.2f} ms</title></rect>')
+                        out.append(f'<rect x="{X(c) + dx - 3.5:.1f}" y="{Y(ms) - 3.5:.1f}" width="7" height="7" '
+                                   f'fill="{fill}" stroke="{colors[pct]}" stroke-width="1.5">{tip}</rect>')
     ly = height - 22
-    lx = width / 2 - 300
+    lx = width / 2 - 350
     legend = [("p50 keep-alive", colors["p50"], ""), ("p99 keep-alive", colors["p99"], ""),
               ("p50 Connection: close", colors["p50"], "5,4"), ("p99 Connection: close", colors["p99"], "5,4")]
     for j, (text, color, dash) in enumerate(legend):
-        x = lx + j * 155
+        x = lx + j * 180
         d = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<line x1="{x}" x2="{x + 28}" y1="{ly}" y2="{ly}" stroke="{color}" stroke-width="2"{d}/>')
         out.append(f'<text x="{x + 34}" y="{ly + 4}">{escape(text)}</text>')
