@@ -81,23 +81,14 @@ def fmt_ms(us):
     return f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
 
 
-def nice_step(span):
-    raw = span / 5
-    mag = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * mag:
-            return m * mag
-    return 10 * mag
-
-
-def svg_chart(scenarios, title):
+def svg_chart(rows, title):
     """One panel per function: p50 (circles) and p99 (squares) against connections, keep-alive
-    solid and Connection: close dashed; each panel has its own linear y axis in ms."""
+    solid and Connection: close dashed (hollow markers); each panel has its own log y axis in ms."""
     groups = {}
-    for sc in scenarios:
-        if sc["wrk"] is None or sc["body_bytes"] != 0:
+    for r in rows:
+        if r["rps"] is None or r["body_bytes"] != 0:
             continue
-        groups.setdefault(sc["function"], []).append(sc)
+        groups.setdefault(r["function"], []).append(r)
     order = [f for f in FUNCTION_LABEL if f in groups]
     cols = 2
     rows = max(1, math.ceil(len(order) / cols))
@@ -114,34 +105,42 @@ def svg_chart(scenarios, title):
         ox, oy = (i % cols) * pw, 34 + (i // cols) * ph
         x0, x1, y0, y1 = ox + ml, ox + pw - mr, oy + mt, oy + ph - mb
         pts = groups[fn]
-        ymax = max(max(s["wrk"]["p99_us"], s["wrk"]["p50_us"]) for s in pts) / 1000 or 1
-        step = nice_step(ymax * 1.05)
-        top = step * math.ceil(ymax * 1.05 / step)
+        values = [r[k] for r in pts for k in ("p50_ms", "p99_ms") if r[k] > 0]
+        lo = math.floor(math.log10(min(values))) if values else -1
+        hi = math.ceil(math.log10(max(values))) if values else 0
+        if hi <= lo:
+            hi = lo + 1
 
         def X(c):
             return x0 + (x1 - x0) * (conns.index(c) + 0.5) / len(conns)
 
-        def Y(ms):
-            return y1 - (y1 - y0) * ms / top
+        def Y(ms):  # log scale: p50 of a fraction of a ms and p99 of seconds in one panel
+            v = math.log10(max(ms, 10 ** lo))
+            return y1 - (y1 - y0) * (v - lo) / (hi - lo)
 
         out.append(f'<text x="{(x0 + x1) / 2}" y="{oy + 20}" text-anchor="middle" font-weight="bold">'
                    f'{escape(FUNCTION_LABEL[fn])}</text>')
         out.append(f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="#999"/>')
-        v = 0.0
-        while v <= top + 1e-9:
-            y = Y(v)
-            out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>')
-            label = f"{v:g}"
-            out.append(f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
-            v += step
-        out.append(f'<text transform="translate({ox + 16},{(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">latency (ms)</text>')
+        for e in range(lo, hi + 1):
+            for m in (1, 2, 5):
+                v = m * 10.0 ** e
+                if v > 10.0 ** hi:
+                    break
+                y = Y(v)
+                grid = "#ddd" if m == 1 else "#f3f3f3"
+                out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="{grid}"/>')
+                if m == 1:
+                    out.append(f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{v:g}</text>')
+                elif hi - lo <= 3:  # 2 and 5 labelled only while they fit
+                    out.append(f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#888" font-size="10">{v:g}</text>')
+        out.append(f'<text transform="translate({ox + 16},{(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">latency (ms, log scale)</text>')
         for c in conns:
             out.append(f'<text x="{X(c):.1f}" y="{y1 + 16}" text-anchor="middle">{c}</text>')
         out.append(f'<text x="{(x0 + x1) / 2}" y="{y1 + 34}" text-anchor="middle">connections</text>')
         for close in (False, True):
-            for pct, key in (("p50", "p50_us"), ("p99", "p99_us")):
-                series = sorted(((s["connections"], s["wrk"][key] / 1000) for s in pts
-                                 if s["close"] == close and s["connections"] in conns))
+            for pct, key in (("p50", "p50_ms"), ("p99", "p99_ms")):
+                series = sorted(((r["connections"], r[key]) for r in pts
+                                 if r["keep_alive"] != close and r["connections"] in conns))
                 if not series:
                     continue
                 dx = 5 if close else -5  # side by side where the two overlap
@@ -170,13 +169,32 @@ def svg_chart(scenarios, title):
     return "\n".join(out) + "\n"
 
 
+def chart_title(stamp, meta):
+    return (f"faasj latency vs connections ({stamp}, {meta['cores']} cores, "
+            f"load {meta['load_start'].split()[0]} to {meta['load_end'].split()[0]})")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--stamp", required=True)
-    ap.add_argument("--meta", required=True)
+    ap.add_argument("--work")
+    ap.add_argument("--out")
+    ap.add_argument("--stamp")
+    ap.add_argument("--meta")
+    ap.add_argument("--redraw", metavar="RESULT_JSON", help="only redraw <stamp>-latency.svg from a result JSON")
     args = ap.parse_args()
+    if args.redraw:
+        with open(args.redraw) as f:
+            data = json.load(f)
+        stamp = os.path.basename(args.redraw)[:-len(".json")]
+        meta = data["meta"]
+        svg = svg_chart(data["scenarios"], chart_title(stamp, meta))
+        target = os.path.join(os.path.dirname(args.redraw), ("latest" if stamp == "latest" else stamp + "-latency") + ".svg")
+        with open(target, "w") as f:
+            f.write(svg)
+        print(f"wrote {target}")
+        return
+    if not (args.work and args.out and args.stamp and args.meta):
+        ap.error("--work, --out, --stamp and --meta are required (or --redraw)")
     meta = json.loads(args.meta)
     best, ceiling_runs = ceilings(args.work)
     scenarios = read_jsonl(os.path.join(args.work, "scenarios.jsonl"))
@@ -282,7 +300,7 @@ def main():
     md_text = "\n".join(md) + "\n"
 
     os.makedirs(args.out, exist_ok=True)
-    svg = svg_chart(scenarios, f"faasj latency vs connections ({args.stamp}, {meta['cores']} cores, load {meta['load_start'].split()[0]})")
+    svg = svg_chart(rows, chart_title(args.stamp, meta))
     files = {
         f"{args.stamp}.md": md_text,
         f"{args.stamp}.json": json.dumps(data, indent=2) + "\n",
