@@ -204,18 +204,23 @@ if [ -z "$NATIVE_BIN" ]; then
 fi
 printf '{"name":"bench","pad":"x"}' >"$WORK/body-small.json"
 : >"$WORK/ceilings.jsonl"
-ceiling() { # TARGET-NAME MODE-FLAG CMD...
-    local name="$1" flag="$2"
-    shift 2
+ceiling() { # WHEN TARGET-NAME MODE-FLAG CMD...
+    local when="$1" name="$2" flag="$3"
+    shift 3
     local line
     line="$("$WORK/spawn_loop" -t "$NPROC" -d "$CEILING_SECONDS" -i "$WORK/body-small.json" $flag -- "$@")"
-    echo "{\"target\":\"$name\",\"result\":$line}" >>"$WORK/ceilings.jsonl"
-    log "ceiling $name $(echo "$line" | python3 "$HERE/lib/fmt.py" ceiling)"
+    echo "{\"target\":\"$name\",\"when\":\"$when\",\"load1\":$(cut -d' ' -f1 /proc/loadavg),\"result\":$line}" >>"$WORK/ceilings.jsonl"
+    log "ceiling ($when) $name $(echo "$line" | python3 "$HERE/lib/fmt.py" ceiling)"
 }
-ceiling php "" "$(command -v php)" "$PHP_SCRIPT"
-ceiling php -s "$(command -v php)" "$PHP_SCRIPT"
-ceiling native "" "$NATIVE_BIN"
-ceiling native -s "$NATIVE_BIN"
+# measured before and again after the scenarios: on a shared machine the load moves, and the
+# report divides by the best of the runs (so a fraction is, if anything, too low)
+ceilings() {
+    ceiling "$1" php "" "$(command -v php)" "$PHP_SCRIPT"
+    ceiling "$1" php -s "$(command -v php)" "$PHP_SCRIPT"
+    ceiling "$1" native "" "$NATIVE_BIN"
+    ceiling "$1" native -s "$NATIVE_BIN"
+}
+ceilings before
 
 # ---------------------------------------------------------------- scenarios
 # name|function|method|path|connections|close|body bytes|sample RSS
@@ -288,13 +293,14 @@ for s in "${SCEN[@]}"; do
     else
         echo "$result" | python3 "$HERE/lib/fmt.py" wrk
     fi
-    printf '{"name":"%s","function":"%s","method":"%s","path":"%s","connections":%s,"close":%s,"body_bytes":%s,"duration_s":%s,"wrk":%s,"before":%s,"after":%s}\n' \
+    printf '{"name":"%s","function":"%s","method":"%s","path":"%s","connections":%s,"close":%s,"body_bytes":%s,"duration_s":%s,"load1":%s,"wrk":%s,"before":%s,"after":%s}\n' \
         "$name" "$fn" "$method" "$path" "$conns" "$([ "$close" = 1 ] && echo true || echo false)" "$body" "$DURATION" \
-        "$result" "$before" "$after" >>"$WORK/scenarios.jsonl"
+        "$(cut -d' ' -f1 /proc/loadavg)" "$result" "$before" "$after" >>"$WORK/scenarios.jsonl"
     sleep 1
 done
 
 # ---------------------------------------------------------------- report
+ceilings after
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "load average at end $LOAD_END; writing the report"
 python3 "$HERE/lib/report.py" --work "$WORK" --out "$RESULTS" --stamp "$STAMP" \

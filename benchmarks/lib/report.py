@@ -220,6 +220,7 @@ def main():
             "ceiling_starts_per_s": ceil,
             "fraction_of_ceiling": round(w["rps"] / ceil, 3) if (w and ceil) else None,
             "cpu_percent_of_one_core": cpu_split(sc),
+            "load1": sc.get("load1"),
         }
         rows.append(row)
     rss = [r for r in (rss_summary(args.work, f) for f in FUNCTION_LABEL) if r]
@@ -245,34 +246,42 @@ def main():
     md.append("`ceiling/spawn_loop.c`, one thread per core, each starting the deployed artifact over and "
               "over (pipes for stdin/stdout, exec, write a small body, read stdout to EOF, waitpid).")
     md.append("")
-    md.append("| target | fork+exec starts/s | posix_spawn starts/s | ceiling used |")
-    md.append("| --- | ---: | ---: | ---: |")
+    md.append("Measured before the scenarios and again after them (the load moves on a shared machine); "
+              "fractions below divide by the best run.")
+    md.append("")
+    md.append("| target | when | load (1 min) | fork+exec starts/s | posix_spawn starts/s |")
+    md.append("| --- | --- | ---: | ---: | ---: |")
     for t in ("php", "native"):
-        by_mode = {r["result"]["mode"]: r["result"] for r in ceiling_runs if r["target"] == t}
-        if not by_mode:
-            continue
-        f = by_mode.get("fork", {}).get("starts_per_sec")
-        s = by_mode.get("posix_spawn", {}).get("starts_per_sec")
         label = "`php ping.php`" if t == "php" else "native hello (`gcc -O2`)"
-        md.append(f"| {label} | {f:,.0f} | {s:,.0f} | {best[t]['starts_per_sec']:,.0f} |")
+        for when in ("before", "after"):
+            runs = [r for r in ceiling_runs if r["target"] == t and r.get("when", "before") == when]
+            if not runs:
+                continue
+            by_mode = {r["result"]["mode"]: r["result"]["starts_per_sec"] for r in runs}
+            f, s = by_mode.get("fork"), by_mode.get("posix_spawn")
+            md.append(f"| {label} | {when} | {runs[0].get('load1', '?')} | "
+                      f"{f:,.0f} | {s:,.0f} |" if f is not None and s is not None else f"| {label} | {when} | | | |")
+    md.append("")
+    md.append("Ceilings used: " + ", ".join(f"{t} {best[t]['starts_per_sec']:,.0f} starts/s" for t in ("php", "native") if t in best) + ".")
     md.append("")
     md.append("## Scenarios")
     md.append("")
     md.append("Errors are socket errors (connect, read, write, timeout) plus answers with status >= 400 "
               "(for the unknown route: any status other than 404). CPU is % of one core over the "
-              "scenario: control plane / worker JVMs / function processes.")
+              "scenario: control plane / worker JVMs / function processes. Load is the 1-minute load "
+              "average right after the scenario (this run's own wrk and platform included).")
     md.append("")
-    md.append("| scenario | req/s | p50 ms | p99 ms | errors | of ceiling | CPU % cp / workers / functions |")
-    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    md.append("| scenario | req/s | p50 ms | p99 ms | errors | of ceiling | CPU % cp / workers / functions | load (1 min) |")
+    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         if r["rps"] is None:
-            md.append(f"| {r['scenario']} | wrk failed | | | | | |")
+            md.append(f"| {r['scenario']} | wrk failed | | | | | | |")
             continue
         frac = f"{r['fraction_of_ceiling'] * 100:.0f}%" if r["fraction_of_ceiling"] is not None else "n/a"
         cpu = r["cpu_percent_of_one_core"]
         cpu_s = f"{cpu['control_plane']:.0f} / {cpu['workers']:.0f} / {cpu['functions']:.0f}" if cpu else ""
         md.append(f"| {r['scenario']} | {r['rps']:,.1f} | {fmt_ms(r['p50_ms'] * 1000)} | {fmt_ms(r['p99_ms'] * 1000)} "
-                  f"| {r['errors']:,} | {frac} | {cpu_s} |")
+                  f"| {r['errors']:,} | {frac} | {cpu_s} | {r['load1'] if r['load1'] is not None else ''} |")
     if meta.get("wasm_note"):
         md.append("")
         md.append(f"WASM hello skipped: {meta['wasm_note']}")
