@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# faasj benchmark suite: starts the built control-plane jar on a free port with a temporary data
+# dir, deploys the functions in benchmarks/functions/, measures the bare process-start ceilings,
+# runs the wrk scenarios and writes benchmarks/results/<date>.{md,json} and <date>-latency.svg
+# (plus latest.*). See benchmarks/README.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+
+DURATION=10
+WARMUP=3
+CEILING_SECONDS=5
+WORKERS=4
+JAR="$REPO/control-plane/target/control-plane-0.1.0-SNAPSHOT.jar"
+ONLY=""
+RESULTS="$HERE/results"
+KEEP=0
+
+usage() {
+    cat <<EOF
+usage: benchmarks/run.sh [options]
+  --quick             3 s per scenario, 1 s warm-up, 2 s ceilings
+  --duration S        seconds per wrk scenario (default $DURATION)
+  --warmup S          seconds of warm-up per function (default $WARMUP)
+  --ceiling-seconds S seconds per bare-start ceiling run (default $CEILING_SECONDS)
+  --workers N         worker processes (default $WORKERS)
+  --jar PATH          control-plane jar (default control-plane/target/control-plane-0.1.0-SNAPSHOT.jar)
+  --only REGEX        run only scenarios whose name matches (grep -E)
+  --results DIR       where to write the report (default benchmarks/results)
+  --keep              keep the temporary work dir (logs, raw wrk output)
+EOF
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) DURATION=3; WARMUP=1; CEILING_SECONDS=2 ;;
+        --duration) DURATION="$2"; shift ;;
+        --warmup) WARMUP="$2"; shift ;;
+        --ceiling-seconds) CEILING_SECONDS="$2"; shift ;;
+        --workers) WORKERS="$2"; shift ;;
+        --jar) JAR="$2"; shift ;;
+        --only) ONLY="$2"; shift ;;
+        --results) RESULTS="$2"; shift ;;
+        --keep) KEEP=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- tools (nothing is installed here)
+missing=()
+for tool in wrk:wrk gcc:gcc curl:curl php:php-cli python3:python3 java:openjdk-17-jre-headless; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    die "missing tools; install them with: sudo apt-get install -y ${missing[*]}"
+fi
+if ! command -v clang >/dev/null 2>&1; then
+    log "note: clang not found; the WASM scenario can only use the platform's own C-to-WASM build"
+fi
+if [ ! -f "$JAR" ]; then
+    die "no jar at $JAR; build it first: mvn -B -q package -DskipTests"
+fi
+
+# ---------------------------------------------------------------- cleanup of everything we start
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/faasj-bench.XXXXXX")"
+CP_PID=""
+SAMPLER_PID=""
+WRK_PID=""
+WORKER_PIDS=""
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -n "$WRK_PID" ]; then kill "$WRK_PID" 2>/dev/null || true; fi
+    if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+    if [ -n "$CP_PID" ] && kill -0 "$CP_PID" 2>/dev/null; then
+        WORKER_PIDS="$(python3 "$HERE/lib/procstat.py" snapshot "$CP_PID" 2>/dev/null \
+            | python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(sys.stdin)["procs"] if p["role"]=="worker"))' 2>/dev/null || true)"
+        log "stopping control plane (pid $CP_PID)"
+        kill "$CP_PID" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$CP_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$CP_PID" 2>/dev/null || true
+        wait "$CP_PID" 2>/dev/null || true
+    fi
+    # workers exit when the control plane's pipe closes; make sure of it
+    for pid in $WORKER_PIDS; do
+        for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    if [ "$KEEP" = 1 ] || [ "$rc" != 0 ]; then
+        log "work dir kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+NPROC="$(nproc)"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+STARTED_AT="$(date '+%Y-%m-%d %H:%M:%S %z')"
+STAMP="$(date '+%Y-%m-%d-%H%M')"
+log "work dir $WORK; $NPROC cores; load average $LOAD_START"
+
+# ---------------------------------------------------------------- start the platform
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+BASE="http://127.0.0.1:$PORT"
+DATA="$WORK/data"
+mkdir -p "$DATA"
+log "starting $JAR on port $PORT with $WORKERS workers"
+java -jar "$JAR" --faas.data-dir="$DATA" --faas.gateway.port="$PORT" --faas.workers.count="$WORKERS" \
+    </dev/null >"$WORK/control-plane.log" 2>&1 &
+CP_PID=$!
+
+deadline=$((SECONDS + 120))
+until curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; do
+    kill -0 "$CP_PID" 2>/dev/null || { tail -30 "$WORK/control-plane.log" >&2; die "control plane exited during start"; }
+    [ $SECONDS -lt $deadline ] || { tail -30 "$WORK/control-plane.log" >&2; die "control plane not UP after 120 s"; }
+    sleep 0.5
+done
+log "control plane UP (pid $CP_PID) after $((SECONDS - deadline + 120)) s"
+[ -f "$DATA/admin-token" ] || die "no admin token at $DATA/admin-token"
+TOKEN="$(cat "$DATA/admin-token")"
+
+# ---------------------------------------------------------------- deploy
+# deploy CODE DESCRIPTOR -> prints the HTTP status, the answer goes to $WORK/deploy-<name>.json
+deploy() {
+    local code="$1" descriptor="$2" out="$WORK/deploy-$(basename "$2" .json).json"
+    curl -sS -o "$out" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+        -F "code=@$code" -F "descriptor=@$descriptor" "$BASE/system/functions" || echo 000
+}
+# probe METHOD PATH -> prints the HTTP status of one call
+probe() {
+    local args=(-sS -o "$WORK/probe.out" -w '%{http_code}' -X "$1")
+    [ "$1" = POST ] && args+=(-H 'Content-Type: application/json' -d '{"name":"probe"}')
+    curl "${args[@]}" "$BASE$2" || echo 000
+}
+
+FN="$HERE/functions"
+status="$(deploy "$FN/ping.php" "$FN/ping.json")"
+[ "$status" = 201 ] || die "deploying ping.php answered $status: $(cat "$WORK/deploy-ping.json")"
+status="$(deploy "$FN/hello.c" "$FN/hello.json")"
+[ "$status" = 201 ] || die "deploying hello.c answered $status: $(cat "$WORK/deploy-hello.json")"
+log "deployed bench-php-ping (GET /bench/php-ping) and bench-native-hello (POST /bench/native-hello)"
+
+WASM=0
+WASM_NOTE=""
+status="$(deploy "$FN/hello.c" "$FN/hello-wasm.json")"
+if [ "$status" = 201 ]; then
+    WASM=1
+    log "deployed bench-wasm-hello: C compiled to WASM by the platform (target wasm)"
+elif [ "$status" = 400 ] || [ "$status" = 503 ]; then
+    WASM_NOTE="C to WASM deploy answered $status: $(head -c 300 "$WORK/deploy-hello-wasm.json")"
+    log "note: $WASM_NOTE"
+    # second way in: a .wasm built here, uploaded with runtime wasm
+    if command -v clang >/dev/null 2>&1 && \
+        clang --target=wasm32-wasi --sysroot=/usr -O2 -o "$WORK/hello.wasm" "$FN/hello.c" 2>"$WORK/clang.log"; then
+        status="$(deploy "$WORK/hello.wasm" "$FN/hello-wasm-prebuilt.json")"
+        if [ "$status" = 201 ]; then
+            WASM=1
+            WASM_NOTE=""
+            log "deployed bench-wasm-hello: hello.c built here with clang, uploaded as runtime wasm"
+        else
+            WASM_NOTE="$WASM_NOTE; .wasm upload answered $status: $(head -c 300 "$WORK/deploy-hello-wasm-prebuilt.json")"
+        fi
+    else
+        WASM_NOTE="$WASM_NOTE; no local clang wasm32-wasi build to upload instead"
+    fi
+else
+    die "deploying the WASM hello answered $status: $(cat "$WORK/deploy-hello-wasm.json")"
+fi
+if [ "$WASM" = 1 ]; then
+    status="$(probe POST /bench/wasm-hello)"
+    if [ "$status" != 200 ]; then
+        WASM=0
+        WASM_NOTE="WASM hello deployed but a call answered $status: $(head -c 300 "$WORK/probe.out")"
+    fi
+fi
+[ "$WASM" = 1 ] || log "SKIPPING the WASM scenarios: $WASM_NOTE"
+
+for fn in "GET /bench/php-ping" "POST /bench/native-hello"; do
+    status="$(probe $fn)"
+    [ "$status" = 200 ] || die "$fn answered $status: $(cat "$WORK/probe.out")"
+done
+status="$(probe GET /bench/no-such-route)"
+[ "$status" = 404 ] || die "the unknown route answered $status, expected 404"
+log "all functions answer"
+
+# ---------------------------------------------------------------- ceilings: bare process starts
+log "compiling ceiling/spawn_loop.c"
+gcc -O2 -pthread -o "$WORK/spawn_loop" "$HERE/ceiling/spawn_loop.c"
+PHP_SCRIPT="$(find "$DATA" -name function.php -path '*bench-php-ping*' | head -1)"
+NATIVE_BIN="$(find "$DATA" -name module.bin -path '*bench-native-hello*' | head -1)"
+[ -n "$PHP_SCRIPT" ] || PHP_SCRIPT="$FN/ping.php"
+if [ -z "$NATIVE_BIN" ]; then
+    gcc -O2 -o "$WORK/hello.bin" "$FN/hello.c"
+    NATIVE_BIN="$WORK/hello.bin"
+fi
+printf '{"name":"bench","pad":"x"}' >"$WORK/body-small.json"
+: >"$WORK/ceilings.jsonl"
+ceiling() { # WHEN TARGET-NAME MODE-FLAG CMD...
+    local when="$1" name="$2" flag="$3"
+    shift 3
+    local line
+    line="$("$WORK/spawn_loop" -t "$NPROC" -d "$CEILING_SECONDS" -i "$WORK/body-small.json" $flag -- "$@")"
+    echo "{\"target\":\"$name\",\"when\":\"$when\",\"load1\":$(cut -d' ' -f1 /proc/loadavg),\"result\":$line}" >>"$WORK/ceilings.jsonl"
+    log "ceiling ($when) $name $(echo "$line" | python3 "$HERE/lib/fmt.py" ceiling)"
+}
+# measured before and again after the scenarios: on a shared machine the load moves, and the
+# report divides by the best of the runs (so a fraction is, if anything, too low)
+ceilings() {
+    ceiling "$1" php "" "$(command -v php)" "$PHP_SCRIPT"
+    ceiling "$1" php -s "$(command -v php)" "$PHP_SCRIPT"
+    ceiling "$1" native "" "$NATIVE_BIN"
+    ceiling "$1" native -s "$NATIVE_BIN"
+}
+ceilings before
+
+# ---------------------------------------------------------------- scenarios
+# name|function|method|path|connections|close|body bytes|sample RSS
+SCEN=()
+add_fn() { # FUNCTION METHOD PATH
+    for c in 1 16 64; do
+        SCEN+=("$1 c$c keep-alive|$1|$2|$3|$c|0|0|$([ $c = 16 ] && echo 1 || echo 0)")
+        SCEN+=("$1 c$c close|$1|$2|$3|$c|1|0|0")
+    done
+}
+add_fn php-ping GET /bench/php-ping
+add_fn native-hello POST /bench/native-hello
+SCEN+=("native-hello c16 keep-alive body 1KiB|native-hello|POST|/bench/native-hello|16|0|1024|0")
+SCEN+=("native-hello c16 keep-alive body 1MiB|native-hello|POST|/bench/native-hello|16|0|1048576|0")
+[ "$WASM" = 1 ] && add_fn wasm-hello POST /bench/wasm-hello
+for c in 1 16 64; do
+    SCEN+=("unknown-route c$c keep-alive|unknown-route|GET|/bench/no-such-route|$c|0|0|$([ $c = 16 ] && echo 1 || echo 0)")
+done
+SCEN+=("unknown-route c16 close|unknown-route|GET|/bench/no-such-route|16|1|0|0")
+
+if [ -n "$ONLY" ]; then
+    filtered=()
+    for s in "${SCEN[@]}"; do
+        if echo "${s%%|*}" | grep -Eq -- "$ONLY"; then filtered+=("$s"); fi
+    done
+    SCEN=("${filtered[@]+"${filtered[@]}"}")
+fi
+[ ${#SCEN[@]} -gt 0 ] || die "no scenario matches --only '$ONLY'"
+
+run_wrk() { # SECONDS CONNECTIONS METHOD PATH CLOSE BODY OUTFILE
+    local threads=$(( $2 < NPROC ? $2 : NPROC )) expect=""
+    [ "$4" = /bench/no-such-route ] && expect=404
+    BENCH_METHOD="$3" BENCH_CLOSE="$5" BENCH_BODY_BYTES="$6" BENCH_EXPECT="$expect" \
+        wrk -t"$threads" -c"$2" -d"$1"s --timeout 10s --latency -s "$HERE/wrk/bench.lua" "$BASE$4" >"$7" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || true  # in the background so that Ctrl-C reaches the trap at once
+    WRK_PID=""
+}
+
+log "warming up ($WARMUP s per function, 16 connections)"
+for w in "GET /bench/php-ping" "POST /bench/native-hello" "GET /bench/no-such-route"; do
+    run_wrk "$WARMUP" 16 ${w% *} "${w#* }" 0 0 "$WORK/warmup.txt"
+done
+[ "$WASM" = 1 ] && run_wrk "$WARMUP" 16 POST /bench/wasm-hello 0 0 "$WORK/warmup.txt"
+
+: >"$WORK/scenarios.jsonl"
+: >"$WORK/rss.jsonl"
+total=${#SCEN[@]}
+log "running $total scenarios of $DURATION s (about $(( total * (DURATION + 2) / 60 + 1 )) min)"
+i=0
+for s in "${SCEN[@]}"; do
+    i=$((i + 1))
+    IFS='|' read -r name fn method path conns close body sample <<<"$s"
+    kill -0 "$CP_PID" 2>/dev/null || die "control plane died before '$name' (log: $WORK/control-plane.log)"
+    printf '[bench %s] [%2d/%d] %-42s ' "$(date +%H:%M:%S)" "$i" "$total" "$name"
+    raw="$WORK/wrk-$i.txt"
+    before="$(python3 "$HERE/lib/procstat.py" snapshot "$CP_PID")"
+    if [ "$sample" = 1 ]; then
+        python3 "$HERE/lib/procstat.py" sample "$CP_PID" "$((DURATION - 1))" "$WORK/rss-$fn.jsonl" &
+        SAMPLER_PID=$!
+    fi
+    run_wrk "$DURATION" "$conns" "$method" "$path" "$close" "$body" "$raw"
+    if [ -n "$SAMPLER_PID" ]; then wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""; fi
+    after="$(python3 "$HERE/lib/procstat.py" snapshot "$CP_PID")"
+    result="$(grep '^BENCH_JSON ' "$raw" | tail -1 | cut -d' ' -f2-)"
+    if [ -z "$result" ]; then
+        echo "wrk gave no result (see below)"
+        sed 's/^/    /' "$raw" | tail -5
+        result=null
+    else
+        echo "$result" | python3 "$HERE/lib/fmt.py" wrk
+    fi
+    printf '{"name":"%s","function":"%s","method":"%s","path":"%s","connections":%s,"close":%s,"body_bytes":%s,"duration_s":%s,"load1":%s,"wrk":%s,"before":%s,"after":%s}\n' \
+        "$name" "$fn" "$method" "$path" "$conns" "$([ "$close" = 1 ] && echo true || echo false)" "$body" "$DURATION" \
+        "$(cut -d' ' -f1 /proc/loadavg)" "$result" "$before" "$after" >>"$WORK/scenarios.jsonl"
+    sleep 1
+done
+
+# ---------------------------------------------------------------- report
+ceilings after
+LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "load average at end $LOAD_END; writing the report"
+python3 "$HERE/lib/report.py" --work "$WORK" --out "$RESULTS" --stamp "$STAMP" \
+    --meta "$(python3 - "$STARTED_AT" "$LOAD_START" "$LOAD_END" "$NPROC" "$WORKERS" "$DURATION" "$WARMUP" "$CEILING_SECONDS" "$WASM_NOTE" "$JAR" "$REPO" <<'EOF'
+import json, platform, subprocess, sys
+a = sys.argv[1:]
+def out(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip().splitlines()[0]
+    except Exception:
+        return "?"
+java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.strip().splitlines()
+print(json.dumps({"started": a[0], "load_start": a[1], "load_end": a[2], "cores": int(a[3]),
+                  "workers": int(a[4]), "duration_s": float(a[5]), "warmup_s": float(a[6]),
+                  "ceiling_s": float(a[7]), "wasm_note": a[8], "jar": a[9],
+                  "kernel": platform.release(), "java": java[0] if java else "?",
+                  "wrk": out(["wrk", "-v"]), "php": out(["php", "-v"]), "gcc": out(["gcc", "--version"]),
+                  "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+                  "commit": out(["git", "-C", a[10], "rev-parse", "--short", "HEAD"])}))
+EOF
+)"
+log "done: $RESULTS/$STAMP.md"
