@@ -96,6 +96,11 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Warm PHP processes ready now (tests and diagnostics). */
+    int warmReady() {
+        return warm == null ? 0 : warm.size();
+    }
+
     /** Stops taking requests and kills every function still running: nothing outlives the worker. */
     @Override
     public void close() {

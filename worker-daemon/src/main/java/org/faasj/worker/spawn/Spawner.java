@@ -168,7 +168,9 @@ public final class Spawner implements AutoCloseable {
                     firstStart.countDown();
                     return;
                 }
-                log.warn("faas-spawn failed: {}", e.toString());
+                if (!closed) {
+                    log.warn("faas-spawn failed: {}", e.toString());
+                }
             }
             link = null;
             failInFlight();
