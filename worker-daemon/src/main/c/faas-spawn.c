@@ -5,8 +5,8 @@
  *
  * Why: starting a process from the JVM costs ~0.65 ms (VFORK) to ~1.15 ms (posix_spawn through
  * jspawnhelper) before the function even runs, and the old launcher (faas-limit) added a second
- * exec of a dynamically linked binary per request. This process is a few hundred KB, so fork()
- * here is cheap, and the limits are applied between fork and the one execve.
+ * exec of a dynamically linked binary per request. Here the child is started with a vfork-style
+ * clone and the limits are applied between it and the one execve.
  *
  * Life cycle: binds <socket-path>, prints "ready\n" on stdout, accepts exactly one connection (the
  * worker), then unlinks the path so nobody else can connect. End of file on stdin (the worker's
@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -127,6 +128,7 @@ struct spawn {
     int stderr_fd;
 };
 
+static void fail_child(const char *what, const char *arg) __attribute__((noreturn));
 static void fail_child(const char *what, const char *arg) {
     dprintf(2, "faas-spawn: %s %s: %s\n", what, arg, strerror(errno));
     _exit(127);
@@ -146,6 +148,7 @@ static void place(int fd, int target) {
     }
 }
 
+static void run_child(const struct spawn *s, int in_read, int out_write, int fd3_read) __attribute__((noreturn));
 static void run_child(const struct spawn *s, int in_read, int out_write, int fd3_read) {
     sigset_t none;
     sigemptyset(&none);
@@ -171,6 +174,31 @@ static void run_child(const struct spawn *s, int in_read, int out_write, int fd3
 }
 
 /* --- the parent side --- */
+struct child_args {
+    const struct spawn *s;
+    int in_read, out_write, fd3_read;
+};
+
+static int child_main(void *arg) {
+    const struct child_args *a = arg;
+    run_child(a->s, a->in_read, a->out_write, a->fd3_read);
+}
+
+/*
+ * clone(CLONE_VM | CLONE_VFORK) on a stack of its own, as glibc's posix_spawn does: the child
+ * borrows this process's memory until its execve, so nothing is copied and nothing torn down.
+ * Measured with wrk -c16 on native hello (2 cores, whole platform, CPU per request): with fork()
+ * the children cost 0.62 ms and the two servers 0.085 ms; with this 0.51-0.55 ms and 0.04-0.05 ms,
+ * and throughput rose by ~20 %. We are suspended only until the child's execve has replaced its
+ * memory, a small part of the exec.
+ * The child only makes system calls and writes its own stack; no signal handler is installed in
+ * this process (SIGCHLD comes through a signalfd), so none can run on the shared memory.
+ */
+static pid_t start_child(struct child_args *args) {
+    static char stack[64 * 1024] __attribute__((aligned(16)));
+    return clone(child_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, args);
+}
+
 static void close_all(int *fds, int n) {
     for (int i = 0; i < n; i++) if (fds[i] >= 0) close(fds[i]);
 }
@@ -184,9 +212,8 @@ static void do_spawn(const struct spawn *s) {
         send_reply(REP_SPAWNED, (int32_t) s->tag, -err, NULL, 0);
         return;
     }
-    /* fork, not vfork: this process is tiny (~1 MB mapped), so copying its page tables is cheap */
-    pid_t pid = fork();
-    if (pid == 0) run_child(s, in[0], out[1], extra[0]);
+    struct child_args args = { s, in[0], out[1], extra[0] };
+    pid_t pid = start_child(&args);
     int err = errno;
     close(in[0]); close(out[1]);
     if (extra[0] >= 0) close(extra[0]);
