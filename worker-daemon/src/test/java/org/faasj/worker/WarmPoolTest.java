@@ -115,6 +115,25 @@ class WarmPoolTest {
     }
 
     @Test
+    void aWarmProcessThatDiedIsReplacedByAColdStart() throws Exception {
+        worker = WorkerHarness.withWarmPool(dir, 2, 16, 30_000);
+        Path fn = worker.script("report.php", REPORT);
+        worker.call(Frames.of(Runtime.PHP, fn).build());
+        awaitWarm(n -> n == 2);
+        List<Long> warm = phpProcesses();
+        for (long pid : warm) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            org.faasj.worker.spawn.SpawnerTestAccess.assertDies(pid);
+        }
+
+        Exchange ex = worker.call(Frames.of(Runtime.PHP, fn).get("/r", "after=kill").build());
+
+        assertEquals(200, ex.response().status(), ex.response().text());
+        assertEquals("after=kill", field(ex.response().text(), "query"));
+        assertTrue(!warm.contains(Long.parseLong(field(ex.response().text(), "pid"))));
+    }
+
+    @Test
     void theTotalBoundHolds() throws Exception {
         worker = WorkerHarness.withWarmPool(dir, 2, 3, 30_000);
         for (int i = 0; i < 3; i++) {
