@@ -16,10 +16,13 @@ import org.faasj.worker.dispatch.RequestDispatcher;
 import org.faasj.worker.dispatch.Runners;
 import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.exec.FunctionRunner;
-import org.faasj.worker.exec.LimitLauncher;
+import org.faasj.worker.exec.PhpPrelude;
 import org.faasj.worker.exec.ProcessRunner;
+import org.faasj.worker.exec.ProcessStarter;
 import org.faasj.worker.exec.ProcessTrees;
 import org.faasj.worker.exec.ProgramLocator;
+import org.faasj.worker.exec.WarmPool;
+import org.faasj.worker.exec.WarmPoolSettings;
 import org.faasj.worker.exec.WasmMemoryBudget;
 import org.faasj.worker.exec.WasmModules;
 import org.faasj.worker.exec.WasmRunner;
@@ -27,6 +30,7 @@ import org.faasj.worker.handoff.HandoffServer;
 import org.faasj.worker.http.ResponseWriter;
 import org.faasj.worker.metrics.MetricsReporter;
 import org.faasj.worker.metrics.ProcReader;
+import org.faasj.worker.spawn.Spawner;
 
 /** One worker daemon: builds its parts from the configuration, starts them, and stops them. */
 public final class Worker implements AutoCloseable {
@@ -36,6 +40,10 @@ public final class Worker implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("worker-timer"));
     /** Body pumps for bodies larger than a pipe; cached because they are rare and short-lived. */
     private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("body-pump"));
+    /** Starts warm PHP processes one at a time: in parallel they would only compete for the same cores. */
+    private final ExecutorService warmRefill = Executors.newSingleThreadExecutor(daemon("warm-refill"));
+    private Spawner spawner;
+    private WarmPool warm;
     private ProcessTrees trees;
     private RequestDispatcher dispatcher;
     private HandoffServer server;
@@ -49,10 +57,13 @@ public final class Worker implements AutoCloseable {
 
     public void start() throws IOException {
         Path workDir = Files.createDirectories(config.scratch().resolve("tmp"));
-        LimitLauncher launcher = LimitLauncher.extractTo(config.scratch());
-        trees = new ProcessTrees(launcher);
-        ExecSettings settings = new ExecSettings(config.scratch(), workDir, config.functionPath(), config.outputCap());
-        ProcessRunner processes = new ProcessRunner(launcher, new ProgramLocator(config.functionPath()), settings,
+        spawner = Spawner.start(config.scratch());
+        trees = new ProcessTrees(spawner);
+        ExecSettings settings = new ExecSettings(config.scratch(), workDir, config.functionPath(), config.outputCap(),
+                PhpPrelude.extractTo(config.scratch()));
+        ProcessStarter starter = new ProcessStarter(spawner);
+        startWarmPool(starter);
+        ProcessRunner processes = new ProcessRunner(starter, warm, new ProgramLocator(config.functionPath()), settings,
                 scheduler, pumps, trees);
         // WASM lives on the heap: 2/5 for cached parsed modules, 2/5 for the linear memories of
         // running calls, 1/5 for the worker itself (with -Xmx128m: about 49 + 49 + 25 MB)
@@ -64,6 +75,16 @@ public final class Worker implements AutoCloseable {
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();
+    }
+
+    private void startWarmPool(ProcessStarter starter) throws IOException {
+        WarmPoolSettings settings = new WarmPoolSettings(config.warmPerFunction(), config.warmTotal(), config.warmIdleMs());
+        if (!settings.enabled()) {
+            return;
+        }
+        warm = new WarmPool(starter, config.scratch().resolve("warm"), settings, warmRefill);
+        long period = Math.max(100, Math.min(5_000, config.warmIdleMs() / 4));
+        scheduler.scheduleAtFixedRate(warm::reapIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
     private static Runners runners(FunctionRunner processes, FunctionRunner wasm) {
@@ -82,6 +103,11 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Warm PHP processes ready now (tests and diagnostics). */
+    int warmReady() {
+        return warm == null ? 0 : warm.size();
+    }
+
     /** Stops taking requests and kills every function still running: nothing outlives the worker. */
     @Override
     public void close() {
@@ -89,10 +115,17 @@ public final class Worker implements AutoCloseable {
         if (trees != null) {
             trees.killAll();
         }
+        if (warm != null) {
+            warm.close();
+        }
+        if (spawner != null) {
+            spawner.close(); // the fork server kills whatever is still running as it exits
+        }
         if (dispatcher != null) {
             dispatcher.close();
         }
         pumps.shutdownNow();
+        warmRefill.shutdownNow();
         scheduler.shutdownNow();
         if (metrics != null) {
             metrics.close();

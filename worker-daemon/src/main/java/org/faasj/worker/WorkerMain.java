@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: {@code WorkerMain --id N --socket PATH --metrics PATH --scratch DIR [--max-concurrency N]
- * [--max-queued N] [--output-cap BYTES] [--metrics-interval-ms MS] [--function-path PATH]}.
+ * [--max-queued N] [--output-cap BYTES] [--metrics-interval-ms MS] [--function-path PATH]
+ * [--warm-per-function N] [--warm-total N] [--warm-idle-ms MS]}.
  */
 public final class WorkerMain {
 

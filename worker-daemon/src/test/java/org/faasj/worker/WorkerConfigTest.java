@@ -19,6 +19,22 @@ class WorkerConfigTest {
     }
 
     @Test
+    void warmPoolOptionsHaveDefaultsAndCanBeSet() {
+        WorkerConfig defaults = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d");
+        assertEquals(2, defaults.warmPerFunction());
+        assertEquals(16, defaults.warmTotal());
+        assertEquals(30_000, defaults.warmIdleMs());
+
+        WorkerConfig set = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
+                "--warm-per-function", "0", "--warm-total", "4", "--warm-idle-ms", "1000");
+        assertEquals(0, set.warmPerFunction());
+        assertEquals(4, set.warmTotal());
+        assertEquals(1000, set.warmIdleMs());
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
+                "--metrics", "/m", "--scratch", "/d", "--warm-total", "-1"));
+    }
+
+    @Test
     void refusesUnknownMissingOrUnpairedOptions() {
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0"));
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",

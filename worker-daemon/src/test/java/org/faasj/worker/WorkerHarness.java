@@ -36,9 +36,19 @@ final class WorkerHarness implements AutoCloseable {
     private final AFUNIXSocket gateway;
 
     WorkerHarness(Path dir, int maxConcurrency, int maxQueued, int outputCap, String functionPath) throws IOException {
+        this(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"), dir.resolve("scratch"),
+                maxConcurrency, maxQueued, outputCap, 200, functionPath));
+    }
+
+    /** A worker with the given warm pool bounds and defaults otherwise. */
+    static WorkerHarness withWarmPool(Path dir, int perFunction, int total, long idleMs) throws IOException {
+        return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
+                dir.resolve("scratch"), 4, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, perFunction, total, idleMs));
+    }
+
+    WorkerHarness(Path dir, WorkerConfig config) throws IOException {
         this.dir = dir;
-        this.config = new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"), dir.resolve("scratch"),
-                maxConcurrency, maxQueued, outputCap, 200, functionPath);
+        this.config = config;
         this.worker = new Worker(config);
         worker.start();
         this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -88,6 +98,11 @@ final class WorkerHarness implements AutoCloseable {
             accepted.close();
             socket.close();
         }
+    }
+
+    /** Warm PHP processes ready in the worker now. */
+    int warmReady() {
+        return worker.warmReady();
     }
 
     Client connect() throws IOException {

@@ -1,7 +1,10 @@
 package org.faasj.worker.exec;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,18 +22,49 @@ public final class CgiEnvironment {
     }
 
     public static Map<String, String> build(HandoffFrame frame, String functionPath, Path tmpDir) {
+        Map<String, String> env = base(frame, functionPath, tmpDir);
+        putRequest(env, frame);
+        for (HttpHeader header : frame.headers()) {
+            putHeader(env, header);
+        }
+        putFunction(env, frame);
+        return env;
+    }
+
+    /**
+     * The part that is the same for every request of a function version: what a process started
+     * before its request (warm pool) gets at exec. {@link #build} is always a superset of it.
+     */
+    public static Map<String, String> stable(HandoffFrame frame, String functionPath, Path tmpDir) {
+        Map<String, String> env = base(frame, functionPath, tmpDir);
+        putFunction(env, frame);
+        return env;
+    }
+
+    /** {@code NAME=value} entries, the form execve and the fork server take. */
+    static List<String> entries(Map<String, String> env) {
+        List<String> entries = new ArrayList<>(env.size());
+        env.forEach((name, value) -> entries.add(name + "=" + value));
+        return entries;
+    }
+
+    /** The entries separated by NUL: what the PHP prelude reads from descriptor 3. */
+    static byte[] block(Map<String, String> env) {
+        return String.join("\0", entries(env)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> base(HandoffFrame frame, String functionPath, Path tmpDir) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", functionPath);
         env.put("LANG", "C.UTF-8");
         env.put("TMPDIR", tmpDir.toString());
         frame.env().forEach((name, value) -> putIfValid(env, name, value));
-        putRequest(env, frame);
-        for (HttpHeader header : frame.headers()) {
-            putHeader(env, header);
-        }
+        return env;
+    }
+
+    private static void putFunction(Map<String, String> env, HandoffFrame frame) {
         env.put("FAAS_FUNCTION_NAME", frame.functionName());
         env.put("FAAS_FUNCTION_VERSION", Integer.toString(frame.functionVersion()));
-        return env;
     }
 
     private static void putRequest(Map<String, String> env, HandoffFrame frame) {

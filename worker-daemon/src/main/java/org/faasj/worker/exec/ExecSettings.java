@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * @param workDir      the functions' working directory and TMPDIR
  * @param functionPath PATH of the functions, also searched for interpreters
  * @param outputCap    most stdout bytes accepted from one invocation
+ * @param phpPrelude   the extracted faas-prelude.php every PHP function starts with
  */
-public record ExecSettings(Path scratch, Path workDir, String functionPath, int outputCap) {
+public record ExecSettings(Path scratch, Path workDir, String functionPath, int outputCap, Path phpPrelude) {
 }

@@ -1,13 +1,8 @@
 package org.faasj.worker.exec;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,30 +16,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.faasj.model.HandoffFrame;
+import org.faasj.worker.spawn.SpawnedProcess;
+import org.faasj.worker.spawn.SpawnerUnavailableException;
 
 /**
- * Runs a function as a child process per request (PHP, Python, native binaries), started through
- * faas-limit so that memory is capped and the whole tree can be killed.
+ * Runs a function as a child process per request (PHP, Python, native binaries), started by the
+ * faas-spawn fork server so that memory is capped and the whole tree can be killed. PHP processes
+ * may come ready from the {@link WarmPool}; every process serves one request either way.
  */
 public final class ProcessRunner implements FunctionRunner {
 
     /** Linux pipe capacity: a body this small is written before reading stdout without risk of deadlock. */
     static final int INLINE_BODY_MAX = 64 * 1024;
-    static final int STDERR_TAIL_BYTES = 2048;
     private static final AtomicInteger STDERR_FILES = new AtomicInteger();
 
-    private final LimitLauncher launcher;
+    private final ProcessStarter starter;
+    private final WarmPool warm;
     private final ProgramLocator locator;
     private final ExecSettings settings;
     private final ScheduledExecutorService deadlines;
     private final ExecutorService pumps;
     private final ProcessTrees trees;
-    /** One stderr file per pool thread, truncated by each start: no extra thread drains stderr. */
+    /** One stderr file per pool thread, truncated by each cold start: no extra thread drains stderr. */
     private final ThreadLocal<Path> stderrFile;
 
-    public ProcessRunner(LimitLauncher launcher, ProgramLocator locator, ExecSettings settings,
+    /** {@code warm} may be null: every process is then started on demand. */
+    public ProcessRunner(ProcessStarter starter, WarmPool warm, ProgramLocator locator, ExecSettings settings,
                          ScheduledExecutorService deadlines, ExecutorService pumps, ProcessTrees trees) {
-        this.launcher = launcher;
+        this.starter = starter;
+        this.warm = warm;
         this.locator = locator;
         this.settings = settings;
         this.deadlines = deadlines;
@@ -57,7 +57,8 @@ public final class ProcessRunner implements FunctionRunner {
     @Override
     public Outcome run(Invocation invocation) {
         HandoffFrame frame = invocation.frame();
-        if (!Files.isRegularFile(Path.of(frame.modulePath()))) {
+        ModuleStamp module = ModuleStamp.of(frame.modulePath());
+        if (module == null) {
             return new Outcome.ModuleMissing(frame.modulePath());
         }
         Optional<Path> interpreter = Optional.empty();
@@ -69,28 +70,25 @@ public final class ProcessRunner implements FunctionRunner {
                 return new Outcome.RuntimeMissing(program, RuntimeCommand.debianPackage(frame.runtime()));
             }
         }
-        Process process;
+        LaunchPlan plan = LaunchPlan.of(frame, interpreter.orElse(null), settings);
+        FunctionProcess process;
         try {
-            process = start(frame, RuntimeCommand.program(frame, interpreter.orElse(null)));
+            process = obtain(plan, module);
+        } catch (SpawnerUnavailableException e) {
+            return new Outcome.Unavailable("could not start the function: " + e.getMessage());
         } catch (IOException e) {
             return new Outcome.LaunchFailed("could not start the function: " + e.getMessage());
         }
-        return supervise(process, invocation);
+        return supervise(process, plan, invocation);
     }
 
-    private Process start(HandoffFrame frame, List<String> program) throws IOException {
-        long dataBytes = (long) Math.max(1, frame.memoryMb()) << 20;
-        // the CPU rlimit is only a backstop behind the wall-clock deadline
-        long cpuSeconds = TimeUnit.MILLISECONDS.toSeconds(frame.timeoutMillis()) + 2;
-        ProcessBuilder builder = new ProcessBuilder(launcher.command(dataBytes, cpuSeconds, program))
-                .directory(settings.workDir().toFile())
-                .redirectError(ProcessBuilder.Redirect.to(stderrFile.get().toFile()));
-        builder.environment().clear();
-        builder.environment().putAll(CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()));
-        return builder.start();
+    private FunctionProcess obtain(LaunchPlan plan, ModuleStamp module) throws IOException {
+        FunctionProcess ready = warm != null && plan.poolable() ? warm.take(plan.request(), module) : null;
+        return ready != null ? ready : starter.start(plan.request(), stderrFile.get(), false);
     }
 
-    private Outcome supervise(Process process, Invocation invocation) {
+    private Outcome supervise(FunctionProcess function, LaunchPlan plan, Invocation invocation) {
+        SpawnedProcess process = function.process();
         trees.started(process);
         int timeoutMillis = invocation.frame().timeoutMillis();
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -101,8 +99,9 @@ public final class ProcessRunner implements FunctionRunner {
         }, timeoutMillis, TimeUnit.MILLISECONDS);
         Future<?> pump = null;
         try {
+            sendRequestEnv(process, plan);
             pump = feedStdin(process, invocation.body());
-            OutputCapture out = OutputCapture.read(process.getInputStream(), settings.outputCap());
+            OutputCapture out = OutputCapture.read(process.stdout(), settings.outputCap());
             if (out.overflowed()) {
                 trees.kill(process);
             }
@@ -115,7 +114,7 @@ public final class ProcessRunner implements FunctionRunner {
                 return new Outcome.OutputTooLarge(settings.outputCap());
             }
             awaitPump(pump, deadlineNanos);
-            return new Outcome.Exited(exitCode, out.bytes(), out.length(), exitCode == 0 ? "" : stderrTail());
+            return new Outcome.Exited(exitCode, out.bytes(), out.length(), exitCode == 0 ? "" : function.stderrTail());
         } catch (IOException | RejectedExecutionException e) {
             trees.kill(process);
             return new Outcome.LaunchFailed("lost contact with the function: " + e.getMessage());
@@ -126,17 +125,29 @@ public final class ProcessRunner implements FunctionRunner {
         } finally {
             timer.cancel(false);
             trees.ended(process);
-            closeStreams(process, pump == null);
+            function.release(pump != null);
+        }
+    }
+
+    /** The PHP prelude blocks until this block and its end of file arrive on descriptor 3. */
+    private static void sendRequestEnv(SpawnedProcess process, LaunchPlan plan) {
+        if (plan.requestEnv() == null) {
+            return;
+        }
+        try (OutputStream fd3 = process.fd3()) {
+            fd3.write(plan.requestEnv());
+        } catch (IOException functionDidNotRead) {
+            // it died before reading: its exit status and stderr tell why
         }
     }
 
     /** Small bodies already in memory go in directly; anything else is pumped from another thread. */
-    private Future<?> feedStdin(Process process, BodySource body) {
+    private Future<?> feedStdin(SpawnedProcess process, BodySource body) {
         byte[] small = body.inMemory(INLINE_BODY_MAX);
         if (small == null) {
-            return pumps.submit(body.copyTask(process.getOutputStream()));
+            return pumps.submit(body.copyTask(process.stdin()));
         }
-        try (OutputStream stdin = process.getOutputStream()) {
+        try (OutputStream stdin = process.stdin()) {
             stdin.write(small);
         } catch (IOException functionDidNotRead) {
             // it exited or closed stdin without reading: its output still decides the answer
@@ -153,35 +164,6 @@ public final class ProcessRunner implements FunctionRunner {
             pump.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException stillRunningOrFailed) {
             // the body was not fully read: the answer will close the connection
-        }
-    }
-
-    private String stderrTail() {
-        try (RandomAccessFile file = new RandomAccessFile(stderrFile.get().toFile(), "r")) {
-            long start = Math.max(0, file.length() - STDERR_TAIL_BYTES);
-            byte[] tail = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(tail);
-            return new String(tail, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(stderr unavailable: " + e.getMessage() + ")";
-        }
-    }
-
-    /** A running pump owns stdin and closes it itself; closing it under its feet could reuse the number. */
-    private static void closeStreams(Process process, boolean closeStdin) {
-        closeQuietly(process.getInputStream());
-        closeQuietly(process.getErrorStream());
-        if (closeStdin) {
-            closeQuietly(process.getOutputStream());
-        }
-    }
-
-    private static void closeQuietly(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing a pipe of a finished process; nothing to recover
         }
     }
 }

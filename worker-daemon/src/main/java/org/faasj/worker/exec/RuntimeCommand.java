@@ -22,12 +22,16 @@ final class RuntimeCommand {
         };
     }
 
-    static List<String> program(HandoffFrame frame, Path interpreter) {
+    /** The fork server does not search PATH: the program is always an absolute path. */
+    static List<String> program(HandoffFrame frame, Path interpreter, Path phpPrelude) {
+        String module = Path.of(frame.modulePath()).toAbsolutePath().toString();
         return switch (frame.runtime()) {
-            // php's own limit gives a readable "Allowed memory size exhausted" before the rlimit hits
-            case PHP -> List.of(interpreter.toString(), "-d", "memory_limit=" + frame.memoryMb() + "M", frame.modulePath());
-            case PYTHON -> List.of(interpreter.toString(), frame.modulePath());
-            case NATIVE -> List.of(frame.modulePath());
+            // php's own limit gives a readable "Allowed memory size exhausted" before the rlimit hits;
+            // the prelude gives the script its request's environment (see faas-prelude.php)
+            case PHP -> List.of(interpreter.toString(), "-d", "memory_limit=" + frame.memoryMb() + "M",
+                    "-d", "auto_prepend_file=" + phpPrelude, module);
+            case PYTHON -> List.of(interpreter.toString(), module);
+            case NATIVE -> List.of(module);
             case WASM -> throw new IllegalArgumentException("wasm modules do not run as processes");
         };
     }

@@ -43,7 +43,7 @@ import org.faasj.model.HandoffFrame;
  */
 public final class WasmRunner implements FunctionRunner {
 
-    static final int STDERR_TAIL_BYTES = ProcessRunner.STDERR_TAIL_BYTES;
+    static final int STDERR_TAIL_BYTES = FunctionProcess.STDERR_TAIL_BYTES;
     private static final int PIPE_BYTES = 64 * 1024;
     /** random_get: the guest may make keys with it, so not ThreadLocalRandom (Chicory's default). */
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the worker's counters from /proc. The worker's own stat alone misses the functions'
- * CPU until they are reaped (the original platform's score barely moved under load), so live
- * descendants are added in.
+ * CPU (the original platform's score barely moved under load), so live descendants are added in.
+ * Functions are children of the faas-spawn fork server, a descendant of the worker: it reaps
+ * them, so their finished CPU is in its cutime/cstime, and the running ones are its children.
  */
 public final class ProcReader {
 

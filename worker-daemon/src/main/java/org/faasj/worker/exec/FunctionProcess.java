@@ -1,0 +1,57 @@
+package org.faasj.worker.exec;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.faasj.worker.spawn.SpawnedProcess;
+
+/**
+ * A started function process with the file its stderr goes to. Cold processes write to their pool
+ * thread's file (reused); warm ones, started before anyone knew which thread would run them, each
+ * get their own file, deleted when they are done.
+ */
+final class FunctionProcess {
+
+    static final int STDERR_TAIL_BYTES = 2048;
+
+    private final SpawnedProcess process;
+    private final Path stderr;
+    private final boolean ownsStderr;
+
+    FunctionProcess(SpawnedProcess process, Path stderr, boolean ownsStderr) {
+        this.process = process;
+        this.stderr = stderr;
+        this.ownsStderr = ownsStderr;
+    }
+
+    SpawnedProcess process() {
+        return process;
+    }
+
+    String stderrTail() {
+        try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
+            long start = Math.max(0, file.length() - STDERR_TAIL_BYTES);
+            byte[] tail = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(tail);
+            return new String(tail, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(stderr unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Closes the pipes (stdin stays with a pump that still owns it) and drops a private stderr file. */
+    void release(boolean keepStdin) {
+        process.closeStreams(keepStdin);
+        if (ownsStderr) {
+            try {
+                Files.deleteIfExists(stderr);
+            } catch (IOException ignored) {
+                // a leftover file in the scratch directory; the next worker start clears it
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.faasj.worker.spawn;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The wire format between the worker and faas-spawn (all integers little-endian, the server's
+ * native order on every machine we run on). Requests are length-prefixed; replies are fixed
+ * 16-byte records so that each read of one reply also gets exactly the descriptors sent with it.
+ */
+final class SpawnProtocol {
+
+    static final int REPLY_BYTES = 16;
+    static final int REPLY_SPAWNED = 1;
+    static final int REPLY_EXIT = 2;
+    private static final byte REQUEST_SPAWN = 1;
+    private static final byte REQUEST_KILL = 2;
+    private static final byte FLAG_FD3_PIPE = 1;
+
+    private SpawnProtocol() {
+    }
+
+    /** u32 length, u8 SPAWN, u32 tag, u64 data bytes, u32 cpu s, u8 flags, u32 argc, u32 envc, strings. */
+    static byte[] spawn(int tag, SpawnRequest request) {
+        ByteArrayOutputStream strings = new ByteArrayOutputStream(1024);
+        request.argv().forEach(s -> putString(strings, s));
+        request.env().forEach(s -> putString(strings, s));
+        putString(strings, request.cwd().toString());
+        int length = 1 + 4 + 8 + 4 + 1 + 4 + 4 + strings.size();
+        ByteBuffer buf = ByteBuffer.allocate(4 + length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(length).put(REQUEST_SPAWN).putInt(tag).putLong(request.dataBytes()).putInt(request.cpuSeconds())
+                .put(request.fd3Pipe() ? FLAG_FD3_PIPE : 0)
+                .putInt(request.argv().size()).putInt(request.env().size())
+                .put(strings.toByteArray());
+        return buf.array();
+    }
+
+    /** u32 length, u8 KILL, u32 process group. */
+    static byte[] kill(long pgid) {
+        return ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN).putInt(5).put(REQUEST_KILL).putInt((int) pgid).array();
+    }
+
+    /** A reply record: type, then two values whose meaning depends on it. */
+    record Reply(int type, int a, int b) {
+
+        static Reply decode(byte[] bytes) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            return new Reply(buf.getInt(), buf.getInt(), buf.getInt());
+        }
+    }
+
+    private static void putString(ByteArrayOutputStream out, String s) {
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("NUL in an argument or environment entry");
+        }
+        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        out.write(0);
+    }
+}

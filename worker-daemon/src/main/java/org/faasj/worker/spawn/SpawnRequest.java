@@ -1,0 +1,27 @@
+package org.faasj.worker.spawn;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the fork server needs to start one process.
+ *
+ * @param argv        program (an absolute path: the server does not search PATH) and arguments
+ * @param env         the complete environment, as {@code NAME=value} entries
+ * @param cwd         working directory of the process
+ * @param dataBytes   RLIMIT_DATA, 0 for none
+ * @param cpuSeconds  RLIMIT_CPU, 0 for none
+ * @param fd3Pipe     whether the process gets one more pipe on descriptor 3 (read end), for the
+ *                    request's environment when it is started before the request exists
+ */
+public record SpawnRequest(List<String> argv, List<String> env, Path cwd, long dataBytes, int cpuSeconds,
+                           boolean fd3Pipe) {
+
+    public SpawnRequest {
+        argv = List.copyOf(argv);
+        env = List.copyOf(env);
+        if (argv.isEmpty() || !argv.get(0).startsWith("/")) {
+            throw new IllegalArgumentException("the program must be an absolute path: " + argv);
+        }
+    }
+}
