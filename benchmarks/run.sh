@@ -113,8 +113,11 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 BASE="http://127.0.0.1:$PORT"
 DATA="$WORK/data"
 mkdir -p "$DATA"
-log "starting $JAR on port $PORT with $WORKERS workers"
-java -jar "$JAR" --faas.data-dir="$DATA" --faas.gateway.port="$PORT" --faas.workers.count="$WORKERS" \
+# the same JVM options as the README's start command (override with JAVA_OPTS)
+JAVA_OPTS="${JAVA_OPTS:--Xmx256m}"
+log "starting $JAR ($JAVA_OPTS) on port $PORT with $WORKERS workers"
+# shellcheck disable=SC2086
+java $JAVA_OPTS -jar "$JAR" --faas.data-dir="$DATA" --faas.gateway.port="$PORT" --faas.workers.count="$WORKERS" \
     </dev/null >"$WORK/control-plane.log" 2>&1 &
 CP_PID=$!
 
