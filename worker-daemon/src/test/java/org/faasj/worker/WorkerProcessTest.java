@@ -59,7 +59,7 @@ class WorkerProcessTest {
     private Process startWorker(Path socket) throws IOException {
         return new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
-                "-Djdk.lang.Process.launchMechanism=VFORK", "-cp", System.getProperty("java.class.path"),
+                "-cp", System.getProperty("java.class.path"),
                 "org.faasj.worker.WorkerMain", "--id", "0", "--socket", socket.toString(),
                 "--metrics", dir.resolve("metrics.sock").toString(), "--scratch", dir.resolve("worker-0").toString(),
                 "--max-concurrency", "4", "--max-queued", "8", "--output-cap", "65536", "--metrics-interval-ms", "100"))

@@ -152,10 +152,6 @@ public class WorkerSupervisor implements SmartLifecycle {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(w.jvmOptions());
-        if (java.lang.Runtime.version().feature() < 21) {
-            // posix_spawn goes through jspawnhelper (two execs); vfork halves the start cost on JDK 17
-            cmd.add("-Djdk.lang.Process.launchMechanism=VFORK");
-        }
         cmd.add("-cp");
         cmd.add(workerJar.toString());
         cmd.add("org.faasj.worker.WorkerMain");
