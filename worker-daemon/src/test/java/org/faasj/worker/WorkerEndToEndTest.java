@@ -319,23 +319,9 @@ class WorkerEndToEndTest {
 
     /** The function's background child is reparented when its parent dies, so look it up by pid. */
     private static void assertDies(long pid) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            if (!runs(pid)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("process " + pid + " started by the function outlived its timeout");
+        TestProcesses.assertDiesWithin(pid, 1_000, "process " + pid + " started by the function outlived its timeout");
     }
 
-    private static boolean runs(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException gone) {
-            return false;
-        }
-    }
 
     private static byte[] letters(int n, long seed) {
         Random random = new Random(seed);

@@ -43,7 +43,7 @@ class WorkerProcessTest {
                         "main", 32, 60_000, Map.of(), "GET", "/", "", List.of(), 0, new byte[0]).encode());
                 awaitFile(pidFile);
                 long fnPid = Long.parseLong(Files.readString(pidFile).trim());
-                assertTrue(runs(fnPid));
+                assertTrue(TestProcesses.runs(fnPid));
 
                 worker.getOutputStream().close(); // the control plane is gone
 
@@ -83,19 +83,10 @@ class WorkerProcessTest {
     }
 
     private static void awaitGone(long pid) throws InterruptedException {
-        for (int i = 0; i < 100 && runs(pid); i++) {
+        for (int i = 0; i < 100 && TestProcesses.runs(pid); i++) {
             Thread.sleep(20);
         }
-        assertTrue(!runs(pid), "function " + pid + " outlived its worker");
+        assertTrue(!TestProcesses.runs(pid), "function " + pid + " outlived its worker");
     }
 
-    /** Exists and is not a zombie (a reparented child may wait a moment to be reaped). */
-    private static boolean runs(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException gone) {
-            return false;
-        }
-    }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.worker.TestProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,21 +171,7 @@ class SpawnerTest {
     }
 
     static void assertDies(long pid) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (!runs(pid)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("process " + pid + " still runs");
+        TestProcesses.assertDiesWithin(pid, 2_000, "process " + pid + " still runs");
     }
 
-    private static boolean runs(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException gone) {
-            return false;
-        }
-    }
 }
