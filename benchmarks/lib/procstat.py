@@ -4,8 +4,9 @@
   procstat.py snapshot CP_PID            one JSON line: per process rss_kb and cpu ticks
   procstat.py sample CP_PID SECONDS OUT  RSS every 0.5 s for SECONDS, one JSON line per sample, to OUT
 
-Workers are the control plane's direct child processes that are JVMs; function processes are
-their children and are counted through the workers' cutime/cstime (time of reaped children).
+Workers are the control plane's direct child processes that are JVMs. Each worker starts its
+function processes through its fork server, faas-spawn (a child of the worker), which reaps them:
+their CPU is counted through faas-spawn's cutime/cstime (time of reaped children).
 """
 import json
 import os
@@ -39,18 +40,22 @@ def rss_kb(pid):
     return 0
 
 
-def workers(cp_pid):
+def children(parents, comm):
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
         try:
             s = stat(int(name))
-            if s["ppid"] == cp_pid and s["comm"] == "java":
+            if s["ppid"] in parents and s["comm"] == comm:
                 found.append(int(name))
         except (OSError, ValueError):
             pass
     return sorted(found)
+
+
+def workers(cp_pid):
+    return children({cp_pid}, "java")
 
 
 def one(pid, role):
@@ -61,7 +66,10 @@ def one(pid, role):
 
 def snapshot(cp_pid):
     procs = []
-    for pid, role in [(cp_pid, "control-plane")] + [(w, "worker") for w in workers(cp_pid)]:
+    worker_pids = workers(cp_pid)
+    spawners = children(set(worker_pids), "faas-spawn")
+    roles = [(cp_pid, "control-plane")] + [(w, "worker") for w in worker_pids] + [(s, "spawner") for s in spawners]
+    for pid, role in roles:
         try:
             procs.append(one(pid, role))
         except OSError:

@@ -36,8 +36,8 @@ def ceilings(work):
 
 
 def cpu_split(sc):
-    """Share of one core used during the scenario by the control plane, the worker JVMs and the
-    function processes the workers reaped (their cutime/cstime)."""
+    """Share of one core used during the scenario by the control plane, the workers (JVMs and their
+    faas-spawn fork servers) and the function processes those reaped (their cutime/cstime)."""
     before = {p["pid"]: p for p in sc["before"]["procs"]}
     after = {p["pid"]: p for p in sc["after"]["procs"]}
     ticks = sc["after"]["ticks_per_s"]

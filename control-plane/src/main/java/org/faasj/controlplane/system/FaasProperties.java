@@ -55,6 +55,9 @@ public record FaasProperties(
      * @param outputCap       largest function output; more answers 502
      * @param metricsInterval how often a worker reports its load
      * @param staleAfter      a worker silent this long is skipped by the scheduler
+     * @param warmPerFunction PHP processes a worker starts ahead of requests, per function in use (0: no warm pool)
+     * @param warmTotal       warm PHP processes one worker keeps over all functions
+     * @param warmIdle        a warm process nobody took for this long is killed
      * @param jvmOptions      options for each worker JVM
      */
     public record Workers(
@@ -64,6 +67,9 @@ public record FaasProperties(
             @DefaultValue("6MB") DataSize outputCap,
             @DefaultValue("500ms") Duration metricsInterval,
             @DefaultValue("2s") Duration staleAfter,
+            @DefaultValue("2") int warmPerFunction,
+            @DefaultValue("16") int warmTotal,
+            @DefaultValue("30s") Duration warmIdle,
             // -Xmx128m, not 48m, for WASM: Chicory keeps each cached module parsed on the heap
             // (measured 1.1 MB live for a 33 KB C hello; 22 modules took 26 MB of old gen after a
             // full GC) and linear memories are heap byte arrays; the worker splits its heap

@@ -163,7 +163,10 @@ public class WorkerSupervisor implements SmartLifecycle {
                 "--max-concurrency", Integer.toString(w.maxConcurrency()),
                 "--max-queued", Integer.toString(w.maxQueued()),
                 "--output-cap", Long.toString(w.outputCap().toBytes()),
-                "--metrics-interval-ms", Long.toString(w.metricsInterval().toMillis())));
+                "--metrics-interval-ms", Long.toString(w.metricsInterval().toMillis()),
+                "--warm-per-function", Integer.toString(w.warmPerFunction()),
+                "--warm-total", Integer.toString(w.warmTotal()),
+                "--warm-idle-ms", Long.toString(w.warmIdle().toMillis())));
         return cmd;
     }
 
