@@ -1,5 +1,6 @@
 package org.faasj.controlplane.deploy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -9,4 +10,19 @@ interface CodeSource {
     InputStream open() throws IOException;
 
     long size();
+
+    /** Code that is already in memory (a plain form field rather than a file part). */
+    static CodeSource of(byte[] bytes) {
+        return new CodeSource() {
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(bytes);
+            }
+
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+        };
+    }
 }

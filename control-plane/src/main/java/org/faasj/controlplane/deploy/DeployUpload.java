@@ -1,6 +1,5 @@
 package org.faasj.controlplane.deploy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,18 +58,7 @@ record DeployUpload(DeploySpec spec, CodeSource code) {
                 }
             };
         } else if (request.getParameter("code") != null) {
-            byte[] bytes = request.getParameter("code").getBytes(StandardCharsets.UTF_8);
-            code = new CodeSource() {
-                @Override
-                public InputStream open() {
-                    return new ByteArrayInputStream(bytes);
-                }
-
-                @Override
-                public long size() {
-                    return bytes.length;
-                }
-            };
+            code = CodeSource.of(request.getParameter("code").getBytes(StandardCharsets.UTF_8));
         } else {
             throw DeployProblem.invalid("code", "multipart part 'code' (the source file or module) is missing");
         }
