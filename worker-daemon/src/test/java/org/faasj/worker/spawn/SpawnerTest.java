@@ -170,7 +170,7 @@ class SpawnerTest {
         }
     }
 
-    static void assertDies(long pid) throws InterruptedException {
+    private static void assertDies(long pid) throws InterruptedException {
         TestProcesses.assertDiesWithin(pid, 2_000, "process " + pid + " still runs");
     }
 
