@@ -44,12 +44,7 @@ public record HandoffFrame(
 
     /** The value of the first header with this name (case-insensitive), or null. */
     public String header(String name) {
-        for (HttpHeader h : headers) {
-            if (h.name().equalsIgnoreCase(name)) {
-                return h.value();
-            }
-        }
-        return null;
+        return HttpHeader.firstValue(headers, name);
     }
 
     /** Encodes the frame including its length prefix, ready to be written in one call. */

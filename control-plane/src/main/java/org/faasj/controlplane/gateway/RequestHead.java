@@ -32,11 +32,6 @@ public record RequestHead(
 
     /** The value of the first header with this name (case-insensitive), or null. */
     public String header(String name) {
-        for (HttpHeader h : headers) {
-            if (h.name().equalsIgnoreCase(name)) {
-                return h.value();
-            }
-        }
-        return null;
+        return HttpHeader.firstValue(headers, name);
     }
 }
