@@ -17,8 +17,6 @@ final class Connection {
     /** Bytes before this index were already searched for the end of the head. */
     int scanned;
     long deadlineNanos;
-    /** Counts the requests served on this connection, to tell an idle keep-alive from a slow head. */
-    int served;
     /**
      * Answered and half-closed; whatever the client still sends is read and dropped until it
      * closes too, because closing with unread bytes makes the kernel send RST, and an RST can

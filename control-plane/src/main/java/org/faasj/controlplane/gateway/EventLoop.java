@@ -239,8 +239,7 @@ final class EventLoop implements Runnable {
             return false;
         }
         c.consume((int) requestEnd);
-        c.served++;
-        c.deadlineNanos = System.nanoTime() + (c.hasBufferedBytes() ? ctx.headTimeoutNanos() : ctx.keepAliveNanos());
+        c.deadlineNanos = System.nanoTime() + nextRequestTimeout(c);
         return true;
     }
 
@@ -321,14 +320,17 @@ final class EventLoop implements Runnable {
         f.slot().requestEnded();
         Connection c = f.connection();
         if (ack.keepAlive() && running) {
-            c.served++;
-            long timeout = c.hasBufferedBytes() ? ctx.headTimeoutNanos() : ctx.keepAliveNanos();
-            if (register(c, timeout)) {
+            if (register(c, nextRequestTimeout(c))) {
                 processBuffered(c);
             }
         } else {
             close(c);
         }
+    }
+
+    /** A pipelined request already begun must finish its head in time; an idle connection may wait longer. */
+    private long nextRequestTimeout(Connection c) {
+        return c.hasBufferedBytes() ? ctx.headTimeoutNanos() : ctx.keepAliveNanos();
     }
 
     private void onLost(WorkerSlot slot) {
