@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.model.Runtime;
 import org.faasj.worker.dispatch.RequestDispatcher;
 import org.faasj.worker.dispatch.Runners;
+import org.faasj.worker.exec.CpuGate;
 import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.PhpPrelude;
@@ -43,6 +44,7 @@ public final class Worker implements AutoCloseable {
     /** Starts warm PHP processes one at a time: in parallel they would only compete for the same cores. */
     private final ExecutorService warmRefill = Executors.newSingleThreadExecutor(daemon("warm-refill"));
     private Spawner spawner;
+    private CpuGate gate;
     private WarmPool warm;
     private ProcessTrees trees;
     private RequestDispatcher dispatcher;
@@ -62,8 +64,9 @@ public final class Worker implements AutoCloseable {
         ExecSettings settings = new ExecSettings(config.scratch(), workDir, config.functionPath(), config.outputCap(),
                 PhpPrelude.extractTo(config.scratch()));
         ProcessStarter starter = new ProcessStarter(spawner);
+        gate = CpuGate.forProcesses(config.cpuSlots());
         startWarmPool(starter);
-        ProcessRunner processes = new ProcessRunner(starter, warm, new ProgramLocator(config.functionPath()), settings,
+        ProcessRunner processes = new ProcessRunner(starter, gate, warm, new ProgramLocator(config.functionPath()), settings,
                 scheduler, pumps, trees);
         // WASM lives on the heap: 2/5 for cached parsed modules, 2/5 for the linear memories of
         // running calls, 1/5 for the worker itself (with -Xmx128m: about 49 + 49 + 25 MB)
@@ -82,7 +85,7 @@ public final class Worker implements AutoCloseable {
         if (!settings.enabled()) {
             return;
         }
-        warm = new WarmPool(starter, config.scratch().resolve("warm"), settings, warmRefill);
+        warm = new WarmPool(starter, gate, config.scratch().resolve("warm"), settings, warmRefill);
         long period = Math.max(100, Math.min(5_000, config.warmIdleMs() / 4));
         scheduler.scheduleAtFixedRate(warm::reapIdle, period, period, TimeUnit.MILLISECONDS);
     }
@@ -117,6 +120,9 @@ public final class Worker implements AutoCloseable {
         }
         if (warm != null) {
             warm.close();
+        }
+        if (gate != null) {
+            gate.close();
         }
         if (spawner != null) {
             spawner.close(); // the fork server kills whatever is still running as it exits

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param warmPerFunction    PHP processes kept started ahead of requests, per function (0: no warm pool)
  * @param warmTotal          warm PHP processes kept by this worker over all functions
  * @param warmIdleMs         a warm process nobody took for this long is killed
+ * @param cpuSlots           function processes this worker lets run on a CPU at once (see CpuGate)
  */
 public record WorkerConfig(
         int id,
@@ -33,7 +34,8 @@ public record WorkerConfig(
         String functionPath,
         int warmPerFunction,
         int warmTotal,
-        long warmIdleMs) {
+        long warmIdleMs,
+        int cpuSlots) {
 
     public static final String DEFAULT_FUNCTION_PATH = "/usr/local/bin:/usr/bin:/bin";
     /**
@@ -48,12 +50,17 @@ public record WorkerConfig(
      */
     public static final int DEFAULT_WARM_TOTAL = 16;
     public static final long DEFAULT_WARM_IDLE_MS = 30_000;
+    /**
+     * Two per core when the worker runs alone; the control plane splits that figure over its
+     * workers instead, since they share the cores.
+     */
+    public static final int DEFAULT_CPU_SLOTS = 2 * java.lang.Runtime.getRuntime().availableProcessors();
 
     /** The options from before the warm pool existed, with its defaults. */
     public WorkerConfig(int id, Path socket, Path metricsSocket, Path scratch, int maxConcurrency, int maxQueued,
                         int outputCap, long metricsIntervalMs, String functionPath) {
         this(id, socket, metricsSocket, scratch, maxConcurrency, maxQueued, outputCap, metricsIntervalMs, functionPath,
-                DEFAULT_WARM_PER_FUNCTION, DEFAULT_WARM_TOTAL, DEFAULT_WARM_IDLE_MS);
+                DEFAULT_WARM_PER_FUNCTION, DEFAULT_WARM_TOTAL, DEFAULT_WARM_IDLE_MS, DEFAULT_CPU_SLOTS);
     }
 
     public WorkerConfig {
@@ -64,6 +71,7 @@ public record WorkerConfig(
         require(warmPerFunction >= 0, "--warm-per-function must not be negative");
         require(warmTotal >= 0, "--warm-total must not be negative");
         require(warmIdleMs > 0, "--warm-idle-ms must be positive");
+        require(cpuSlots > 0, "--cpu-slots must be positive");
     }
 
     /** Parses {@code --name value} pairs; unknown names and missing required ones are errors. */
@@ -81,10 +89,11 @@ public record WorkerConfig(
                 options.getOrDefault("--function-path", DEFAULT_FUNCTION_PATH),
                 Integer.parseInt(options.getOrDefault("--warm-per-function", String.valueOf(DEFAULT_WARM_PER_FUNCTION))),
                 Integer.parseInt(options.getOrDefault("--warm-total", String.valueOf(DEFAULT_WARM_TOTAL))),
-                Long.parseLong(options.getOrDefault("--warm-idle-ms", String.valueOf(DEFAULT_WARM_IDLE_MS))));
+                Long.parseLong(options.getOrDefault("--warm-idle-ms", String.valueOf(DEFAULT_WARM_IDLE_MS))),
+                Integer.parseInt(options.getOrDefault("--cpu-slots", String.valueOf(DEFAULT_CPU_SLOTS))));
         options.keySet().removeAll(List.of("--id", "--socket", "--metrics", "--scratch",
                 "--max-concurrency", "--max-queued", "--output-cap", "--metrics-interval-ms", "--function-path",
-                "--warm-per-function", "--warm-total", "--warm-idle-ms"));
+                "--warm-per-function", "--warm-total", "--warm-idle-ms", "--cpu-slots"));
         require(options.isEmpty(), "unknown options: " + options.keySet());
         return config;
     }

@@ -35,6 +35,16 @@ class WorkerConfigTest {
     }
 
     @Test
+    void cpuSlotsDefaultToTwoPerCoreAndMustBePositive() {
+        WorkerConfig defaults = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d");
+        assertEquals(2 * java.lang.Runtime.getRuntime().availableProcessors(), defaults.cpuSlots());
+        assertEquals(3, WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
+                "--cpu-slots", "3").cpuSlots());
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
+                "--metrics", "/m", "--scratch", "/d", "--cpu-slots", "0"));
+    }
+
+    @Test
     void refusesUnknownMissingOrUnpairedOptions() {
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0"));
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",

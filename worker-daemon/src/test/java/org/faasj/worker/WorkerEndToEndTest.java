@@ -250,6 +250,36 @@ class WorkerEndToEndTest {
     }
 
     @Test
+    void functionsWaitingOffTheCpuDoNotHoldTheGatesOnlyPlace() throws Exception {
+        worker.close();
+        worker = new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
+                dir.resolve("scratch"), 8, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, 0, 0, 30_000, 1));
+        Path nap = worker.script("nap.php", "<?php sleep(1); echo '{\"slept\":1}';");
+        int clients = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long started = System.nanoTime();
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            answers.add(pool.submit(() -> {
+                try (WorkerHarness.Client client = worker.connect()) {
+                    client.handOff(Frames.of(Runtime.PHP, nap).build());
+                    return client.readResponse().status();
+                }
+            }));
+        }
+        for (Future<Integer> answer : answers) {
+            assertEquals(200, answer.get(30, TimeUnit.SECONDS));
+        }
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        pool.shutdown();
+        for (int i = 0; i < clients; i++) {
+            worker.readAck();
+        }
+        // one after another they would need 8 s: asleep, a process gives its place back
+        assertTrue(tookMs < 5_000, "8 one-second naps through a gate of 1 took " + tookMs + " ms");
+    }
+
+    @Test
     void concurrentRequestsOnManyConnectionsAllGetTheirOwnAnswerAndAck() throws Exception {
         Path fn = worker.script("id.sh", "#!/bin/sh\nprintf '{\"got\":\"%s\"}' \"$(cat)\"\n");
         int threads = 8;

@@ -43,7 +43,8 @@ final class WorkerHarness implements AutoCloseable {
     /** A worker with the given warm pool bounds and defaults otherwise. */
     static WorkerHarness withWarmPool(Path dir, int perFunction, int total, long idleMs) throws IOException {
         return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
-                dir.resolve("scratch"), 4, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, perFunction, total, idleMs));
+                dir.resolve("scratch"), 4, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, perFunction, total, idleMs,
+                WorkerConfig.DEFAULT_CPU_SLOTS));
     }
 
     WorkerHarness(Path dir, WorkerConfig config) throws IOException {

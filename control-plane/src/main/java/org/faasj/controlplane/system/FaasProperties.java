@@ -58,6 +58,8 @@ public record FaasProperties(
      * @param warmPerFunction PHP processes a worker starts ahead of requests, per function in use (0: no warm pool)
      * @param warmTotal       warm PHP processes one worker keeps over all functions
      * @param warmIdle        a warm process nobody took for this long is killed
+     * @param cpuSlots        function processes one worker lets run on a CPU at once; 0 splits two
+     *                        per core over the workers (see {@link #cpuSlotsPerWorker(int)})
      * @param jvmOptions      options for each worker JVM
      */
     public record Workers(
@@ -70,6 +72,7 @@ public record FaasProperties(
             @DefaultValue("2") int warmPerFunction,
             @DefaultValue("16") int warmTotal,
             @DefaultValue("30s") Duration warmIdle,
+            @DefaultValue("0") int cpuSlots,
             // -Xmx128m, not 48m, for WASM: Chicory keeps each cached module parsed on the heap
             // (measured 1.1 MB live for a 33 KB C hello; 22 modules took 26 MB of old gen after a
             // full GC) and linear memories are heap byte arrays; the worker splits its heap
@@ -79,6 +82,17 @@ public record FaasProperties(
             // worker at 101-105 MB RSS, with -Xms16m 81 MB, at the same throughput.
             @DefaultValue({"-Xms16m", "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=48m"}) List<String> jvmOptions) {
+
+        /**
+         * About two CPU-bound processes per core over all workers, at least one per worker: the
+         * workers share the cores, and more starts at once only slow each other down.
+         */
+        public int cpuSlotsPerWorker(int cores) {
+            if (cpuSlots > 0) {
+                return cpuSlots;
+            }
+            return Math.max(1, (2 * cores + count - 1) / Math.max(1, count));
+        }
     }
 
     /**

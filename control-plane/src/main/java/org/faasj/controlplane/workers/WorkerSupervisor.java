@@ -166,7 +166,8 @@ public class WorkerSupervisor implements SmartLifecycle {
                 "--metrics-interval-ms", Long.toString(w.metricsInterval().toMillis()),
                 "--warm-per-function", Integer.toString(w.warmPerFunction()),
                 "--warm-total", Integer.toString(w.warmTotal()),
-                "--warm-idle-ms", Long.toString(w.warmIdle().toMillis())));
+                "--warm-idle-ms", Long.toString(w.warmIdle().toMillis()),
+                "--cpu-slots", Integer.toString(w.cpuSlotsPerWorker(Runtime.getRuntime().availableProcessors()))));
         return cmd;
     }
 

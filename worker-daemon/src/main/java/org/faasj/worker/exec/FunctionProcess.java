@@ -20,6 +20,8 @@ final class FunctionProcess {
     private final SpawnedProcess process;
     private final Path stderr;
     private final boolean ownsStderr;
+    /** Its place at the {@link CpuGate}, if it has one; set by whoever admitted it. */
+    private volatile CpuGate.Pass pass;
 
     FunctionProcess(SpawnedProcess process, Path stderr, boolean ownsStderr) {
         this.process = process;
@@ -29,6 +31,22 @@ final class FunctionProcess {
 
     SpawnedProcess process() {
         return process;
+    }
+
+    /** Hands this process {@code admitted}, giving back any pass it held before. */
+    void admit(CpuGate.Pass admitted) {
+        CpuGate.Pass before = pass;
+        pass = admitted;
+        admitted.attach(process.pid());
+        if (before != null && before != admitted) {
+            before.release();
+        }
+    }
+
+    /** Whether the process still holds a place at the gate (a warm one loses it once it waits). */
+    boolean admitted() {
+        CpuGate.Pass current = pass;
+        return current != null && current.holding();
     }
 
     String stderrTail() {
@@ -43,8 +61,15 @@ final class FunctionProcess {
         }
     }
 
-    /** Closes the pipes (stdin stays with a pump that still owns it) and drops a private stderr file. */
+    /**
+     * Gives back its pass, closes the pipes (stdin stays with a pump that still owns it) and drops
+     * a private stderr file.
+     */
     void release(boolean keepStdin) {
+        CpuGate.Pass current = pass;
+        if (current != null) {
+            current.release();
+        }
         process.closeStreams(keepStdin);
         if (ownsStderr) {
             try {

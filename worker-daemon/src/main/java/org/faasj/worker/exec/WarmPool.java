@@ -43,7 +43,11 @@ public final class WarmPool implements AutoCloseable {
         final AtomicBoolean refilling = new AtomicBoolean();
     }
 
+    /** How long a refill waits for a free place at the gate before it gives up until the next take. */
+    static final long REFILL_WAIT_MILLIS = 1_000;
+
     private final ProcessStarter starter;
+    private final CpuGate gate;
     private final Path stderrDir;
     private final WarmPoolSettings settings;
     private final Executor refiller;
@@ -53,9 +57,10 @@ public final class WarmPool implements AutoCloseable {
     private final AtomicLong stderrNames = new AtomicLong();
     private volatile boolean closed;
 
-    public WarmPool(ProcessStarter starter, Path stderrDir, WarmPoolSettings settings, Executor refiller)
-            throws IOException {
+    public WarmPool(ProcessStarter starter, CpuGate gate, Path stderrDir, WarmPoolSettings settings,
+                    Executor refiller) throws IOException {
         this.starter = starter;
+        this.gate = gate;
         this.stderrDir = Files.createDirectories(stderrDir);
         this.settings = settings;
         this.refiller = refiller;
@@ -105,19 +110,40 @@ public final class WarmPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts processes until the function has its share, each on a pass nobody else was waiting
+     * for: when requests queue at the gate the cores are busy, and a warm start would only delay
+     * them (under saturation every call starts cold, which costs the same CPU).
+     */
     private void fill(SpawnRequest request, Slot slot, ModuleStamp stamp) {
         while (!closed && size(slot) < settings.perFunction() && reserveOne()) {
+            CpuGate.Pass pass = spareCpu();
+            if (pass == null) {
+                total.decrementAndGet();
+                return;
+            }
             try {
                 Path stderr = stderrDir.resolve("stderr-" + stderrNames.incrementAndGet());
                 FunctionProcess process = starter.start(request, stderr, true);
+                process.admit(pass); // given back once it waits in the prelude and someone needs it
                 synchronized (slot) {
                     slot.ready.addLast(new Ready(process, stamp, System.nanoTime()));
                 }
             } catch (IOException e) {
+                pass.release();
                 total.decrementAndGet();
                 log.debug("warm start of {} failed: {}", request.argv(), e.toString());
                 return;
             }
+        }
+    }
+
+    private CpuGate.Pass spareCpu() {
+        try {
+            return gate.forRefill(REFILL_WAIT_MILLIS);
+        } catch (InterruptedException shuttingDown) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
