@@ -22,8 +22,10 @@ import java.util.function.LongPredicate;
  * slow but idle function never holds others up: while anyone waits, a watcher thread looks every
  * {@code checkInterval} at the state in /proc of the holders that have had their pass at least
  * that long (most processes are done before, and are never looked at). Requests queue in
- * arrival order; warm-pool refills only take a pass nobody else is waiting for. A request that
- * waits longer than its limit runs without a pass: the gate shapes load, it never fails a call.
+ * arrival order. Warm-pool starts hold no place but only happen while no request queues: below
+ * saturation the pool works as without the gate, under saturation every call starts cold. A
+ * request that waits longer than its limit runs without a pass: the gate shapes load, it never
+ * fails a call.
  */
 public final class CpuGate implements AutoCloseable {
 
@@ -76,7 +78,6 @@ public final class CpuGate implements AutoCloseable {
     private final Deque<Waiter> requests = new ArrayDeque<>();
     private final Set<Pass> held = new HashSet<>();
     private final Thread watcher;
-    private int refillsWaiting;
     private boolean closed;
 
     /**
@@ -143,26 +144,22 @@ public final class CpuGate implements AutoCloseable {
     }
 
     /**
-     * A pass for starting a warm process ahead of any request: only when no request is waiting.
-     * Null if none came within {@code maxWaitMillis}.
+     * Whether a warm process may be started now: when no request waits for a place, waiting at
+     * most {@code maxWaitMillis} for the queue to empty. Warm starts hold no place; while requests
+     * queue the cores are busy, a warm start would only delay them, and every call starting cold
+     * costs the same CPU.
      */
-    public Pass forRefill(long maxWaitMillis) throws InterruptedException {
+    public boolean forRefill(long maxWaitMillis) throws InterruptedException {
         synchronized (lock) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
-            refillsWaiting++;
-            lock.notifyAll();
-            try {
-                while (!requests.isEmpty() || held.size() >= capacity) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || closed) {
-                        return null;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+            while (!requests.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
                 }
-                return grant();
-            } finally {
-                refillsWaiting--;
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
+            return !closed;
         }
     }
 
@@ -198,8 +195,8 @@ public final class CpuGate implements AutoCloseable {
                 next.granted = grant();
                 LockSupport.unpark(next.thread);
             }
-            if (requests.isEmpty() && refillsWaiting > 0) {
-                lock.notifyAll();
+            if (requests.isEmpty()) {
+                lock.notifyAll(); // refills waiting for the queue to empty
             }
         }
     }
@@ -224,7 +221,7 @@ public final class CpuGate implements AutoCloseable {
 
     private List<Pass> holdersWhileSomeoneWaits() throws InterruptedException {
         synchronized (lock) {
-            while (requests.isEmpty() && refillsWaiting == 0) {
+            while (requests.isEmpty()) {
                 if (closed) {
                     throw new InterruptedException();
                 }

@@ -43,11 +43,6 @@ final class FunctionProcess {
         }
     }
 
-    /** Whether the process still holds a place at the gate (a warm one loses it once it waits). */
-    boolean admitted() {
-        CpuGate.Pass current = pass;
-        return current != null && current.holding();
-    }
 
     String stderrTail() {
         try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {

@@ -98,9 +98,7 @@ public final class ProcessRunner implements FunctionRunner {
             throws IOException, InterruptedException {
         FunctionProcess ready = warm != null && plan.poolable() ? warm.take(plan.request(), module) : null;
         if (ready != null) {
-            if (!ready.admitted()) {
-                admitOrDiscard(ready, timeoutMillis);
-            }
+            admitOrDiscard(ready, timeoutMillis);
             return ready;
         }
         CpuGate.Pass pass = interpreted ? gate.forRequest(timeoutMillis) : gate.unlimited();

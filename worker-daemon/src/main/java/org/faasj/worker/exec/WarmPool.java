@@ -43,7 +43,7 @@ public final class WarmPool implements AutoCloseable {
         final AtomicBoolean refilling = new AtomicBoolean();
     }
 
-    /** How long a refill waits for a free place at the gate before it gives up until the next take. */
+    /** How long a refill waits for the gate's queue to empty before it gives up until the next take. */
     static final long REFILL_WAIT_MILLIS = 1_000;
 
     private final ProcessStarter starter;
@@ -111,26 +111,22 @@ public final class WarmPool implements AutoCloseable {
     }
 
     /**
-     * Starts processes until the function has its share, each on a pass nobody else was waiting
-     * for: when requests queue at the gate the cores are busy, and a warm start would only delay
-     * them (under saturation every call starts cold, which costs the same CPU).
+     * Starts processes until the function has its share, only while no request queues at the
+     * gate: then the cores are busy, and a warm start would only delay those requests.
      */
     private void fill(SpawnRequest request, Slot slot, ModuleStamp stamp) {
         while (!closed && size(slot) < settings.perFunction() && reserveOne()) {
-            CpuGate.Pass pass = spareCpu();
-            if (pass == null) {
+            if (!spareCpu()) {
                 total.decrementAndGet();
                 return;
             }
             try {
                 Path stderr = stderrDir.resolve("stderr-" + stderrNames.incrementAndGet());
                 FunctionProcess process = starter.start(request, stderr, true);
-                process.admit(pass); // given back once it waits in the prelude and someone needs it
                 synchronized (slot) {
                     slot.ready.addLast(new Ready(process, stamp, System.nanoTime()));
                 }
             } catch (IOException e) {
-                pass.release();
                 total.decrementAndGet();
                 log.debug("warm start of {} failed: {}", request.argv(), e.toString());
                 return;
@@ -138,12 +134,12 @@ public final class WarmPool implements AutoCloseable {
         }
     }
 
-    private CpuGate.Pass spareCpu() {
+    private boolean spareCpu() {
         try {
             return gate.forRefill(REFILL_WAIT_MILLIS);
         } catch (InterruptedException shuttingDown) {
             Thread.currentThread().interrupt();
-            return null;
+            return false;
         }
     }
 

@@ -2,7 +2,6 @@ package org.faasj.worker.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,26 +108,29 @@ class CpuGateTest {
     }
 
     @Test
-    void refillsOnlyTakePlacesNoRequestIsWaitingFor() throws Exception {
+    void warmStartsWaitForTheQueueToEmptyAndHoldNoPlace() throws Exception {
         gate(1);
         CpuGate.Pass holder = gate.forRequest(1_000);
+        assertTrue(gate.forRefill(10), "nobody queues: a warm start may go even with every place taken");
         Future<CpuGate.Pass> request = threads.submit(() -> gate.forRequest(10_000));
         awaitTrue(() -> gate.waiting() == 1);
-        Future<CpuGate.Pass> refill = threads.submit(() -> gate.forRefill(10_000));
+        Future<Boolean> refill = threads.submit(() -> gate.forRefill(10_000));
+        Thread.sleep(30);
+        assertFalse(refill.isDone(), "a request queues: no warm start");
 
         holder.release();
-        CpuGate.Pass requestPass = request.get(5, TimeUnit.SECONDS);
-        assertTrue(requestPass.holding());
-        assertFalse(refill.isDone());
-        requestPass.release();
-        assertTrue(refill.get(5, TimeUnit.SECONDS).holding());
+        assertTrue(request.get(5, TimeUnit.SECONDS).holding());
+        assertTrue(refill.get(5, TimeUnit.SECONDS));
+        assertEquals(1, gate.inUse());
     }
 
     @Test
-    void aRefillThatFindsNoSparePlaceGivesUp() throws Exception {
+    void aWarmStartThatKeepsFindingAQueueGivesUp() throws Exception {
         gate(1);
         gate.forRequest(1_000).attach(9);
-        assertNull(gate.forRefill(30));
+        threads.submit(() -> gate.forRequest(10_000));
+        awaitTrue(() -> gate.waiting() == 1);
+        assertFalse(gate.forRefill(30));
     }
 
     @Test
