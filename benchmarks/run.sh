@@ -11,6 +11,7 @@ REPO="$(cd "$HERE/.." && pwd)"
 DURATION=10
 WARMUP=3
 CEILING_SECONDS=5
+ADJACENT_SECONDS=3
 WORKERS=4
 JAR="$REPO/control-plane/target/control-plane-0.1.0-SNAPSHOT.jar"
 ONLY=""
@@ -24,6 +25,7 @@ usage: benchmarks/run.sh [options]
   --duration S        seconds per wrk scenario (default $DURATION)
   --warmup S          seconds of warm-up per function (default $WARMUP)
   --ceiling-seconds S seconds per bare-start ceiling run (default $CEILING_SECONDS)
+  --adjacent-seconds S seconds per ceiling run next to each process scenario (default $ADJACENT_SECONDS)
   --workers N         worker processes (default $WORKERS)
   --jar PATH          control-plane jar (default control-plane/target/control-plane-0.1.0-SNAPSHOT.jar)
   --only REGEX        run only scenarios whose name matches (grep -E)
@@ -34,10 +36,11 @@ EOF
 
 while [ $# -gt 0 ]; do
     case "$1" in
-        --quick) DURATION=3; WARMUP=1; CEILING_SECONDS=2 ;;
+        --quick) DURATION=3; WARMUP=1; CEILING_SECONDS=2; ADJACENT_SECONDS=1 ;;
         --duration) DURATION="$2"; shift ;;
         --warmup) WARMUP="$2"; shift ;;
         --ceiling-seconds) CEILING_SECONDS="$2"; shift ;;
+        --adjacent-seconds) ADJACENT_SECONDS="$2"; shift ;;
         --workers) WORKERS="$2"; shift ;;
         --jar) JAR="$2"; shift ;;
         --only) ONLY="$2"; shift ;;
@@ -224,6 +227,23 @@ ceilings() {
     ceiling "$1" native -s "$NATIVE_BIN"
 }
 ceilings before
+# the machine's speed drifts by tens of percent within minutes (shared hosts), so each process
+# scenario is also bracketed by two short ceiling runs of its own target, in the mode that was
+# faster above; the report divides by their mean too ("of adjacent ceiling")
+best_mode() { # TARGET-NAME -> "" (fork) or "-s" (posix_spawn)
+    python3 -c '
+import json, sys
+runs = [json.loads(l)["result"] for l in open(sys.argv[1]) if l.strip() and json.loads(l)["target"] == sys.argv[2]]
+print("-s" if max(runs, key=lambda r: r["starts_per_sec"])["mode"] == "posix_spawn" else "")' "$WORK/ceilings.jsonl" "$1"
+}
+PHP_MODE="$(best_mode php)"
+NATIVE_MODE="$(best_mode native)"
+adjacent_ceiling() { # SCENARIO-NAME FUNCTION
+    case "$2" in
+        php-ping) CEILING_SECONDS="$ADJACENT_SECONDS" ceiling "adjacent:$1" php "$PHP_MODE" "$(command -v php)" "$PHP_SCRIPT" ;;
+        native-hello) CEILING_SECONDS="$ADJACENT_SECONDS" ceiling "adjacent:$1" native "$NATIVE_MODE" "$NATIVE_BIN" ;;
+    esac
+}
 
 # ---------------------------------------------------------------- scenarios
 # name|function|method|path|connections|close|body bytes|sample RSS
@@ -278,6 +298,7 @@ for s in "${SCEN[@]}"; do
     i=$((i + 1))
     IFS='|' read -r name fn method path conns close body sample <<<"$s"
     kill -0 "$CP_PID" 2>/dev/null || die "control plane died before '$name' (log: $WORK/control-plane.log)"
+    adjacent_ceiling "$name" "$fn" >/dev/null
     printf '[bench %s] [%2d/%d] %-42s ' "$(date +%H:%M:%S)" "$i" "$total" "$name"
     raw="$WORK/wrk-$i.txt"
     before="$(python3 "$HERE/lib/procstat.py" snapshot "$CP_PID")"
@@ -299,6 +320,7 @@ for s in "${SCEN[@]}"; do
     printf '{"name":"%s","function":"%s","method":"%s","path":"%s","connections":%s,"close":%s,"body_bytes":%s,"duration_s":%s,"load1":%s,"wrk":%s,"before":%s,"after":%s}\n' \
         "$name" "$fn" "$method" "$path" "$conns" "$([ "$close" = 1 ] && echo true || echo false)" "$body" "$DURATION" \
         "$(cut -d' ' -f1 /proc/loadavg)" "$result" "$before" "$after" >>"$WORK/scenarios.jsonl"
+    adjacent_ceiling "$name" "$fn" >/dev/null
     sleep 1
 done
 

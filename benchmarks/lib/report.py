@@ -35,6 +35,16 @@ def ceilings(work):
     return best, runs
 
 
+def adjacent_ceilings(runs):
+    """Mean starts/s of the short ceiling runs right before and after each scenario, by scenario name."""
+    by_name = {}
+    for r in runs:
+        when = r.get("when", "")
+        if when.startswith("adjacent:"):
+            by_name.setdefault(when[len("adjacent:"):], []).append(r["result"]["starts_per_sec"])
+    return {name: round(sum(v) / len(v), 1) for name, v in by_name.items()}
+
+
 def cpu_split(sc):
     """Share of one core used during the scenario by the control plane, the workers (JVMs and their
     faas-spawn fork servers) and the function processes those reaped (their cutime/cstime)."""
@@ -198,6 +208,7 @@ def main():
     meta = json.loads(args.meta)
     best, ceiling_runs = ceilings(args.work)
     scenarios = read_jsonl(os.path.join(args.work, "scenarios.jsonl"))
+    adjacent = adjacent_ceilings(ceiling_runs)
 
     rows = []
     for sc in scenarios:
@@ -219,6 +230,9 @@ def main():
             "ceiling": ceil_target,
             "ceiling_starts_per_s": ceil,
             "fraction_of_ceiling": round(w["rps"] / ceil, 3) if (w and ceil) else None,
+            "adjacent_ceiling_starts_per_s": adjacent.get(sc["name"]),
+            "fraction_of_adjacent_ceiling": round(w["rps"] / adjacent[sc["name"]], 3)
+            if (w and adjacent.get(sc["name"])) else None,
             "cpu_percent_of_one_core": cpu_split(sc),
             "load1": sc.get("load1"),
         }
@@ -247,7 +261,10 @@ def main():
               "over (pipes for stdin/stdout, exec, write a small body, read stdout to EOF, waitpid).")
     md.append("")
     md.append("Measured before the scenarios and again after them (the load moves on a shared machine); "
-              "fractions below divide by the best run.")
+              "\"of ceiling\" below divides by the best run. Each PHP and native scenario is also "
+              "bracketed by two short runs of its own target (in the faster mode), and \"of adjacent\" "
+              "divides by their mean: the host's speed drifts within minutes, and this ratio compares "
+              "the platform with the bare starts of the same moment.")
     md.append("")
     md.append("| target | when | load (1 min) | fork+exec starts/s | posix_spawn starts/s |")
     md.append("| --- | --- | ---: | ---: | ---: |")
@@ -271,17 +288,19 @@ def main():
               "scenario: control plane / worker JVMs / function processes. Load is the 1-minute load "
               "average right after the scenario (this run's own wrk and platform included).")
     md.append("")
-    md.append("| scenario | req/s | p50 ms | p99 ms | errors | of ceiling | CPU % cp / workers / functions | load (1 min) |")
-    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    md.append("| scenario | req/s | p50 ms | p99 ms | errors | of ceiling | of adjacent | CPU % cp / workers / functions | load (1 min) |")
+    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         if r["rps"] is None:
-            md.append(f"| {r['scenario']} | wrk failed | | | | | | |")
+            md.append(f"| {r['scenario']} | wrk failed | | | | | | | |")
             continue
         frac = f"{r['fraction_of_ceiling'] * 100:.0f}%" if r["fraction_of_ceiling"] is not None else "n/a"
+        adj = r.get("fraction_of_adjacent_ceiling")
+        adj_s = f"{adj * 100:.0f}% of {r['adjacent_ceiling_starts_per_s']:,.0f}" if adj is not None else "n/a"
         cpu = r["cpu_percent_of_one_core"]
         cpu_s = f"{cpu['control_plane']:.0f} / {cpu['workers']:.0f} / {cpu['functions']:.0f}" if cpu else ""
         md.append(f"| {r['scenario']} | {r['rps']:,.1f} | {fmt_ms(r['p50_ms'] * 1000)} | {fmt_ms(r['p99_ms'] * 1000)} "
-                  f"| {r['errors']:,} | {frac} | {cpu_s} | {r['load1'] if r['load1'] is not None else ''} |")
+                  f"| {r['errors']:,} | {frac} | {adj_s} | {cpu_s} | {r['load1'] if r['load1'] is not None else ''} |")
     if meta.get("wasm_note"):
         md.append("")
         md.append(f"WASM hello skipped: {meta['wasm_note']}")
