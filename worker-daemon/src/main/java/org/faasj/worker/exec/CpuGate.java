@@ -128,10 +128,13 @@ public final class CpuGate implements AutoCloseable {
                 boolean interrupted = Thread.interrupted();
                 if (interrupted || closed || deadline - System.nanoTime() <= 0) {
                     requests.remove(me);
+                    if (requests.isEmpty()) {
+                        lock.notifyAll(); // refills waiting for the queue to empty
+                    }
                     if (interrupted) {
                         throw new InterruptedException();
                     }
-                    return new Pass(false);
+                    return unlimited();
                 }
             }
             LockSupport.parkNanos(this, deadline - System.nanoTime());

@@ -20,7 +20,7 @@ final class FunctionProcess {
     private final SpawnedProcess process;
     private final Path stderr;
     private final boolean ownsStderr;
-    /** Its place at the {@link CpuGate}, if it has one; set by whoever admitted it. */
+    /** Its place at the {@link CpuGate}; null until a request admits it (warm processes wait without one). */
     private volatile CpuGate.Pass pass;
 
     FunctionProcess(SpawnedProcess process, Path stderr, boolean ownsStderr) {
@@ -33,16 +33,11 @@ final class FunctionProcess {
         return process;
     }
 
-    /** Hands this process {@code admitted}, giving back any pass it held before. */
+    /** Gives this process its place at the gate, kept until {@link #release}. */
     void admit(CpuGate.Pass admitted) {
-        CpuGate.Pass before = pass;
-        pass = admitted;
         admitted.attach(process.pid());
-        if (before != null && before != admitted) {
-            before.release();
-        }
+        pass = admitted;
     }
-
 
     String stderrTail() {
         try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {

@@ -89,35 +89,22 @@ public final class ProcessRunner implements FunctionRunner {
     }
 
     /**
-     * A warm process if one is ready, else a fresh one. Interpreters (PHP, Python) are admitted by
-     * the gate, waiting at most the function's timeout for a place; their start is ~10 ms of CPU
-     * and many at once slow each other down. Native binaries are not: a native hello is ~0.5 ms,
-     * and queueing it cost more than it saved (2,330 vs 2,169 req/s at 16 connections, 2 cores).
+     * A warm process if one is ready, else a fresh one, taken once the gate admits it.
+     * Interpreters (PHP, Python) wait at most the function's timeout for a place; their start is
+     * ~10 ms of CPU and many at once slow each other down. Native binaries are not gated: a native
+     * hello is ~0.5 ms, and queueing it cost more than it saved (2,330 vs 2,169 req/s at 16
+     * connections, 2 cores).
      */
     private FunctionProcess obtain(LaunchPlan plan, ModuleStamp module, int timeoutMillis, boolean interpreted)
             throws IOException, InterruptedException {
-        FunctionProcess ready = warm != null && plan.poolable() ? warm.take(plan.request(), module) : null;
-        if (ready != null) {
-            admitOrDiscard(ready, timeoutMillis);
-            return ready;
-        }
         CpuGate.Pass pass = interpreted ? gate.forRequest(timeoutMillis) : gate.unlimited();
         try {
-            FunctionProcess started = starter.start(plan.request(), stderrFile.get(), false);
-            started.admit(pass);
-            return started;
+            FunctionProcess ready = warm != null && plan.poolable() ? warm.take(plan.request(), module) : null;
+            FunctionProcess process = ready != null ? ready : starter.start(plan.request(), stderrFile.get(), false);
+            process.admit(pass);
+            return process;
         } catch (IOException | RuntimeException e) {
             pass.release();
-            throw e;
-        }
-    }
-
-    private void admitOrDiscard(FunctionProcess ready, int timeoutMillis) throws InterruptedException {
-        try {
-            ready.admit(gate.forRequest(timeoutMillis));
-        } catch (InterruptedException e) {
-            starter.kill(ready.process().pid());
-            ready.process().exit().whenComplete((code, lost) -> ready.release(false));
             throw e;
         }
     }
