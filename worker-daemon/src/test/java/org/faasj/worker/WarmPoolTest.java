@@ -84,10 +84,7 @@ class WarmPoolTest {
 
     @Test
     void idleWarmProcessesAreKilled() throws Exception {
-        worker = WorkerHarness.withWarmPool(dir, 2, 16, 400);
-        Path fn = worker.script("report.php", REPORT);
-        worker.call(Frames.of(Runtime.PHP, fn).build());
-        awaitWarm(n -> n == 2);
+        reportWithTwoWarm(400);
         List<Long> warm = phpProcesses();
         assertEquals(2, warm.size(), warm.toString());
 
@@ -99,10 +96,7 @@ class WarmPoolTest {
 
     @Test
     void aChangedModuleIsNeverAnsweredByAnOldProcess() throws Exception {
-        worker = WorkerHarness.withWarmPool(dir, 2, 16, 30_000);
-        Path fn = worker.script("report.php", REPORT);
-        worker.call(Frames.of(Runtime.PHP, fn).build());
-        awaitWarm(n -> n == 2);
+        Path fn = reportWithTwoWarm(30_000);
         List<Long> old = phpProcesses();
 
         Files.writeString(fn, REPORT.replace("'v1'", "'v2-longer'"));
@@ -116,10 +110,7 @@ class WarmPoolTest {
 
     @Test
     void aWarmProcessThatDiedIsReplacedByAColdStart() throws Exception {
-        worker = WorkerHarness.withWarmPool(dir, 2, 16, 30_000);
-        Path fn = worker.script("report.php", REPORT);
-        worker.call(Frames.of(Runtime.PHP, fn).build());
-        awaitWarm(n -> n == 2);
+        Path fn = reportWithTwoWarm(30_000);
         List<Long> warm = phpProcesses();
         for (long pid : warm) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -142,6 +133,15 @@ class WarmPoolTest {
         }
         Thread.sleep(500);
         assertEquals(3, worker.warmReady());
+    }
+
+    /** A worker keeping two warm processes per function, whose REPORT function was called once and has both. */
+    private Path reportWithTwoWarm(long idleMs) throws Exception {
+        worker = WorkerHarness.withWarmPool(dir, 2, 16, idleMs);
+        Path fn = worker.script("report.php", REPORT);
+        worker.call(Frames.of(Runtime.PHP, fn).build());
+        awaitWarm(n -> n == 2);
+        return fn;
     }
 
     private void awaitWarm(IntPredicate condition) throws InterruptedException {
