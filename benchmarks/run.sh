@@ -233,7 +233,7 @@ ceilings before
 best_mode() { # TARGET-NAME -> "" (fork) or "-s" (posix_spawn)
     python3 -c '
 import json, sys
-runs = [json.loads(l)["result"] for l in open(sys.argv[1]) if l.strip() and json.loads(l)["target"] == sys.argv[2]]
+runs = [r["result"] for r in map(json.loads, filter(str.strip, open(sys.argv[1]))) if r["target"] == sys.argv[2]]
 print("-s" if max(runs, key=lambda r: r["starts_per_sec"])["mode"] == "posix_spawn" else "")' "$WORK/ceilings.jsonl" "$1"
 }
 PHP_MODE="$(best_mode php)"
