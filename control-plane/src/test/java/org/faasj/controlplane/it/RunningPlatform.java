@@ -51,13 +51,17 @@ final class RunningPlatform implements AutoCloseable {
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("system property faasj.jar must name the built jar (run with mvn verify)");
         }
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar,
-                "--faas.gateway.port=" + port, "--faas.data-dir=" + dataDir, "--faas.workers.count=2"));
-        cmd.addAll(List.of(extraArgs));
-        // beside the data dir, inside the test's own temp dir, so even a failed start leaves nothing behind
+        // beside the data dir, inside the test's own temp dir, so even a failed start leaves nothing behind:
+        // the log, and the JVM's temp files (Tomcat's work dirs, sqlite-jdbc's native library), which a
+        // killed platform would otherwise leave in /tmp
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-platform.log");
+        Path tmp = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-tmp"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Djava.io.tmpdir=" + tmp, "-jar", jar,
+                "--faas.gateway.port=" + port, "--faas.data-dir=" + dataDir, "--faas.workers.count=2"));
+        cmd.addAll(List.of(extraArgs));
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RunningPlatform platform = new RunningPlatform(dataDir, port, process, log);
         try {
