@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param handler        entry point name, kept for compatibility with the original descriptor
  * @param memoryMb       memory cap of one invocation
  * @param timeoutSeconds wall-clock limit of one invocation
+ * @param tmpMb          size cap of the invocation's private {@code /tmp}
+ * @param processes      most processes and threads one invocation may have at once
+ * @param network        what network the invocation may use; null means {@link Network#OUTBOUND}
  * @param env            extra environment variables for the function
  * @param version        deploy version, grows by one per redeploy
  */
@@ -26,11 +29,16 @@ public record FunctionDescriptor(
         String handler,
         int memoryMb,
         int timeoutSeconds,
+        int tmpMb,
+        int processes,
+        Network network,
         Map<String, String> env,
         int version) {
 
     public static final int DEFAULT_MEMORY_MB = 128;
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_TMP_MB = 64;
+    public static final int DEFAULT_PROCESSES = 64;
 
     public FunctionDescriptor {
         Objects.requireNonNull(name, "name");
@@ -40,6 +48,8 @@ public record FunctionDescriptor(
         Objects.requireNonNull(module, "module");
         env = env == null ? Map.of() : Map.copyOf(env);
         handler = handler == null ? "main" : handler;
+        // rows and callers from before the sandbox fields had the host's network
+        network = network == null ? Network.OUTBOUND : network;
     }
 
     /** The routing key the original platform used: {@code METHOD:/path}. */

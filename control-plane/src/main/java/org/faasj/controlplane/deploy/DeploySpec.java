@@ -3,6 +3,7 @@ package org.faasj.controlplane.deploy;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.Network;
 
 /**
  * A validated deploy descriptor. {@code name}, {@code method} and {@code route} are null when the
@@ -15,6 +16,9 @@ record DeploySpec(
         String route,
         int memoryMb,
         int timeoutSeconds,
+        int tmpMb,
+        int processes,
+        Network network,
         String handler,
         Map<String, String> env) {
 
@@ -30,6 +34,6 @@ record DeploySpec(
 
     FunctionDescriptor toDescriptor(String finalName, String finalMethod, String finalRoute, String module, int version) {
         return new FunctionDescriptor(finalName, language.runtime(), finalMethod, finalRoute, module, handler,
-                memoryMb, timeoutSeconds, env, version);
+                memoryMb, timeoutSeconds, tmpMb, processes, network, env, version);
     }
 }

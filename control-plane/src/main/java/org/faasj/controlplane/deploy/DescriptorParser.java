@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.faasj.controlplane.routing.ReservedPaths;
+import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.Network;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -27,9 +29,14 @@ final class DescriptorParser {
     static final int MAX_TIMEOUT_S = 300;
     static final int DEFAULT_MEMORY_MB = 128;
     static final int DEFAULT_TIMEOUT_S = 10;
+    static final int MIN_TMP_MB = 1;
+    static final int MAX_TMP_MB = 4096;
+    static final int MIN_PROCESSES = 1;
+    static final int MAX_PROCESSES = 4096;
 
     private static final Set<String> FIELDS = Set.of(
-            "runtime", "method", "memory", "timeout", "handler", "name", "route", "env", "target");
+            "runtime", "method", "memory", "timeout", "tmp", "processes", "network", "handler", "name", "route", "env",
+            "target");
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -63,6 +70,9 @@ final class DescriptorParser {
                 route(root),
                 integer(root, "memory", MIN_MEMORY_MB, MAX_MEMORY_MB, DEFAULT_MEMORY_MB),
                 integer(root, "timeout", MIN_TIMEOUT_S, MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S),
+                integer(root, "tmp", MIN_TMP_MB, MAX_TMP_MB, FunctionDescriptor.DEFAULT_TMP_MB),
+                integer(root, "processes", MIN_PROCESSES, MAX_PROCESSES, FunctionDescriptor.DEFAULT_PROCESSES),
+                network(root),
                 handler(root),
                 env(root));
     }
@@ -173,6 +183,18 @@ final class DescriptorParser {
             throw DeployProblem.invalid("handler", "handler must be 1 to 128 characters of letters, digits, '_', '.', ':' or '-'");
         }
         return handler;
+    }
+
+    private static Network network(JsonNode root) {
+        String id = string(root, "network");
+        if (id == null) {
+            return Network.OUTBOUND;
+        }
+        Network network = Network.fromId(id);
+        if (network == null) {
+            throw DeployProblem.invalid("network", "network must be outbound or none, got '" + id + "'");
+        }
+        return network;
     }
 
     /** Whole numbers; a quoted one ("64") is accepted because the original's users wrote them so. */

@@ -13,6 +13,9 @@ record FunctionView(
         String route,
         int memory,
         int timeout,
+        int tmp,
+        int processes,
+        String network,
         String handler,
         Map<String, String> env,
         int version,
@@ -21,6 +24,7 @@ record FunctionView(
 
     static FunctionView of(FunctionDescriptor d, long updatedEpochSeconds) {
         return new FunctionView(d.name(), d.runtime().id(), d.method(), d.route(), d.memoryMb(), d.timeoutSeconds(),
-                d.handler(), d.env(), d.version(), Instant.ofEpochSecond(updatedEpochSeconds).toString(), d.route());
+                d.tmpMb(), d.processes(), d.network().id(), d.handler(), d.env(), d.version(),
+                Instant.ofEpochSecond(updatedEpochSeconds).toString(), d.route());
     }
 }

@@ -45,6 +45,9 @@ class UploadController {
         answer.put("version", f.version());
         answer.put("memory", f.memory());
         answer.put("timeout", f.timeout());
+        answer.put("tmp", f.tmp());
+        answer.put("processes", f.processes());
+        answer.put("network", f.network());
         answer.put("handler", f.handler());
         answer.put("deployedAt", f.deployedAt());
         return answer;

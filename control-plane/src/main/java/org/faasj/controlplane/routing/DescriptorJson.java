@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.Network;
 import org.faasj.model.Runtime;
 
 import tools.jackson.core.JacksonException;
@@ -41,6 +42,9 @@ public final class DescriptorJson {
                 fields.string("handler", "main"),
                 fields.positiveInt("memory", FunctionDescriptor.DEFAULT_MEMORY_MB),
                 fields.positiveInt("timeout", FunctionDescriptor.DEFAULT_TIMEOUT_SECONDS),
+                fields.positiveInt("tmp", FunctionDescriptor.DEFAULT_TMP_MB),
+                fields.positiveInt("processes", FunctionDescriptor.DEFAULT_PROCESSES),
+                network(fields),
                 fields.stringMap("env"),
                 fields.positiveInt("version", 1));
     }
@@ -54,6 +58,9 @@ public final class DescriptorJson {
         node.put("handler", descriptor.handler());
         node.put("memory", descriptor.memoryMb());
         node.put("timeout", descriptor.timeoutSeconds());
+        node.put("tmp", descriptor.tmpMb());
+        node.put("processes", descriptor.processes());
+        node.put("network", descriptor.network().id());
         ObjectNode env = node.putObject("env");
         descriptor.env().forEach(env::put);
         node.put("version", descriptor.version());
@@ -82,6 +89,16 @@ public final class DescriptorJson {
         String id = fields.requiredString("runtime");
         return Runtime.fromId(id).orElseThrow(() -> new InvalidDescriptorException(
                 fields.key + ": unknown runtime '" + id + "' (known: php, c, cpp, native, python, wasm)"));
+    }
+
+    /** Rows from before the sandbox fields carry no network: they get the host's, as before. */
+    private static Network network(Fields fields) {
+        String id = fields.string("network", Network.OUTBOUND.id());
+        Network network = Network.fromId(id);
+        if (network == null) {
+            throw new InvalidDescriptorException(fields.key + ": unknown network '" + id + "' (known: outbound, none)");
+        }
+        return network;
     }
 
     /** The original platform's rows carry no name; the last path segment is the natural one. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 
+import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.Network;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +36,66 @@ class DescriptorParserTest {
         assertEquals(DescriptorParser.DEFAULT_TIMEOUT_S, spec.timeoutSeconds());
         assertEquals("main", spec.handler());
         assertEquals(Map.of(), spec.env());
+        assertEquals(FunctionDescriptor.DEFAULT_TMP_MB, spec.tmpMb());
+        assertEquals(FunctionDescriptor.DEFAULT_PROCESSES, spec.processes());
+        assertEquals(Network.OUTBOUND, spec.network());
+    }
+
+    @Test
+    void parse_nullSandboxFields_fillDefaults() {
+        DeploySpec spec = DescriptorParser.parse("{\"runtime\":\"c\",\"tmp\":null,\"processes\":null,\"network\":null}");
+        assertEquals(64, spec.tmpMb());
+        assertEquals(64, spec.processes());
+        assertEquals(Network.OUTBOUND, spec.network());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"runtime\":\"c\",\"tmp\":1,\"processes\":1,\"network\":\"none\"}             | 1    | 1    | NONE",
+            "{\"runtime\":\"c\",\"tmp\":4096,\"processes\":4096,\"network\":\"outbound\"}    | 4096 | 4096 | OUTBOUND",
+            "{\"runtime\":\"c\",\"tmp\":\"256\",\"processes\":\" 8 \",\"network\":\"NONE\"}  | 256  | 8    | NONE",
+    })
+    void parse_sandboxFields_accepted(String json, int tmpMb, int processes, Network network) {
+        DeploySpec spec = DescriptorParser.parse(json);
+        assertEquals(tmpMb, spec.tmpMb());
+        assertEquals(processes, spec.processes());
+        assertEquals(network, spec.network());
+        FunctionDescriptor d = spec.toDescriptor("f", "POST", "/api/f", "m", 1);
+        assertEquals(tmpMb, d.tmpMb());
+        assertEquals(processes, d.processes());
+        assertEquals(network, d.network());
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{\"runtime\":\"c\",\"tmp\":0}            | tmp       | tmp must be from 1 to 4096, got 0",
+            "{\"runtime\":\"c\",\"tmp\":4097}         | tmp       | tmp must be from 1 to 4096, got 4097",
+            "{\"runtime\":\"c\",\"tmp\":-5}           | tmp       | tmp must be from 1 to 4096, got -5",
+            "{\"runtime\":\"c\",\"tmp\":8.5}          | tmp       | tmp must be a whole number from 1 to 4096, got 8.5",
+            "{\"runtime\":\"c\",\"tmp\":\"big\"}      | tmp       | tmp must be a whole number from 1 to 4096, got \"big\"",
+            "{\"runtime\":\"c\",\"processes\":0}      | processes | processes must be from 1 to 4096, got 0",
+            "{\"runtime\":\"c\",\"processes\":99999}  | processes | processes must be from 1 to 4096, got 99999",
+            "{\"runtime\":\"c\",\"processes\":true}   | processes | processes must be a whole number from 1 to 4096, got true",
+            "{\"runtime\":\"c\",\"processes\":[4]}    | processes | processes must be a whole number from 1 to 4096, got [4]",
+            "{\"runtime\":\"c\",\"network\":\"lan\"}  | network   | network must be outbound or none, got 'lan'",
+            "{\"runtime\":\"c\",\"network\":\"\"}     | network   | network must be outbound or none, got ''",
+            "{\"runtime\":\"c\",\"network\":false}    | network   | network must be a string, got false",
+            "{\"runtime\":\"c\",\"network\":0}        | network   | network must be a string, got 0",
+    })
+    void parse_invalidSandboxField_namesFieldAndLimits(String json, String field, String detail) {
+        DeployProblem problem = assertThrows(DeployProblem.class, () -> DescriptorParser.parse(json));
+        assertEquals(400, problem.getStatusCode().value());
+        assertEquals(field, problem.field());
+        assertEquals(detail, problem.getBody().getDetail());
+    }
+
+    @Test
+    void parse_unknownField_listsTheSandboxFieldsAsKnown() {
+        DeployProblem problem = assertThrows(DeployProblem.class,
+                () -> DescriptorParser.parse("{\"runtime\":\"c\",\"pids\":10}"));
+        assertEquals("pids", problem.field());
+        assertEquals("unknown descriptor field 'pids' (known: env, handler, memory, method, name, network, processes,"
+                + " route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
     }
 
     @Test

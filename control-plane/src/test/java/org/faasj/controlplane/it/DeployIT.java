@@ -77,6 +77,9 @@ class DeployIT {
         assertEquals("/api/hello-c", f.path("uri").asString());
         assertEquals(64, f.path("memory").asInt());
         assertEquals(5, f.path("timeout").asInt());
+        assertEquals(64, f.path("tmp").asInt());
+        assertEquals(64, f.path("processes").asInt());
+        assertEquals("outbound", f.path("network").asString());
         assertEquals(1, f.path("version").asInt());
         assertTrue(f.path("deployedAt").asString().endsWith("Z"), f.toString());
 

@@ -57,7 +57,7 @@ public class RouteTableBenchmark {
             String method = methods[i % methods.length];
             String route = "/api/fn-" + Integer.toHexString(0x10000 + i * 7919);
             FunctionDescriptor d = new FunctionDescriptor("fn-" + i, Runtime.NATIVE, method, route,
-                    "functions/fn-" + i + "/1/module.bin", "main", 128, 10, Map.of(), 1);
+                    "functions/fn-" + i + "/1/module.bin", "main", 128, 10, 64, 64, null, Map.of(), 1);
             all.add(new Route(d, Path.of("/srv/faasj/data/functions/fn-" + i + "/1/module.bin")));
         }
         table.replaceAll(all);

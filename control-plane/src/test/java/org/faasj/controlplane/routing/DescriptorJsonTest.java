@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.Network;
 import org.faasj.model.Runtime;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class DescriptorJsonTest {
                         + "\"handler\":\"main\",\"memory\":64,\"timeout\":5,\"version\":1}");
 
         assertThat(d).isEqualTo(new FunctionDescriptor("ping", Runtime.PHP, "GET", "/ping",
-                "functions/ping/1/ping.php", "main", 64, 5, Map.of(), 1));
+                "functions/ping/1/ping.php", "main", 64, 5, 64, 64, Network.OUTBOUND, Map.of(), 1));
     }
 
     @Test
@@ -30,8 +31,45 @@ class DescriptorJsonTest {
         assertThat(d.handler()).isEqualTo("main");
         assertThat(d.memoryMb()).isEqualTo(FunctionDescriptor.DEFAULT_MEMORY_MB);
         assertThat(d.timeoutSeconds()).isEqualTo(FunctionDescriptor.DEFAULT_TIMEOUT_SECONDS);
+        assertThat(d.tmpMb()).isEqualTo(FunctionDescriptor.DEFAULT_TMP_MB);
+        assertThat(d.processes()).isEqualTo(FunctionDescriptor.DEFAULT_PROCESSES);
+        assertThat(d.network()).isEqualTo(Network.OUTBOUND);
         assertThat(d.env()).isEmpty();
         assertThat(d.version()).isEqualTo(1);
+    }
+
+    @Test
+    void readsTheSandboxFields() {
+        FunctionDescriptor d = DescriptorJson.parse("GET:/x",
+                "{\"runtime\":\"php\",\"module\":\"m\",\"tmp\":\"16\",\"processes\":4,\"network\":\"none\"}");
+
+        assertThat(d.tmpMb()).isEqualTo(16);
+        assertThat(d.processes()).isEqualTo(4);
+        assertThat(d.network()).isEqualTo(Network.NONE);
+    }
+
+    @Test
+    void nullSandboxFieldsGetTheDefaults() {
+        FunctionDescriptor d = DescriptorJson.parse("GET:/x",
+                "{\"runtime\":\"php\",\"module\":\"m\",\"tmp\":null,\"processes\":null,\"network\":null}");
+
+        assertThat(d.tmpMb()).isEqualTo(FunctionDescriptor.DEFAULT_TMP_MB);
+        assertThat(d.processes()).isEqualTo(FunctionDescriptor.DEFAULT_PROCESSES);
+        assertThat(d.network()).isEqualTo(Network.OUTBOUND);
+    }
+
+    @Test
+    void badSandboxFieldsAreNamed() {
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"tmp\":0}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'tmp' must be positive");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"processes\":1.5}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'processes' must be a whole number");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"network\":\"lan\"}"))
+                .isInstanceOf(InvalidDescriptorException.class)
+                .hasMessageContaining("GET:/x")
+                .hasMessageContaining("unknown network 'lan'");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"network\":false}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'network' must be a string");
     }
 
     @Test
@@ -113,18 +151,20 @@ class DescriptorJsonTest {
     @Test
     void roundTripKeepsEveryField() {
         FunctionDescriptor original = new FunctionDescriptor("img-it's", Runtime.WASM, "PUT", "/img/it's",
-                "functions/img/3/module.wasm", "run", 96, 7, Map.of("MODE", "fast", "QUOTE", "say \"hi\""), 3);
+                "functions/img/3/module.wasm", "run", 96, 7, 32, 8, Network.NONE,
+                Map.of("MODE", "fast", "QUOTE", "say \"hi\""), 3);
 
         String json = DescriptorJson.toJson(original);
 
         assertThat(DescriptorJson.parse(original.routeKey(), json)).isEqualTo(original);
-        assertThat(json).contains("\"runtime\":\"wasm\"", "\"method\":\"PUT\"", "\"route\":\"/img/it's\"");
+        assertThat(json).contains("\"runtime\":\"wasm\"", "\"method\":\"PUT\"", "\"route\":\"/img/it's\"",
+                "\"tmp\":32", "\"processes\":8", "\"network\":\"none\"");
     }
 
     @Test
     void everyRuntimeSurvivesTheRoundTrip() {
         for (Runtime runtime : Runtime.values()) {
-            FunctionDescriptor d = new FunctionDescriptor("f", runtime, "GET", "/f", "m", null, 1, 1, null, 1);
+            FunctionDescriptor d = new FunctionDescriptor("f", runtime, "GET", "/f", "m", null, 1, 1, 1, 1, null, null, 1);
             assertThat(DescriptorJson.parse("GET:/f", DescriptorJson.toJson(d))).isEqualTo(d);
         }
     }

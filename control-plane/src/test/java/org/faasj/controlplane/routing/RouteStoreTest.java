@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.Network;
 import org.faasj.model.Runtime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +87,6 @@ class RouteStoreTest {
 
     private static FunctionDescriptor descriptor(String path, int version) {
         return new FunctionDescriptor("img", Runtime.NATIVE, "POST", path, "/opt/f/module.bin", "main",
-                64, 5, Map.of("V", String.valueOf(version)), version);
+                64, 5, 32, 16, Network.NONE, Map.of("V", String.valueOf(version)), version);
     }
 }

@@ -113,7 +113,7 @@ class RouteSyncTest {
     @Test
     void reloadNowPublishesAnUpsertAtOnce() {
         FunctionDescriptor hello = new FunctionDescriptor("hello-c", Runtime.NATIVE, "POST", "/api/hello-c",
-                "functions/hello-c/1/module.bin", "main", 64, 5, null, 1);
+                "functions/hello-c/1/module.bin", "main", 64, 5, 64, 64, null, null, 1);
 
         db.store.upsert(hello);
         sync.reloadNow();
