@@ -18,6 +18,9 @@ import java.util.Map;
  * @param keepAlive     whether the client connection may serve another request afterwards
  * @param modulePath    absolute path of the artifact on this machine
  * @param timeoutMillis wall-clock limit of the invocation
+ * @param tmpMb         size cap of the invocation's private {@code /tmp}
+ * @param processes     most processes and threads the invocation may have at once
+ * @param network       what network the invocation may use
  */
 public record HandoffFrame(
         long requestId,
@@ -29,6 +32,9 @@ public record HandoffFrame(
         String handler,
         int memoryMb,
         int timeoutMillis,
+        int tmpMb,
+        int processes,
+        Network network,
         Map<String, String> env,
         String method,
         String path,
@@ -40,7 +46,8 @@ public record HandoffFrame(
     /** Frames are small (head ≤ 16 KiB plus what the gateway read of the body); anything larger is corrupt. */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
-    private static final int MAGIC = 0x46414A31; // "FAJ1"
+    // bumped from "FAJ1" when the sandbox fields came: a worker from an older build refuses the frame
+    private static final int MAGIC = 0x46414A32; // "FAJ2"
 
     /** The value of the first header with this name (case-insensitive), or null. */
     public String header(String name) {
@@ -61,6 +68,9 @@ public record HandoffFrame(
         out.putString(handler);
         out.putInt(memoryMb);
         out.putInt(timeoutMillis);
+        out.putInt(tmpMb);
+        out.putInt(processes);
+        out.putString(network.name());
         out.putInt(env.size());
         env.forEach((k, v) -> {
             out.putString(k);
@@ -94,6 +104,9 @@ public record HandoffFrame(
         String handler = r.getString();
         int memoryMb = r.getInt();
         int timeoutMillis = r.getInt();
+        int tmpMb = r.getInt();
+        int processes = r.getInt();
+        Network network = Network.valueOf(r.getString());
         int envCount = r.getCount();
         Map<String, String> env = new LinkedHashMap<>();
         for (int i = 0; i < envCount; i++) {
@@ -110,6 +123,7 @@ public record HandoffFrame(
         long contentLength = r.getLong();
         byte[] bodyPrefix = r.getBytes();
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath,
-                handler, memoryMb, timeoutMillis, env, method, path, query, headers, contentLength, bodyPrefix);
+                handler, memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers,
+                contentLength, bodyPrefix);
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
+import org.faasj.model.Network;
 import org.faasj.model.Runtime;
 
 /** Builds hand-off frames for tests with sensible defaults. */
@@ -86,6 +87,7 @@ final class Frames {
 
     HandoffFrame build() {
         return new HandoffFrame(IDS.incrementAndGet(), keepAlive, "test-fn", 3, runtime, module.toString(), "main",
-                memoryMb, timeoutMillis, env, method, path, query, headers, contentLength, prefix);
+                memoryMb, timeoutMillis, 64, 64, Network.OUTBOUND, env, method, path, query, headers, contentLength,
+                prefix);
     }
 }

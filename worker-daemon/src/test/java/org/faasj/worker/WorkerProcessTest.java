@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.HandoffFrame;
+import org.faasj.model.Network;
 import org.faasj.model.Runtime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,8 @@ class WorkerProcessTest {
             try (AFUNIXSocket gateway = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket))) {
                 gateway.setOutboundFileDescriptors(Descriptors.of(accepted));
                 gateway.getOutputStream().write(new HandoffFrame(1, false, "forever", 1, Runtime.NATIVE, fn.toString(),
-                        "main", 32, 60_000, Map.of(), "GET", "/", "", List.of(), 0, new byte[0]).encode());
+                        "main", 32, 60_000, 64, 64, Network.OUTBOUND, Map.of(), "GET", "/", "", List.of(), 0,
+                        new byte[0]).encode());
                 awaitFile(pidFile);
                 long fnPid = Long.parseLong(Files.readString(pidFile).trim());
                 assertTrue(TestProcesses.runs(fnPid));

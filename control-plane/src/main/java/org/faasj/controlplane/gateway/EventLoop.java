@@ -276,8 +276,9 @@ final class EventLoop implements Runnable {
         long requestId = ((long) index << 56) | (++sequence & 0x00FF_FFFF_FFFF_FFFFL);
         FunctionDescriptor d = route.descriptor();
         byte[] frame = new HandoffFrame(requestId, head.keepAlive() && running, d.name(), d.version(), d.runtime(),
-                route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.env(),
-                head.method(), head.path(), head.query(), head.headers(), head.contentLength(), prefix).encode();
+                route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
+                d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
+                head.contentLength(), prefix).encode();
         if (sendContinue && !writeBlocking(c, CONTINUE)) {
             close(c);
             return;

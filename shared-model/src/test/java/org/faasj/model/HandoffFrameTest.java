@@ -1,0 +1,100 @@
+package org.faasj.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class HandoffFrameTest {
+
+    private static HandoffFrame frame(int tmpMb, int processes, Network network) {
+        return new HandoffFrame(42, true, "img", 3, Runtime.NATIVE, "/data/functions/img/3/module.bin", "main",
+                96, 7000, tmpMb, processes, network, Map.of("MODE", "fast"), "POST", "/api/img", "a=1",
+                List.of(new HttpHeader("Content-Type", "image/png"), new HttpHeader("X-Id", "r1")), 10,
+                "abc".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The payload after the 4-byte length prefix, as the worker reads it. */
+    private static ByteBuffer payload(byte[] encoded) {
+        assertEquals(encoded.length - 4, ByteBuffer.wrap(encoded).getInt());
+        return ByteBuffer.wrap(encoded, 4, encoded.length - 4);
+    }
+
+    @Test
+    void roundTripKeepsEveryField() {
+        HandoffFrame original = frame(32, 8, Network.NONE);
+
+        HandoffFrame decoded = HandoffFrame.decode(payload(original.encode()));
+
+        assertEquals(32, decoded.tmpMb());
+        assertEquals(8, decoded.processes());
+        assertEquals(Network.NONE, decoded.network());
+        assertArrayEquals(original.bodyPrefix(), decoded.bodyPrefix());
+        // records compare arrays by identity: put the same body in to compare everything else
+        assertEquals(original, withBody(decoded, original.bodyPrefix()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Network.class)
+    void everyNetworkSurvivesTheRoundTrip(Network network) {
+        HandoffFrame decoded = HandoffFrame.decode(payload(frame(1, 4096, network).encode()));
+
+        assertEquals(network, decoded.network());
+        assertEquals(1, decoded.tmpMb());
+        assertEquals(4096, decoded.processes());
+    }
+
+    @Test
+    void aFrameWithTheOldMagicIsRefused() {
+        byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
+        ByteBuffer.wrap(encoded).putInt(4, 0x46414A31); // "FAJ1", the format before the sandbox fields
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HandoffFrame.decode(payload(encoded)));
+        assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownNetworkIsRefused() {
+        byte[] encoded = frame(64, 64, Network.NONE).encode();
+        byte[] none = "NONE".getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(encoded, none);
+        System.arraycopy("NOPE".getBytes(StandardCharsets.US_ASCII), 0, encoded, at, none.length);
+
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
+    }
+
+    @Test
+    void aTruncatedFrameIsRefused() {
+        byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
+        // cut inside the sandbox fields: magic, id, keep-alive and the strings before them are complete
+        byte[] cut = Arrays.copyOf(encoded, indexOf(encoded, "OUTBOUND".getBytes(StandardCharsets.US_ASCII)) - 6);
+
+        assertThrows(RuntimeException.class, () -> HandoffFrame.decode(ByteBuffer.wrap(cut, 4, cut.length - 4)));
+    }
+
+    private static HandoffFrame withBody(HandoffFrame f, byte[] body) {
+        return new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(), f.runtime(),
+                f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(), f.network(),
+                f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), body);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not in the frame: " + new String(needle, StandardCharsets.US_ASCII));
+    }
+}
