@@ -22,6 +22,7 @@ import org.faasj.worker.exec.ProcessRunner;
 import org.faasj.worker.exec.ProcessStarter;
 import org.faasj.worker.exec.ProcessTrees;
 import org.faasj.worker.exec.ProgramLocator;
+import org.faasj.worker.exec.UnavailableRunner;
 import org.faasj.worker.exec.WarmPool;
 import org.faasj.worker.exec.WarmPoolSettings;
 import org.faasj.worker.exec.WasmMemoryBudget;
@@ -31,11 +32,14 @@ import org.faasj.worker.handoff.HandoffServer;
 import org.faasj.worker.http.ResponseWriter;
 import org.faasj.worker.metrics.MetricsReporter;
 import org.faasj.worker.metrics.ProcReader;
+import org.faasj.worker.spawn.SandboxMode;
 import org.faasj.worker.spawn.Spawner;
 
 /** One worker daemon: builds its parts from the configuration, starts them, and stops them. */
 public final class Worker implements AutoCloseable {
 
+    static final String SANDBOX_REFUSED = "functions are not started: this host cannot isolate them "
+            + "(see the sandbox component of /actuator/health); set faas.sandbox.required=false to run them unisolated";
     private final WorkerConfig config;
     /** Deadlines and metrics ticks: a single thread, since neither does more than a kill or a send. */
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("worker-timer"));
@@ -58,11 +62,15 @@ public final class Worker implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        Path workDir = Files.createDirectories(config.scratch().resolve("tmp"));
-        spawner = Spawner.start(config.scratch());
+        Path share = Files.createDirectories(config.scratch().resolve("share"));
+        Path prelude = PhpPrelude.extractTo(share);
+        spawner = Spawner.start(config.scratch(), config.sandbox(), share);
         trees = new ProcessTrees(spawner);
-        ExecSettings settings = new ExecSettings(config.scratch(), workDir, config.functionPath(), config.outputCap(),
-                PhpPrelude.extractTo(config.scratch()));
+        ExecSettings settings = spawner.sandboxed()
+                ? new ExecSettings(config.scratch(), ExecSettings.SANDBOX_TMP, config.functionPath(), config.outputCap(),
+                        ExecSettings.SANDBOX_SHARE.resolve(prelude.getFileName()), true)
+                : new ExecSettings(config.scratch(), Files.createDirectories(config.scratch().resolve("tmp")),
+                        config.functionPath(), config.outputCap(), prelude, false);
         ProcessStarter starter = new ProcessStarter(spawner);
         gate = CpuGate.forProcesses(config.cpuSlots());
         startWarmPool(starter);
@@ -73,7 +81,9 @@ public final class Worker implements AutoCloseable {
         long heap = java.lang.Runtime.getRuntime().maxMemory();
         WasmRunner wasm = new WasmRunner(settings, new WasmModules(heap * 2 / 5),
                 new WasmMemoryBudget(heap * 2 / 5), scheduler, pumps);
-        dispatcher = new RequestDispatcher(runners(processes, wasm), new ResponseWriter(config.id()),
+        FunctionRunner processRunner = config.sandbox().mode() == SandboxMode.REFUSED
+                ? new UnavailableRunner(SANDBOX_REFUSED) : processes;
+        dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
                 config.maxConcurrency(), config.maxQueued());
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();

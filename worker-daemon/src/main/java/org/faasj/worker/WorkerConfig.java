@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.faasj.worker.spawn.SandboxConfig;
+import org.faasj.worker.spawn.SandboxMode;
+
 /**
  * The worker's command-line options, parsed once.
  *
@@ -21,6 +24,7 @@ import java.util.Map;
  * @param warmTotal          warm PHP processes kept by this worker over all functions
  * @param warmIdleMs         a warm process nobody took for this long is killed
  * @param cpuSlots           function processes this worker lets run on a CPU at once (see CpuGate)
+ * @param sandbox            how function processes are isolated (off unless the control plane says so)
  */
 public record WorkerConfig(
         int id,
@@ -35,7 +39,8 @@ public record WorkerConfig(
         int warmPerFunction,
         int warmTotal,
         long warmIdleMs,
-        int cpuSlots) {
+        int cpuSlots,
+        SandboxConfig sandbox) {
 
     public static final String DEFAULT_FUNCTION_PATH = "/usr/local/bin:/usr/bin:/bin";
     /**
@@ -60,7 +65,7 @@ public record WorkerConfig(
     public WorkerConfig(int id, Path socket, Path metricsSocket, Path scratch, int maxConcurrency, int maxQueued,
                         int outputCap, long metricsIntervalMs, String functionPath) {
         this(id, socket, metricsSocket, scratch, maxConcurrency, maxQueued, outputCap, metricsIntervalMs, functionPath,
-                DEFAULT_WARM_PER_FUNCTION, DEFAULT_WARM_TOTAL, DEFAULT_WARM_IDLE_MS, DEFAULT_CPU_SLOTS);
+                DEFAULT_WARM_PER_FUNCTION, DEFAULT_WARM_TOTAL, DEFAULT_WARM_IDLE_MS, DEFAULT_CPU_SLOTS, SandboxConfig.OFF);
     }
 
     public WorkerConfig {
@@ -72,6 +77,8 @@ public record WorkerConfig(
         require(warmTotal >= 0, "--warm-total must not be negative");
         require(warmIdleMs > 0, "--warm-idle-ms must be positive");
         require(cpuSlots > 0, "--cpu-slots must be positive");
+        require(sandbox != null, "sandbox settings are required");
+        require(sandbox.mode() != SandboxMode.ON || sandbox.uidBase() > 0, "--sandbox on needs --sandbox-uid-base");
     }
 
     /** Parses {@code --name value} pairs; unknown names and missing required ones are errors. */
@@ -90,10 +97,14 @@ public record WorkerConfig(
                 Integer.parseInt(options.getOrDefault("--warm-per-function", String.valueOf(DEFAULT_WARM_PER_FUNCTION))),
                 Integer.parseInt(options.getOrDefault("--warm-total", String.valueOf(DEFAULT_WARM_TOTAL))),
                 Long.parseLong(options.getOrDefault("--warm-idle-ms", String.valueOf(DEFAULT_WARM_IDLE_MS))),
-                Integer.parseInt(options.getOrDefault("--cpu-slots", String.valueOf(DEFAULT_CPU_SLOTS))));
+                Integer.parseInt(options.getOrDefault("--cpu-slots", String.valueOf(DEFAULT_CPU_SLOTS))),
+                new SandboxConfig(SandboxMode.parse(options.getOrDefault("--sandbox", "off")),
+                        Long.parseLong(options.getOrDefault("--sandbox-uid-base", "0")),
+                        Integer.parseInt(options.getOrDefault("--sandbox-uid-count", "1"))));
         options.keySet().removeAll(List.of("--id", "--socket", "--metrics", "--scratch",
                 "--max-concurrency", "--max-queued", "--output-cap", "--metrics-interval-ms", "--function-path",
-                "--warm-per-function", "--warm-total", "--warm-idle-ms", "--cpu-slots"));
+                "--warm-per-function", "--warm-total", "--warm-idle-ms", "--cpu-slots",
+                "--sandbox", "--sandbox-uid-base", "--sandbox-uid-count"));
         require(options.isEmpty(), "unknown options: " + options.keySet());
         return config;
     }

@@ -20,6 +20,9 @@ final class Frames {
     private Path module;
     private int memoryMb = 64;
     private int timeoutMillis = 10_000;
+    private int tmpMb = 64;
+    private int processes = 64;
+    private Network network = Network.OUTBOUND;
     private boolean keepAlive = true;
     private String method = "POST";
     private String path = "/api/test";
@@ -48,6 +51,13 @@ final class Frames {
 
     Frames timeoutMillis(int ms) {
         timeoutMillis = ms;
+        return this;
+    }
+
+    Frames sandbox(int tmp, int processCap, Network net) {
+        tmpMb = tmp;
+        processes = processCap;
+        network = net;
         return this;
     }
 
@@ -87,7 +97,7 @@ final class Frames {
 
     HandoffFrame build() {
         return new HandoffFrame(IDS.incrementAndGet(), keepAlive, "test-fn", 3, runtime, module.toString(), "main",
-                memoryMb, timeoutMillis, 64, 64, Network.OUTBOUND, env, method, path, query, headers, contentLength,
+                memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers, contentLength,
                 prefix);
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.Runtime;
 import org.faasj.worker.WorkerHarness.Exchange;
+import org.faasj.worker.spawn.SandboxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -253,7 +254,8 @@ class WorkerEndToEndTest {
     void functionsWaitingOffTheCpuDoNotHoldTheGatesOnlyPlace() throws Exception {
         worker.close();
         worker = new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
-                dir.resolve("scratch"), 8, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, 0, 0, 30_000, 1));
+                dir.resolve("scratch"), 8, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, 0, 0, 30_000, 1,
+                SandboxConfig.OFF));
         Path nap = worker.script("nap.php", "<?php sleep(1); echo '{\"slept\":1}';");
         int clients = 8;
         ExecutorService pool = Executors.newFixedThreadPool(clients);

@@ -20,6 +20,7 @@ import java.util.Map;
 
 import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
+import org.faasj.worker.spawn.SandboxConfig;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -44,7 +45,7 @@ final class WorkerHarness implements AutoCloseable {
     static WorkerHarness withWarmPool(Path dir, int perFunction, int total, long idleMs) throws IOException {
         return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
                 dir.resolve("scratch"), 4, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, perFunction, total, idleMs,
-                WorkerConfig.DEFAULT_CPU_SLOTS));
+                WorkerConfig.DEFAULT_CPU_SLOTS, SandboxConfig.OFF));
     }
 
     WorkerHarness(Path dir, WorkerConfig config) throws IOException {

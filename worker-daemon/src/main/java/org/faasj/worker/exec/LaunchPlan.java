@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.HandoffFrame;
+import org.faasj.model.Network;
 import org.faasj.model.Runtime;
+import org.faasj.worker.spawn.SandboxLimits;
 import org.faasj.worker.spawn.SpawnRequest;
 
 /**
@@ -26,14 +28,16 @@ record LaunchPlan(SpawnRequest request, byte[] requestEnv) {
         long dataBytes = (long) Math.max(1, frame.memoryMb()) << 20;
         // the CPU rlimit is only a backstop behind the wall-clock deadline
         int cpuSeconds = (int) TimeUnit.MILLISECONDS.toSeconds(frame.timeoutMillis()) + 2;
-        var argv = RuntimeCommand.program(frame, interpreter, settings.phpPrelude());
+        var argv = RuntimeCommand.program(frame, interpreter, settings);
+        SandboxLimits sandbox = new SandboxLimits(Path.of(frame.modulePath()).toAbsolutePath().getParent(),
+                frame.tmpMb(), frame.processes(), frame.network() == Network.NONE);
         Map<String, String> full = CgiEnvironment.build(frame, settings.functionPath(), settings.workDir());
         if (frame.runtime() != Runtime.PHP) {
             return new LaunchPlan(new SpawnRequest(argv, CgiEnvironment.entries(full), settings.workDir(),
-                    dataBytes, cpuSeconds, false), null);
+                    dataBytes, cpuSeconds, false, sandbox), null);
         }
         Map<String, String> stable = CgiEnvironment.stable(frame, settings.functionPath(), settings.workDir());
         return new LaunchPlan(new SpawnRequest(argv, CgiEnvironment.entries(stable), settings.workDir(),
-                dataBytes, cpuSeconds, true), CgiEnvironment.block(full));
+                dataBytes, cpuSeconds, true, sandbox), CgiEnvironment.block(full));
     }
 }

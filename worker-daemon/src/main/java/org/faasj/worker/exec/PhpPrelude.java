@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** The PHP prelude (src/main/resources/php/faas-prelude.php), copied to the scratch directory at start. */
 public final class PhpPrelude {
@@ -22,6 +23,8 @@ public final class PhpPrelude {
             }
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        // read by sandboxed processes under uids of their own
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
         return target;
     }
 }

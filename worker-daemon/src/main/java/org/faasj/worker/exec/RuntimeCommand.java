@@ -23,8 +23,9 @@ final class RuntimeCommand {
     }
 
     /** The fork server does not search PATH: the program is always an absolute path. */
-    static List<String> program(HandoffFrame frame, Path interpreter, Path phpPrelude) {
-        String module = Path.of(frame.modulePath()).toAbsolutePath().toString();
+    static List<String> program(HandoffFrame frame, Path interpreter, ExecSettings settings) {
+        String module = settings.modulePathSeenByProcess(frame.modulePath());
+        Path phpPrelude = settings.phpPrelude();
         return switch (frame.runtime()) {
             // php's own limit gives a readable "Allowed memory size exhausted" before the rlimit hits;
             // the prelude gives the script its request's environment (see faas-prelude.php)

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -35,8 +36,9 @@ final class ForkServerLink implements AutoCloseable {
     }
 
     /** Starts the server, waits for its "ready" line, connects (the server then unlinks the path). */
-    static ForkServerLink start(Path binary, Path socketPath) throws IOException {
-        Process server = new ProcessBuilder(binary.toString(), socketPath.toString())
+    static ForkServerLink start(List<String> command) throws IOException {
+        Path socketPath = Path.of(command.get(1));
+        Process server = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {

@@ -17,21 +17,28 @@ final class SpawnProtocol {
     static final int REPLY_EXIT = 2;
     private static final byte REQUEST_SPAWN = 1;
     private static final byte REQUEST_KILL = 2;
-    private static final byte FLAG_FD3_PIPE = 1;
+    private static final int FLAG_FD3_PIPE = 1;
+    private static final int FLAG_NO_NETWORK = 2;
 
     private SpawnProtocol() {
     }
 
-    /** u32 length, u8 SPAWN, u32 tag, u64 data bytes, u32 cpu s, u8 flags, u32 argc, u32 envc, strings. */
+    /**
+     * u32 length, u8 SPAWN, u32 tag, u64 data bytes, u32 cpu s, u8 flags, u32 tmp MB, u32 process cap,
+     * u32 argc, u32 envc, strings (argv, env, cwd, function directory).
+     */
     static byte[] spawn(int tag, SpawnRequest request) {
         ByteArrayOutputStream strings = new ByteArrayOutputStream(1024);
         request.argv().forEach(s -> putString(strings, s));
         request.env().forEach(s -> putString(strings, s));
         putString(strings, request.cwd().toString());
-        int length = 1 + 4 + 8 + 4 + 1 + 4 + 4 + strings.size();
+        SandboxLimits sandbox = request.sandbox();
+        putString(strings, sandbox.functionDir() == null ? "" : sandbox.functionDir().toString());
+        int flags = (request.fd3Pipe() ? FLAG_FD3_PIPE : 0) | (sandbox.networkNone() ? FLAG_NO_NETWORK : 0);
+        int length = 1 + 4 + 8 + 4 + 1 + 4 + 4 + 4 + 4 + strings.size();
         ByteBuffer buf = ByteBuffer.allocate(4 + length).order(ByteOrder.LITTLE_ENDIAN);
         buf.putInt(length).put(REQUEST_SPAWN).putInt(tag).putLong(request.dataBytes()).putInt(request.cpuSeconds())
-                .put(request.fd3Pipe() ? FLAG_FD3_PIPE : 0)
+                .put((byte) flags).putInt(sandbox.tmpMb()).putInt(sandbox.processes())
                 .putInt(request.argv().size()).putInt(request.env().size())
                 .put(strings.toByteArray());
         return buf.array();

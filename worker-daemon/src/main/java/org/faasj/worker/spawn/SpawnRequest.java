@@ -13,13 +13,15 @@ import java.util.List;
  * @param cpuSeconds  RLIMIT_CPU, 0 for none
  * @param fd3Pipe     whether the process gets one more pipe on descriptor 3 (read end), for the
  *                    request's environment when it is started before the request exists
+ * @param sandbox     what the sandbox gives this process; ignored by a server started without one
  */
 public record SpawnRequest(List<String> argv, List<String> env, Path cwd, long dataBytes, int cpuSeconds,
-                           boolean fd3Pipe) {
+                           boolean fd3Pipe, SandboxLimits sandbox) {
 
     public SpawnRequest {
         argv = List.copyOf(argv);
         env = List.copyOf(env);
+        java.util.Objects.requireNonNull(sandbox, "sandbox");
         if (argv.isEmpty() || !argv.get(0).startsWith("/")) {
             throw new IllegalArgumentException("the program must be an absolute path: " + argv);
         }

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,8 +41,8 @@ public final class Spawner implements AutoCloseable {
     private static final long RESTART_DELAY_MILLIS = 100;
     private static final long READY_WAIT_MILLIS = 1000;
 
-    private final Path binary;
-    private final Path socketPath;
+    private final List<String> command;
+    private final boolean sandboxed;
     private final Object writeLock = new Object();
     private final AtomicInteger tags = new AtomicInteger();
     private final Map<Integer, CompletableFuture<SpawnedProcess>> pendingSpawns = new ConcurrentHashMap<>();
@@ -51,16 +53,31 @@ public final class Spawner implements AutoCloseable {
     private volatile IOException startFailure;
     private volatile boolean closed;
 
-    private Spawner(Path binary, Path socketPath) {
-        this.binary = binary;
-        this.socketPath = socketPath;
+    private Spawner(List<String> command, boolean sandboxed) {
+        this.command = List.copyOf(command);
+        this.sandboxed = sandboxed;
         this.linkThread = new Thread(this::superviseLinks, "faas-spawn-link");
         linkThread.setDaemon(true);
     }
 
     /** Extracts faas-spawn into {@code scratch}, starts it and connects; fails if the first start fails. */
     public static Spawner start(Path scratch) throws IOException {
-        Spawner spawner = new Spawner(extract(scratch), scratch.resolve("faas-spawn.sock"));
+        return start(scratch, SandboxConfig.OFF, null);
+    }
+
+    /**
+     * With the sandbox on, the server builds its root tree under {@code scratch/sandbox-root} and
+     * shows {@code share} (the PHP prelude's directory) read-only at {@code /.faas}; it fails to
+     * start rather than run anything unisolated.
+     */
+    public static Spawner start(Path scratch, SandboxConfig sandbox, Path share) throws IOException {
+        List<String> command = new ArrayList<>(List.of(extract(scratch).toString(),
+                scratch.resolve("faas-spawn.sock").toString()));
+        if (sandbox.on()) {
+            command.addAll(List.of("--sandbox", scratch.resolve("sandbox-root").toString(), share.toString(),
+                    Long.toString(sandbox.uidBase()), Integer.toString(sandbox.uidCount())));
+        }
+        Spawner spawner = new Spawner(command, sandbox.on());
         spawner.linkThread.start();
         try {
             spawner.firstStart.await();
@@ -88,6 +105,11 @@ public final class Spawner implements AutoCloseable {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return target;
+    }
+
+    /** Whether processes start in the sandbox: their paths are then the sandbox's, not the host's. */
+    public boolean sandboxed() {
+        return sandboxed;
     }
 
     /** The server's pid while it runs (its children are the function processes), else -1. */
@@ -158,7 +180,7 @@ public final class Spawner implements AutoCloseable {
     private void superviseLinks() {
         while (!closed) {
             try {
-                ForkServerLink started = ForkServerLink.start(binary, socketPath);
+                ForkServerLink started = ForkServerLink.start(command);
                 link = started;
                 firstStart.countDown();
                 readReplies(started);

@@ -7,6 +7,7 @@ import java.io.FileOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.faasj.worker.spawn.SandboxLimits;
 import org.faasj.worker.spawn.SpawnRequest;
 import org.faasj.worker.spawn.SpawnedProcess;
 import org.faasj.worker.spawn.Spawner;
@@ -47,7 +48,7 @@ class ProcReaderTest {
             try (FileOutputStream err = new FileOutputStream(dir.resolve("err").toFile())) {
                 burner = spawner.spawn(new SpawnRequest(List.of("/bin/sh", "-c",
                         "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"),
-                        List.of("PATH=/usr/bin:/bin"), dir, 0, 0, false), err.getFD());
+                        List.of("PATH=/usr/bin:/bin"), dir, 0, 0, false, SandboxLimits.DEFAULT), err.getFD());
             }
             assertEquals(0, burner.waitFor());
             burner.closeStreams(false);

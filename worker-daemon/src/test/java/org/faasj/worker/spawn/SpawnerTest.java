@@ -42,7 +42,7 @@ class SpawnerTest {
 
     private SpawnedProcess sh(String script, long dataBytes, int cpuSeconds, boolean fd3) throws IOException {
         SpawnRequest request = new SpawnRequest(List.of("/bin/sh", "-c", script), List.of("PATH=/usr/bin:/bin", "GREETING=hi"),
-                dir, dataBytes, cpuSeconds, fd3);
+                dir, dataBytes, cpuSeconds, fd3, SandboxLimits.DEFAULT);
         try (FileOutputStream err = new FileOutputStream(stderr.toFile())) {
             return spawner.spawn(request, err.getFD());
         }
@@ -84,7 +84,7 @@ class SpawnerTest {
 
     @Test
     void execFailureExits127WithTheReasonOnStderr() throws Exception {
-        SpawnRequest request = new SpawnRequest(List.of("/nonexistent/fn"), List.of(), dir, 0, 0, false);
+        SpawnRequest request = new SpawnRequest(List.of("/nonexistent/fn"), List.of(), dir, 0, 0, false, SandboxLimits.DEFAULT);
         SpawnedProcess p;
         try (FileOutputStream err = new FileOutputStream(stderr.toFile())) {
             p = spawner.spawn(request, err.getFD());
@@ -123,7 +123,7 @@ class SpawnerTest {
 
     @Test
     void noDescriptorLeaksInTheServerOrTheWorker() throws Exception {
-        SpawnRequest request = new SpawnRequest(List.of("/bin/true"), List.of(), dir, 0, 0, true);
+        SpawnRequest request = new SpawnRequest(List.of("/bin/true"), List.of(), dir, 0, 0, true, SandboxLimits.DEFAULT);
         spawnAndFinish(request, 50);
         long serverBefore = descriptors(spawner.serverPid());
         long selfBefore = descriptors(ProcessHandle.current().pid());

@@ -1,0 +1,427 @@
+/*
+ * The sandbox of faas-spawn. See sandbox.h for the split between per-server and per-start work.
+ *
+ * Root tree (a read-only tmpfs, built once per server in its private mount namespace):
+ *   /usr /bin /sbin /lib* from the host, read-only, nosuid (symlinks where the host has merged /usr)
+ *   /etc     only what programs need to start (loader cache, certificates, time zone, name service
+ *            files, Debian's alternatives, PHP's and Python's own configuration), plus a generated
+ *            passwd and group that name the sandbox uids and nothing of the host
+ *   /dev     null zero full random urandom, and the usual /proc/self/fd links
+ *   /.faas   the share directory (the PHP prelude), read-only
+ *   /tmp /fn /build /proc   mount points filled per start
+ * Nothing else of the host is reachable: the data dir, the run dir with its sockets, other
+ * functions' artifacts, /etc/shadow, /home, /root.
+ */
+#define _GNU_SOURCE
+#include "sandbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define NOFILE_LIMIT 1024
+#define TMP_INODES 16384
+
+static const char *const host_dirs[] = { "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", NULL };
+static const char *const etc_entries[] = {
+    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "ssl", "ca-certificates", "ca-certificates.conf",
+    "localtime", "timezone", "nsswitch.conf", "hosts", "resolv.conf", "host.conf", "gai.conf",
+    "services", "protocols", "mime.types", "alternatives", NULL,
+};
+/* whole subtrees by name prefix: php/8.2/cli/conf.d, python3.11/sitecustomize.py ... */
+static const char *const etc_prefixes[] = { "php", "python3", NULL };
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", NULL };
+
+static void note(struct sandbox *sb, const char *fmt, ...) {
+    size_t used = strlen(sb->missing);
+    if (used > 0 && used + 2 < sizeof sb->missing) {
+        strcat(sb->missing, "; ");
+        used += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sb->missing + used, sizeof sb->missing - used, fmt, ap);
+    va_end(ap);
+}
+
+static int write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t len = (ssize_t) strlen(text);
+    int ok = write(fd, text, (size_t) len) == len;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return ok ? 0 : -1;
+}
+
+static void path_join(char *out, size_t size, const char *a, const char *b) {
+    snprintf(out, size, "%s/%s", a, b);
+}
+
+/* Flags a read-only remount must keep: in a user namespace the kernel refuses to drop locked ones. */
+static unsigned long locked_flags(const char *src) {
+    struct statvfs st;
+    unsigned long flags = 0;
+    if (statvfs(src, &st) != 0) return 0;
+    if (st.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+    if (st.f_flag & ST_NODEV) flags |= MS_NODEV;
+    if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+    return flags;
+}
+
+/* A read-only bind of src at dst (created as a directory or an empty file to mount over). */
+static int bind_read_only(const char *src, const char *dst, unsigned long extra) {
+    struct stat st;
+    if (stat(src, &st) != 0) return -1;
+    if (S_ISDIR(st.st_mode)) {
+        if (mkdir(dst, 0755) != 0 && errno != EEXIST) return -1;
+    } else {
+        int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd < 0) return -1;
+        close(fd);
+    }
+    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0) return -1;
+    return mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | extra | locked_flags(src), NULL);
+}
+
+/* A host top-level entry: the same symlink where /usr is merged, else a read-only bind. */
+static int add_host_dir(struct sandbox *sb, const char *name) {
+    char host[PATH_MAX], inside[PATH_MAX], target[PATH_MAX];
+    snprintf(host, sizeof host, "/%s", name);
+    path_join(inside, sizeof inside, sb->root, name);
+    struct stat st;
+    if (lstat(host, &st) != 0) return 0;
+    if (S_ISLNK(st.st_mode)) {
+        ssize_t n = readlink(host, target, sizeof target - 1);
+        if (n < 0) return -1;
+        target[n] = '\0';
+        return symlink(target, inside);
+    }
+    return S_ISDIR(st.st_mode) ? bind_read_only(host, inside, MS_NOSUID | MS_NODEV) : 0;
+}
+
+static int wanted_in_etc(const char *name) {
+    for (const char *const *e = etc_entries; *e; e++) {
+        if (strcmp(name, *e) == 0) return 1;
+    }
+    for (const char *const *p = etc_prefixes; *p; p++) {
+        if (strncmp(name, *p, strlen(*p)) == 0) return 1;
+    }
+    return 0;
+}
+
+/* passwd and group name only root, nobody and the sandbox's own uids (one per slot). */
+static int write_identities(struct sandbox *sb, const char *etc) {
+    char path[PATH_MAX];
+    path_join(path, sizeof path, etc, "passwd");
+    FILE *passwd = fopen(path, "we");
+    path_join(path, sizeof path, etc, "group");
+    FILE *group = fopen(path, "we");
+    if (!passwd || !group) {
+        if (passwd) fclose(passwd);
+        if (group) fclose(group);
+        return -1;
+    }
+    fputs("root:x:0:0:root:/nonexistent:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", passwd);
+    fputs("root:x:0:\nnogroup:x:65534:\n", group);
+    for (unsigned i = 0; i < sb->uid_count; i++) {
+        unsigned uid = (unsigned) sb->uid_base + i;
+        fprintf(passwd, "faas%u:x:%u:%u:function:/tmp:/usr/sbin/nologin\n", i, uid, uid);
+        fprintf(group, "faas%u:x:%u:\n", i, uid);
+    }
+    int ok = !ferror(passwd) && !ferror(group);
+    ok &= fclose(passwd) == 0;
+    ok &= fclose(group) == 0;
+    return ok ? 0 : -1;
+}
+
+static int build_etc(struct sandbox *sb) {
+    char etc[512], host[PATH_MAX], inside[PATH_MAX];
+    path_join(etc, sizeof etc, sb->root, "etc");
+    if (mkdir(etc, 0755) != 0) return -1;
+    DIR *dir = opendir("/etc");
+    if (!dir) return -1;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.' || !wanted_in_etc(e->d_name)) continue;
+        path_join(host, sizeof host, "/etc", e->d_name);
+        path_join(inside, sizeof inside, etc, e->d_name);
+        struct stat st;
+        if (stat(host, &st) != 0) continue; /* a dangling link (resolv.conf on some hosts) */
+        if (bind_read_only(host, inside, MS_NOSUID | MS_NODEV) != 0) {
+            int saved = errno;
+            closedir(dir);
+            errno = saved;
+            return -1;
+        }
+    }
+    closedir(dir);
+    return write_identities(sb, etc);
+}
+
+static int build_dev(struct sandbox *sb) {
+    char dev[512], host[PATH_MAX], inside[PATH_MAX];
+    path_join(dev, sizeof dev, sb->root, "dev");
+    if (mkdir(dev, 0755) != 0) return -1;
+    for (const char *const *n = dev_nodes; *n; n++) {
+        path_join(host, sizeof host, "/dev", *n);
+        path_join(inside, sizeof inside, dev, *n);
+        if (bind_read_only(host, inside, MS_NOSUID | MS_NOEXEC) != 0) return -1;
+    }
+    static const char *const links[][2] = {
+        { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+        { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        path_join(inside, sizeof inside, dev, links[i][0]);
+        if (symlink(links[i][1], inside) != 0) return -1;
+    }
+    return 0;
+}
+
+static int build_root(struct sandbox *sb, const char *share_dir) {
+    char path[PATH_MAX];
+    if (mkdir(sb->root, 0700) != 0 && errno != EEXIST) return -1;
+    if (mount("faas-root", sb->root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,nr_inodes=8192,mode=0755") != 0) return -1;
+    for (const char *const *d = host_dirs; *d; d++) {
+        if (add_host_dir(sb, *d) != 0) return -1;
+    }
+    if (build_etc(sb) != 0 || build_dev(sb) != 0) return -1;
+    static const char *const mount_points[] = { "tmp", "fn", "build", "proc", ".faas", NULL };
+    for (const char *const *m = mount_points; *m; m++) {
+        path_join(path, sizeof path, sb->root, *m);
+        if (mkdir(path, 0755) != 0) return -1;
+    }
+    if (share_dir && *share_dir) {
+        path_join(path, sizeof path, sb->root, ".faas");
+        if (bind_read_only(share_dir, path, MS_NOSUID | MS_NODEV) != 0) return -1;
+    }
+    return mount(NULL, sb->root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=16m,nr_inodes=8192,mode=0755");
+}
+
+/* Without root: one user namespace for the server, mapping our own uid to 0 inside it. */
+static int enter_user_namespace(void) {
+    char map[64];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    if (unshare(CLONE_NEWUSER) != 0) return -1;
+    if (write_file("/proc/self/setgroups", "deny") != 0 && errno != ENOENT) return -1;
+    snprintf(map, sizeof map, "0 %u 1", (unsigned) uid);
+    if (write_file("/proc/self/uid_map", map) != 0) return -1;
+    snprintf(map, sizeof map, "0 %u 1", (unsigned) gid);
+    return write_file("/proc/self/gid_map", map);
+}
+
+/* One network namespace with not even loopback up, entered by calls with network "none". */
+static int open_empty_netns(void) {
+    int host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (host < 0) return -1;
+    int empty = -1;
+    if (unshare(CLONE_NEWNET) == 0) {
+        empty = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (setns(host, CLONE_NEWNET) != 0) {
+            /* stuck in the empty one: the server itself needs no network, but say so */
+            if (empty >= 0) close(empty);
+            empty = -1;
+        }
+    }
+    close(host);
+    return empty;
+}
+
+static int is_cgroup_mount(const char *path, long magic) {
+    struct statfs st;
+    return statfs(path, &st) == 0 && (long) st.f_type == magic;
+}
+
+/* A directory of per-slot memory cgroups: v2 when the host is pure v2, else the v1 memory hierarchy. */
+static void prepare_cgroups(struct sandbox *sb, const char *tag) {
+    char path[PATH_MAX];
+    if (is_cgroup_mount(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
+        snprintf(sb->cgroup_dir, sizeof sb->cgroup_dir, CGROUP_ROOT "/faasj-%s", tag);
+        write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory"); /* may already be on */
+        if (mkdir(sb->cgroup_dir, 0755) != 0 && errno != EEXIST) goto unavailable;
+        path_join(path, sizeof path, sb->cgroup_dir, "cgroup.subtree_control");
+        if (write_file(path, "+memory") != 0) goto unavailable;
+        sb->cgroup_version = 2;
+        return;
+    }
+    if (is_cgroup_mount(CGROUP_ROOT "/memory", CGROUP_SUPER_MAGIC)) {
+        snprintf(sb->cgroup_dir, sizeof sb->cgroup_dir, CGROUP_ROOT "/memory/faasj-%s", tag);
+        if (mkdir(sb->cgroup_dir, 0755) != 0 && errno != EEXIST) goto unavailable;
+        sb->cgroup_version = 1;
+        return;
+    }
+    note(sb, "no writable memory cgroup (neither cgroup v2 nor a v1 memory hierarchy): memory is capped per process by RLIMIT_DATA");
+    sb->cgroup_dir[0] = '\0';
+    return;
+unavailable:
+    note(sb, "memory cgroup %s not writable (%s): memory is capped per process by RLIMIT_DATA", sb->cgroup_dir, strerror(errno));
+    sb->cgroup_dir[0] = '\0';
+}
+
+int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_dir, uid_t uid_base,
+                    unsigned uid_count, const char *cgroup_tag) {
+    memset(sb, 0, sizeof *sb);
+    sb->empty_netns = -1;
+    sb->uid_base = uid_base;
+    sb->uid_count = uid_count;
+    if (strlen(root_dir) >= sizeof sb->root) {
+        note(sb, "sandbox root path too long: %s", root_dir);
+        return -1;
+    }
+    snprintf(sb->root, sizeof sb->root, "%s", root_dir);
+    sb->as_root = geteuid() == 0;
+    if (!sb->as_root) {
+        if (enter_user_namespace() != 0) {
+            note(sb, "not root and no user namespace (%s): functions cannot be isolated", strerror(errno));
+            return -1;
+        }
+        note(sb, "not root: the calls of a worker share one uid and one process cap");
+    }
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        note(sb, "no mount namespace (%s)", strerror(errno));
+        return -1;
+    }
+    if (build_root(sb, share_dir) != 0) {
+        note(sb, "cannot build the sandbox root in %s (%s)", sb->root, strerror(errno));
+        return -1;
+    }
+    sb->empty_netns = open_empty_netns();
+    if (sb->empty_netns < 0) note(sb, "no network namespace (%s): network \"none\" is refused", strerror(errno));
+    if (sb->as_root) {
+        prepare_cgroups(sb, cgroup_tag);
+    } else {
+        note(sb, "not root: memory is capped per process by RLIMIT_DATA");
+    }
+    sb->active = 1;
+    return 0;
+}
+
+void sandbox_describe(const struct sandbox *sb, char *out, size_t size) {
+    const char *memory = sb->cgroup_version == 2 ? "cgroup-v2" : sb->cgroup_version == 1 ? "cgroup-v1" : "rlimit";
+    const char *level = !sb->active ? "none" : (sb->as_root && sb->empty_netns >= 0) ? "full" : "partial";
+    snprintf(out, size, "level=%s memory=%s uid=%s network=%s missing=%s", level, memory,
+             sb->as_root ? "per-call" : "user-namespace", sb->empty_netns >= 0 ? "isolatable" : "shared",
+             sb->missing);
+}
+
+int sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
+                      uint32_t processes, uint64_t memory_bytes, int network_none, const char *bind_dir,
+                      int bind_writable, const char *cwd) {
+    call->slot = slot;
+    call->uid = sb->as_root ? sb->uid_base + slot : 0;
+    call->processes = processes;
+    call->file_bytes = (uint64_t) tmp_mb << 21; /* a backstop: the tmpfs size is the real cap */
+    call->network_none = network_none;
+    call->bind_dir = bind_dir;
+    call->bind_writable = bind_writable;
+    call->cwd = cwd;
+    snprintf(call->tmp_options, sizeof call->tmp_options, "size=%um,nr_inodes=%u,mode=1777,uid=%u,gid=%u",
+             (unsigned) tmp_mb, TMP_INODES, (unsigned) call->uid, (unsigned) call->uid);
+    path_join(call->tmp_path, sizeof call->tmp_path, sb->root, "tmp");
+    path_join(call->bind_path, sizeof call->bind_path, sb->root, bind_writable ? "build" : "fn");
+    path_join(call->proc_path, sizeof call->proc_path, sb->root, "proc");
+    call->cgroup_procs[0] = '\0';
+    if (sb->cgroup_version == 0 || memory_bytes == 0) return 0;
+    char dir[512], file[PATH_MAX], limit[32];
+    snprintf(dir, sizeof dir, "%s/slot-%u", sb->cgroup_dir, slot);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) return -1;
+    /* the call's /tmp lives in memory too, so it is charged on top of the function's own cap */
+    snprintf(limit, sizeof limit, "%llu", (unsigned long long) (memory_bytes + ((uint64_t) tmp_mb << 20)));
+    snprintf(file, sizeof file, "%s/%s", dir, sb->cgroup_version == 2 ? "memory.max" : "memory.limit_in_bytes");
+    if (write_file(file, limit) != 0) return -1;
+    if (sb->cgroup_version == 2) {
+        snprintf(file, sizeof file, "%s/memory.swap.max", dir);
+        write_file(file, "0"); /* absent without swap accounting: then there is nothing to cap */
+    }
+    snprintf(call->cgroup_procs, sizeof call->cgroup_procs, "%s/cgroup.procs", dir);
+    return 0;
+}
+
+static int set_limit(int resource, uint64_t value) {
+    struct rlimit rl = { .rlim_cur = (rlim_t) value, .rlim_max = (rlim_t) value };
+    return setrlimit(resource, &rl);
+}
+
+/* Not root in the user namespace either: every capability goes, including from the bounding set. */
+static int drop_capabilities(void) {
+    for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return -1;
+    }
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    return (int) syscall(SYS_capset, &header, data);
+}
+
+/*
+ * Runs in the child of a vfork-style clone that shares the server's memory: only system calls,
+ * and raw ones for the ids (glibc's setresuid would try to synchronise the server's threads).
+ */
+const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *call) {
+    if (call->cgroup_procs[0]) {
+        int fd = open(call->cgroup_procs, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return "cannot open the call's cgroup";
+        int ok = write(fd, "0", 1) == 1;
+        close(fd);
+        if (!ok) return "cannot join the call's cgroup";
+    }
+    if (mount("faas-tmp", call->tmp_path, "tmpfs", MS_NOSUID | MS_NODEV, call->tmp_options) != 0) return "cannot mount /tmp";
+    if (call->bind_dir[0]) {
+        if (mount(call->bind_dir, call->bind_path, NULL, MS_BIND, NULL) != 0) return "cannot bind the function's directory";
+        unsigned long ro = call->bind_writable ? 0 : MS_RDONLY;
+        if (mount(NULL, call->bind_path, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | ro | locked_flags(call->bind_dir), NULL) != 0) {
+            return "cannot make the function's directory read-only";
+        }
+    }
+    if (mount("proc", call->proc_path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) return "cannot mount /proc";
+    if (call->network_none && (sb->empty_netns < 0 || setns(sb->empty_netns, CLONE_NEWNET) != 0)) {
+        return "cannot enter the empty network namespace";
+    }
+    if (chdir(sb->root) != 0 || chroot(".") != 0) return "cannot enter the sandbox root";
+    if (chdir(call->cwd) != 0) return "cannot change to the working directory";
+    umask(022);
+    if (set_limit(RLIMIT_NPROC, call->processes) != 0 || set_limit(RLIMIT_FSIZE, call->file_bytes) != 0
+        || set_limit(RLIMIT_NOFILE, NOFILE_LIMIT) != 0) {
+        return "cannot set the limits";
+    }
+    if (sb->as_root) {
+        if (syscall(SYS_setgroups, 0, NULL) != 0 || syscall(SYS_setresgid, call->uid, call->uid, call->uid) != 0
+            || syscall(SYS_setresuid, call->uid, call->uid, call->uid) != 0) {
+            return "cannot switch to the sandbox uid";
+        }
+    } else if (drop_capabilities() != 0) {
+        return "cannot drop capabilities";
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "cannot set no_new_privs";
+    return NULL;
+}
+
+/* Best effort at exit: slot cgroups whose processes are all gone can be removed. */
+void sandbox_release(const struct sandbox *sb) {
+    if (sb->cgroup_version == 0) return;
+    char dir[PATH_MAX + 32];
+    for (unsigned slot = 0; slot < sb->uid_count; slot++) {
+        snprintf(dir, sizeof dir, "%s/slot-%u", sb->cgroup_dir, slot);
+        rmdir(dir);
+    }
+    rmdir(sb->cgroup_dir);
+}

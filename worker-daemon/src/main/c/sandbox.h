@@ -1,0 +1,58 @@
+/*
+ * The sandbox every function process and every build starts in (see sandbox.c).
+ *
+ * Expensive parts happen once per fork server (sandbox_prepare): a private mount namespace, a
+ * read-only root tree on a tmpfs, an empty network namespace kept open, per-slot cgroups.
+ * Per start (sandbox_enter, in the cloned child) only: a tmpfs on /tmp, a read-only bind of the
+ * function's own directory, a fresh /proc, chroot, limits, an unprivileged uid, no_new_privs.
+ */
+#ifndef FAAS_SANDBOX_H
+#define FAAS_SANDBOX_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* what the kernel allowed at prepare time; anything missing is named in `missing` */
+struct sandbox {
+    int active;             /* every child is sandboxed */
+    int as_root;            /* real root: a dedicated uid per slot; else one user namespace */
+    uid_t uid_base;
+    unsigned uid_count;
+    char root[256];         /* the prepared root tree (short: paths below it must fit PATH_MAX) */
+    int empty_netns;        /* fd of a network namespace with nothing in it, or -1 */
+    int cgroup_version;     /* 1 or 2 when per-slot memory cgroups work, else 0 */
+    char cgroup_dir[256];   /* v2: .../faasj-<tag>; v1: memory hierarchy dir */
+    char missing[1024];     /* "; "-separated reasons, empty when nothing is missing */
+};
+
+/* one start, formatted by the parent before the clone (the child only makes system calls) */
+struct sandbox_call {
+    uid_t uid;
+    unsigned slot;
+    uint32_t processes;
+    uint64_t file_bytes;
+    int network_none;
+    const char *bind_dir;        /* host directory shown read-only at /fn ("" for none) */
+    int bind_writable;           /* builds: the directory is writable (at /build) */
+    const char *cwd;             /* inside the sandbox */
+    char tmp_options[160];
+    char tmp_path[PATH_MAX];
+    char bind_path[PATH_MAX];
+    char proc_path[PATH_MAX];
+    char cgroup_procs[PATH_MAX]; /* "" when no cgroup is used */
+};
+
+/* share_dir: a host directory shown read-only at /.faas (the PHP prelude); may be NULL */
+int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_dir, uid_t uid_base,
+                    unsigned uid_count, const char *cgroup_tag);
+void sandbox_describe(const struct sandbox *sb, char *out, size_t size);
+/* 0, or -1 when the slot's cgroup could not be set to this memory limit */
+int sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
+                      uint32_t processes, uint64_t memory_bytes, int network_none, const char *bind_dir,
+                      int bind_writable, const char *cwd);
+/* in the child, after its own setsid: returns the step that failed (errno set), or NULL */
+const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *call);
+void sandbox_release(const struct sandbox *sb);
+
+#endif
