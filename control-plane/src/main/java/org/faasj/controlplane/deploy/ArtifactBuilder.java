@@ -111,6 +111,8 @@ final class ArtifactBuilder {
             }
         } catch (ToolMissingException e) {
             throw DeployProblem.toolchainMissing(command.get(0), debianPackage);
+        } catch (ToolRunner.SandboxRefusedException e) {
+            throw DeployProblem.sandboxUnavailable(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + what, e);

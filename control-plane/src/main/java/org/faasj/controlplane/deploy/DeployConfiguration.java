@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.faasj.controlplane.routing.RouteStore;
+import org.faasj.controlplane.sandbox.BuildSandbox;
 import org.faasj.controlplane.routing.RouteSync;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.system.FaasProperties;
@@ -35,12 +36,13 @@ class DeployConfiguration {
 
     @Bean
     Deployer deployer(FunctionCatalog catalog, RouteStore store, RouteTable table, RouteSync sync,
-                      PlatformTransactionManager transactions, ArtifactReaper reaper, FaasProperties properties) {
+                      PlatformTransactionManager transactions, ArtifactReaper reaper, FaasProperties properties,
+                      BuildSandbox buildSandbox) {
         FaasProperties.Deploy deploy = properties.deploy();
         Path tmpRoot = store.dataDir().resolve("tmp");
         removeStaleBuilds(tmpRoot);
         removeOrphanVersions(store);
-        ToolRunner runner = new ToolRunner(deploy.compileTimeout(), (int) deploy.outputCap().toBytes());
+        ToolRunner runner = new ToolRunner(deploy.compileTimeout(), (int) deploy.outputCap().toBytes(), buildSandbox);
         ArtifactBuilder builder = new ArtifactBuilder(tmpRoot, runner, deploy.parallelBuilds());
         return new Deployer(catalog, store, table, sync, new TransactionTemplate(transactions),
                 builder, reaper, deploy.cleanupGrace());

@@ -50,6 +50,10 @@ final class DeployProblem extends ErrorResponseException {
     }
 
     /** A toolchain that is there only in part, or a missing compile target: {@code detail} says what to install. */
+    static DeployProblem sandboxUnavailable(String detail) {
+        return new DeployProblem(HttpStatus.SERVICE_UNAVAILABLE, "Sandbox unavailable", detail);
+    }
+
     static DeployProblem toolchainMissing(String detail) {
         return new DeployProblem(HttpStatus.SERVICE_UNAVAILABLE, "Toolchain missing", detail);
     }

@@ -11,10 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.controlplane.sandbox.BuildSandbox;
+
 /**
  * Runs one compiler or checker: an argument list (never a shell string), its own working
  * directory, no stdin, stdout and stderr merged and capped, and a time limit after which the whole
- * process tree is killed (gcc's cc1, as and ld run as children).
+ * process tree is killed (gcc's cc1, as and ld run as children). With the sandbox active the tool
+ * sees only the toolchain and its build directory (see {@link BuildSandbox}), so a source that
+ * includes a host file cannot print it in the compiler's output.
  */
 final class ToolRunner {
 
@@ -22,6 +26,13 @@ final class ToolRunner {
     record Result(int exitCode, String output, boolean timedOut) {
         boolean succeeded() {
             return !timedOut && exitCode == 0;
+        }
+    }
+
+    /** The tool cannot run isolated here, and the platform runs nothing unisolated. */
+    static final class SandboxRefusedException extends IOException {
+        SandboxRefusedException(String detail) {
+            super(detail);
         }
     }
 
@@ -34,19 +45,51 @@ final class ToolRunner {
 
     private static final String TRUNCATED = "\n[output truncated]\n";
 
+    /** The sandbox shows the host's /usr, /bin, /sbin and /lib* only: a tool elsewhere cannot run in it. */
+    private static final List<String> SANDBOX_VISIBLE = List.of("/usr/", "/bin/", "/sbin/", "/lib");
+
     private final Duration timeout;
     private final int outputCap;
+    private final BuildSandbox sandbox;
 
-    ToolRunner(Duration timeout, int outputCap) {
+    ToolRunner(Duration timeout, int outputCap, BuildSandbox sandbox) {
         this.timeout = timeout;
         this.outputCap = outputCap;
+        this.sandbox = sandbox;
     }
 
+    /**
+     * Asks an installed tool about itself ({@code clang -print-libgcc-file-name}, {@code rustc --print
+     * sysroot}): no uploaded input is involved and the answer names host paths, so it runs unsandboxed.
+     */
+    Result query(List<String> command) throws ToolMissingException, IOException, InterruptedException {
+        Path executable = findOnPath(command.get(0));
+        if (executable == null) {
+            throw new ToolMissingException(command.get(0));
+        }
+        List<String> args = command.subList(1, command.size());
+        return start(BuildSandbox.none().command(executable, args, null, 0), Path.of("/"));
+    }
+
+    /** Runs a tool on uploaded input in {@code workDir}: sandboxed when the sandbox is active. */
     Result run(List<String> command, Path workDir) throws ToolMissingException, IOException, InterruptedException {
         String program = command.get(0);
-        if (findOnPath(program) == null) {
+        Path executable = findOnPath(program);
+        if (executable == null) {
             throw new ToolMissingException(program);
         }
+        if (!sandbox.allowsBuilds()) {
+            throw new SandboxRefusedException(sandbox.refusal());
+        }
+        if (sandbox.active() && SANDBOX_VISIBLE.stream().noneMatch(executable.toString()::startsWith)) {
+            throw new SandboxRefusedException(program + " is installed at " + executable + ", outside what the build "
+                    + "sandbox shows (" + String.join(", ", SANDBOX_VISIBLE) + "); install it under /usr");
+        }
+        List<String> args = command.subList(1, command.size());
+        return start(sandbox.command(executable, args, workDir, timeout.toSeconds() + 1), workDir);
+    }
+
+    private Result start(List<String> command, Path workDir) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

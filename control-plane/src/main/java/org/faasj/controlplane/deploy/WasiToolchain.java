@@ -52,7 +52,7 @@ final class WasiToolchain {
 
     private static boolean builtinsPresent(ToolRunner runner) {
         try {
-            Result result = runner.run(List.of("clang", "--target=wasm32-wasi", "-print-libgcc-file-name"), Path.of("/"));
+            Result result = runner.query(List.of("clang", "--target=wasm32-wasi", "-print-libgcc-file-name"));
             return result.succeeded() && Files.isRegularFile(Path.of(result.output().strip()));
         } catch (ToolMissingException | IOException e) {
             return false;
@@ -71,7 +71,7 @@ final class WasiToolchain {
     String rustTarget(ToolRunner runner) {
         Path sysroot;
         try {
-            Result result = runner.run(List.of("rustc", "--print", "sysroot"), Path.of("/"));
+            Result result = runner.query(List.of("rustc", "--print", "sysroot"));
             if (!result.succeeded()) {
                 throw DeployProblem.toolchainMissing("rustc --print sysroot failed: " + result.output().strip());
             }

@@ -21,7 +21,8 @@ public record FaasProperties(
         @DefaultValue Gateway gateway,
         @DefaultValue Workers workers,
         @DefaultValue Routing routing,
-        @DefaultValue Deploy deploy) {
+        @DefaultValue Deploy deploy,
+        @DefaultValue Sandbox sandbox) {
 
     /**
      * The public HTTP acceptor.
@@ -124,6 +125,36 @@ public record FaasProperties(
             @DefaultValue("64KB") DataSize outputCap,
             @DefaultValue("2") int parallelBuilds,
             @DefaultValue("10s") Duration cleanupGrace) {
+    }
+
+    /**
+     * Isolation of function processes and builds (worker-daemon/src/main/c/sandbox.c).
+     *
+     * @param enabled        false runs every process like any child of the platform (for measuring
+     *                       the sandbox's cost; logged as a warning)
+     * @param required       when the host cannot isolate processes, refuse to run them (503) rather
+     *                       than run them unisolated
+     * @param uidBase        first of the uids the sandbox uses (as root): builds get this one, worker
+     *                       {@code n} the {@code uidsPerWorker} after {@code uidBase + 1 + n * uidsPerWorker};
+     *                       no account of the host may use them
+     * @param uidsPerWorker  most sandboxed processes one worker keeps alive at once (each has its own uid)
+     * @param buildMemory    data limit of a compiler process
+     * @param buildTmp       size of a build's private /tmp
+     * @param buildProcesses most processes of one build
+     */
+    public record Sandbox(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("true") boolean required,
+            @DefaultValue("1500000000") long uidBase,
+            @DefaultValue("1024") int uidsPerWorker,
+            @DefaultValue("2GB") DataSize buildMemory,
+            @DefaultValue("256MB") DataSize buildTmp,
+            @DefaultValue("64") int buildProcesses) {
+
+        /** The first uid of worker {@code workerId}'s range. */
+        public long workerUidBase(int workerId) {
+            return uidBase + 1 + (long) workerId * uidsPerWorker;
+        }
     }
 
     /** Where SQLite lives. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.system.FaasProperties;
+import org.faasj.controlplane.sandbox.SandboxStatus;
 import org.faasj.controlplane.system.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public class WorkerSupervisor implements SmartLifecycle {
     private final FaasProperties properties;
     private final RunDirectory runDirectory;
     private final WorkerPool pool;
+    private final SandboxStatus sandbox;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "worker-supervisor");
         t.setDaemon(true);
@@ -47,10 +49,12 @@ public class WorkerSupervisor implements SmartLifecycle {
     private volatile boolean running;
     private Path workerJar;
 
-    public WorkerSupervisor(FaasProperties properties, RunDirectory runDirectory, WorkerPool pool) {
+    public WorkerSupervisor(FaasProperties properties, RunDirectory runDirectory, WorkerPool pool,
+                            SandboxStatus sandbox) {
         this.properties = properties;
         this.runDirectory = runDirectory;
         this.pool = pool;
+        this.sandbox = sandbox;
     }
 
     @Override
@@ -167,7 +171,10 @@ public class WorkerSupervisor implements SmartLifecycle {
                 "--warm-per-function", Integer.toString(w.warmPerFunction()),
                 "--warm-total", Integer.toString(w.warmTotal()),
                 "--warm-idle-ms", Long.toString(w.warmIdle().toMillis()),
-                "--cpu-slots", Integer.toString(w.cpuSlotsPerWorker(Runtime.getRuntime().availableProcessors()))));
+                "--cpu-slots", Integer.toString(w.cpuSlotsPerWorker(Runtime.getRuntime().availableProcessors())),
+                "--sandbox", sandbox.mode().option(),
+                "--sandbox-uid-base", Long.toString(properties.sandbox().workerUidBase(workerId)),
+                "--sandbox-uid-count", Integer.toString(properties.sandbox().uidsPerWorker())));
         return cmd;
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.faasj.controlplane.sandbox.BuildSandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class ArtifactBuilderTest {
     Path tmp;
 
     private ArtifactBuilder builder() {
-        return new ArtifactBuilder(tmp.resolve("tmp"), new ToolRunner(Duration.ofSeconds(60), 64 * 1024), 2);
+        return new ArtifactBuilder(tmp.resolve("tmp"), new ToolRunner(Duration.ofSeconds(60), 64 * 1024, BuildSandbox.none()), 2);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.faasj.controlplane.sandbox.BuildSandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class ToolRunnerTest {
     @TempDir
     Path dir;
 
-    private final ToolRunner runner = new ToolRunner(Duration.ofSeconds(10), 1024);
+    private final ToolRunner runner = new ToolRunner(Duration.ofSeconds(10), 1024, BuildSandbox.none());
 
     @Test
     void run_success_returnsMergedOutputAndExitCode() throws Exception {
@@ -57,7 +58,7 @@ class ToolRunnerTest {
 
     @Test
     void run_overTime_killsTheWholeTree() throws Exception {
-        ToolRunner quick = new ToolRunner(Duration.ofMillis(500), 1024);
+        ToolRunner quick = new ToolRunner(Duration.ofMillis(500), 1024, BuildSandbox.none());
         long started = System.nanoTime();
         // the grandchild sleep would keep the output pipe open if it survived
         ToolRunner.Result result = quick.run(List.of("sh", "-c", "sleep 30 & sleep 30; wait"), dir);
