@@ -199,10 +199,15 @@ class SandboxIT {
                 Map.of("timeout", 5, "env", Map.of("MARKER", marker))));
 
         long started = System.nanoTime();
-        HttpResponse<String> call = platform.post("/api/sbx-daemon", "{}");
-        long millis = millisSince(started);
-        System.out.println("[figures] function with a daemonized grandchild answered " + call.statusCode() + " after " + millis + " ms");
         try {
+            HttpResponse<String> call;
+            try {
+                call = platform.post("/api/sbx-daemon", "{}");
+            } catch (IOException e) {
+                throw new AssertionError("no answer after " + millisSince(started) + " ms (timeout 5 s): " + e.getMessage(), e);
+            }
+            long millis = millisSince(started);
+            System.out.println("[figures] function with a daemonized grandchild answered " + call.statusCode() + " after " + millis + " ms");
             assertTrue(millis <= 5_000 + GRACE_MILLIS, "the call took " + millis + " ms; its daemon sleeps 60 s holding stdout");
             assertTrue(call.statusCode() == 200 || call.statusCode() == 504, call.statusCode() + " " + call.body());
             if (call.statusCode() == 200) {
