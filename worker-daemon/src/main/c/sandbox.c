@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,7 +330,8 @@ int sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsig
     call->slot = slot;
     call->uid = sb->as_root ? sb->uid_base + slot : 0;
     call->processes = processes;
-    call->file_bytes = (uint64_t) tmp_mb << 21; /* a backstop: the tmpfs size is the real cap */
+    /* no file it writes grows past its /tmp: this caps the stderr file on the host's disk too */
+    call->file_bytes = (uint64_t) tmp_mb << 20;
     call->network_none = network_none;
     call->bind_dir = bind_dir;
     call->bind_writable = bind_writable;
@@ -399,6 +401,8 @@ const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *c
     if (chdir(sb->root) != 0 || chroot(".") != 0) return "cannot enter the sandbox root";
     if (chdir(call->cwd) != 0) return "cannot change to the working directory";
     umask(022);
+    /* past RLIMIT_FSIZE a write fails with EFBIG instead of killing the process (kept across exec) */
+    signal(SIGXFSZ, SIG_IGN);
     if (set_limit(RLIMIT_NPROC, call->processes) != 0 || set_limit(RLIMIT_FSIZE, call->file_bytes) != 0
         || set_limit(RLIMIT_NOFILE, NOFILE_LIMIT) != 0) {
         return "cannot set the limits";

@@ -2,8 +2,6 @@ package org.faasj.controlplane.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -20,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bearer token that guards deploy, redeploy and delete: deploying runs code on this host.
- * When the public port listens on loopback only, anyone who can reach it can already run code
- * here, so no token is asked for.
+ * It is asked for on every address, loopback included: deployed functions reach the host's
+ * loopback too (network "outbound"), and must not be able to deploy or rewrite routes.
  */
 final class AdminToken {
 
@@ -33,15 +31,11 @@ final class AdminToken {
     private final byte[] tokenDigest;
 
     AdminToken(FaasProperties properties) {
-        this.required = !isLoopbackOnly(properties.gateway().bindAddress());
+        this.required = true;
         String token = properties.adminToken() != null && !properties.adminToken().isBlank()
                 ? properties.adminToken().strip()
                 : fromFile(properties.dataDir().resolve(FILE_NAME));
         this.tokenDigest = sha256(token);
-        if (!required) {
-            log.info("Gateway listens on loopback only ({}): the deploy API asks for no token",
-                    properties.gateway().bindAddress());
-        }
     }
 
     boolean required() {
@@ -60,21 +54,6 @@ final class AdminToken {
         byte[] given = sha256(authorization.substring(BEARER.length()).strip());
         if (!MessageDigest.isEqual(given, tokenDigest)) {
             throw DeployProblem.unauthorized("wrong admin token");
-        }
-    }
-
-    static boolean isLoopbackOnly(String bindAddress) {
-        if (bindAddress == null || bindAddress.isBlank()) {
-            return false;
-        }
-        String address = bindAddress.strip();
-        if (address.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 
