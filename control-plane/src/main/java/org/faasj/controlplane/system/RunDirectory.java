@@ -23,8 +23,11 @@ import jakarta.annotation.PreDestroy;
 public class RunDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(RunDirectory.class);
-    /** Longest socket file name we create below the directory, e.g. {@code worker-127.sock}. */
-    private static final int LONGEST_SOCKET_NAME = 20;
+    /**
+     * Longest socket path below the directory: a worker's fork server listens in the worker's
+     * scratch dir, longer than {@code worker-127.sock} or {@code metrics.sock} beside it.
+     */
+    static final int LONGEST_SOCKET_NAME = "worker-127/faas-spawn.sock".length();
     private static final int SUN_PATH_MAX = 107;
     static final String FALLBACK_PREFIX = "faasj-run-";
 

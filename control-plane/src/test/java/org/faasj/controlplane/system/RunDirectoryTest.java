@@ -41,7 +41,7 @@ class RunDirectoryTest {
             assertThat(first.getFileName().toString()).startsWith(RunDirectory.FALLBACK_PREFIX);
             assertThat(mode(first)).isEqualTo("rwx------");
             assertThat(mode(second)).isEqualTo("rwx------");
-            assertThat(first.resolve("worker-127.sock").toString().length()).isLessThanOrEqualTo(107);
+            assertThat(first.resolve("worker-127/faas-spawn.sock").toString().length()).isLessThanOrEqualTo(107);
         } finally {
             RunDirectory.deleteQuietly(first);
             RunDirectory.deleteQuietly(second);
@@ -57,6 +57,19 @@ class RunDirectoryTest {
 
         assertThat(jar).doesNotExist();
         assertThat(run.path()).doesNotExist();
+    }
+
+    @Test
+    void aDataDirJustShortEnoughForTheWorkerSocketsButNotTheForkServersFallsBack() {
+        // <data-dir>/run/worker-127/faas-spawn.sock comes out one byte over the 107; worker-127.sock fits easily
+        int padding = 108 - "/run/worker-127/faas-spawn.sock".length() - tmp.toString().length() - 1;
+        Path dataDir = tmp.resolve("d".repeat(padding));
+        Path chosen = RunDirectory.choose(dataDir);
+        try {
+            assertThat(chosen.getFileName().toString()).startsWith(RunDirectory.FALLBACK_PREFIX);
+        } finally {
+            RunDirectory.deleteQuietly(chosen);
+        }
     }
 
     /** Too long for {@code <data-dir>/run/worker-N.sock} to fit in an AF_UNIX address. */
