@@ -105,12 +105,17 @@ public final class PrivateDirectory {
      * The owner of a file this process has just created. Unlike {@code user.name} this is right for a
      * uid without a passwd entry (as in many containers) and cannot be overridden by a -D option.
      */
-    static UserPrincipal processUser() throws IOException {
-        Path probe = Files.createTempFile("faasj-owner-", ".probe");
+    static UserPrincipal processUser() {
         try {
-            return Files.getOwner(probe);
-        } finally {
-            Files.deleteIfExists(probe);
+            Path probe = Files.createTempFile("faasj-owner-", ".probe");
+            try {
+                return Files.getOwner(probe);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tell which user runs the platform: no file can be created in the"
+                    + " temp dir " + System.getProperty("java.io.tmpdir"), e);
         }
     }
 }
