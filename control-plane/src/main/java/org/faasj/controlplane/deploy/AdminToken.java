@@ -6,13 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 
 import org.faasj.controlplane.system.FaasProperties;
+import org.faasj.controlplane.system.PrivateDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,7 @@ final class AdminToken {
     static final String FILE_NAME = "admin-token";
     private static final Logger log = LoggerFactory.getLogger(AdminToken.class);
     private static final String BEARER = "Bearer ";
+    private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
 
     private final boolean required;
     private final byte[] tokenDigest;
@@ -34,7 +38,7 @@ final class AdminToken {
         this.required = true;
         String token = properties.adminToken() != null && !properties.adminToken().isBlank()
                 ? properties.adminToken().strip()
-                : fromFile(properties.dataDir().resolve(FILE_NAME));
+                : fromFile(PrivateDirectory.ensure(properties.dataDir()).resolve(FILE_NAME));
         this.tokenDigest = sha256(token);
     }
 
@@ -63,6 +67,7 @@ final class AdminToken {
             if (!Files.exists(file)) {
                 generate(file);
             }
+            tighten(file);
             String token = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (token.isEmpty()) {
                 throw new IllegalStateException(file + " is empty; delete it to generate a new admin token");
@@ -76,16 +81,25 @@ final class AdminToken {
     private static void generate(Path file) throws IOException {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        Files.createDirectories(file.toAbsolutePath().getParent());
         try {
             // created with 0600 from the start: there is no moment when others could read it
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
         } catch (FileAlreadyExistsException e) {
             return; // another process created it first; use theirs
         }
         Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.UTF_8);
         log.info("Generated the admin token for the deploy API in {} (mode 0600); send it as 'Authorization: Bearer <token>'",
                 file.toAbsolutePath());
+    }
+
+    /** A token file written by hand (or by an older version) may be readable by others. */
+    private static void tighten(Path file) throws IOException {
+        Set<PosixFilePermission> current = Files.getPosixFilePermissions(file);
+        if (current.equals(OWNER_READ_WRITE)) {
+            return;
+        }
+        Files.setPosixFilePermissions(file, OWNER_READ_WRITE);
+        log.info("Tightened the admin token {} from {} to rw-------", file, PosixFilePermissions.toString(current));
     }
 
     private static byte[] sha256(String value) {

@@ -18,8 +18,13 @@ class SqliteDataSourceConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SqliteDataSourceConfiguration.class);
     private static final int POOL_SIZE = 4;
 
+    /**
+     * Also makes the data dir private to this user when the database lives elsewhere: the artifacts
+     * and build directories inside it are written by beans that all need this one first.
+     */
     @Bean
     SqliteDatabase sqliteDatabase(FaasProperties properties, @Value("${spring.datasource.url:}") String overrideUrl) {
+        PrivateDirectory.ensure(properties.dataDir());
         SqliteDatabase database = overrideUrl.isBlank()
                 ? SqliteDatabase.inDataDir(properties.dataDir())
                 : SqliteDatabase.fromUrl(overrideUrl);

@@ -33,12 +33,11 @@ public final class SqliteDatabase {
         this.jdbcUrl = jdbcUrl;
         this.file = file;
         this.existedAtStartup = file != null && Files.exists(file);
-        createParentDirectory();
     }
 
-    /** The platform's own database, {@code <dataDir>/faas_meta.db}. */
+    /** The platform's own database, {@code <dataDir>/faas_meta.db}; creates the data dir private to this user. */
     public static SqliteDatabase inDataDir(Path dataDir) {
-        Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
+        Path file = PrivateDirectory.ensure(dataDir).resolve(FILE_NAME);
         return new SqliteDatabase(URL_PREFIX + file, file);
     }
 
@@ -47,7 +46,9 @@ public final class SqliteDatabase {
         if (!jdbcUrl.startsWith(URL_PREFIX)) {
             throw new IllegalArgumentException("not a SQLite JDBC URL: " + jdbcUrl);
         }
-        return new SqliteDatabase(jdbcUrl, fileOf(jdbcUrl));
+        Path file = fileOf(jdbcUrl);
+        createParentDirectory(file);
+        return new SqliteDatabase(jdbcUrl, file);
     }
 
     public String jdbcUrl() {
@@ -115,14 +116,15 @@ public final class SqliteDatabase {
         return Path.of(rest).toAbsolutePath().normalize();
     }
 
-    private void createParentDirectory() {
+    /** The operator chose this directory, so it keeps the modes the operator's umask gives it. */
+    private static void createParentDirectory(Path file) {
         if (file == null) {
             return;
         }
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + file.getParent(), e);
+            throw new UncheckedIOException("cannot create the database directory " + file.getParent(), e);
         }
     }
 

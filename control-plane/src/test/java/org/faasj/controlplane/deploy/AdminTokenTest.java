@@ -38,6 +38,17 @@ class AdminTokenTest {
     }
 
     @Test
+    void existingLooseFile_isTightenedTo0600AndUsed() throws Exception {
+        Path file = Files.writeString(dataDir.resolve(AdminToken.FILE_NAME), "handwritten\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        AdminToken token = new AdminToken(properties("0.0.0.0", null));
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertDoesNotThrow(() -> token.check("Bearer handwritten"));
+    }
+
+    @Test
     void configured_winsOverTheFile() {
         AdminToken token = new AdminToken(properties("0.0.0.0", "s3cret"));
         assertDoesNotThrow(() -> token.check("bearer s3cret"));
