@@ -172,7 +172,8 @@ class GatewayIT {
 
     @Test
     void aFunctionPastItsTimeoutGets504InTimeAndTheWorkerKeepsServing() throws Exception {
-        Path script = platform.dataDir.resolve("it-sleep.php");
+        // a directory of its own: the sandbox shows a module's directory to the function, at /fn
+        Path script = Files.createDirectories(platform.dataDir.resolve("it-sleep")).resolve("it-sleep.php");
         Files.writeString(script, "<?php sleep(30); echo '{\"late\":true}';\n");
         platform.insertRoute("GET:/it/sleep", Map.of("name", "it-sleep", "runtime", "php",
                 "module", script.toString(), "timeout", 1, "memory", 64));
