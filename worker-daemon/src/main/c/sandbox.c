@@ -3,10 +3,10 @@
  *
  * Root tree (a read-only tmpfs, built once per server in its private mount namespace):
  *   /usr /bin /sbin /lib* from the host, read-only, nosuid (symlinks where the host has merged /usr)
- *   /etc     only what programs need to start (loader cache, certificates, time zone, name service
- *            files, Debian's alternatives, PHP's and Python's own configuration), plus a generated
- *            passwd and group that name the sandbox uids and nothing of the host
- *   /dev     null zero full random urandom, and the usual /proc/self/fd links
+ *   /etc     a copy of only what programs need to start (loader cache, certificates, time zone,
+ *            name service files, Debian's alternatives, PHP's and Python's own configuration), plus
+ *            a generated passwd and group that name the sandbox uids and nothing of the host
+ *   /dev     null zero full random urandom (nodes of its own), and the usual /proc/self/fd links
  *   /.faas   the share directory (the PHP prelude), read-only
  *   /tmp /fn /build /proc   mount points filled per start
  * Nothing else of the host is reachable: the data dir, the run dir with its sockets, other
@@ -31,6 +31,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
@@ -153,6 +154,61 @@ static int write_identities(struct sandbox *sb, const char *etc) {
     return ok ? 0 : -1;
 }
 
+/*
+ * Copies what others may read of a host /etc entry into the root: regular files, directories and
+ * symlinks (as links). A copy, not a bind mount: every mount in the server's namespace is copied
+ * again for each start, and /etc alone would add a dozen. Entries others may not read (private
+ * keys under /etc/ssl/private) are left out.
+ */
+static int copy_entry(const char *src, const char *dst, int depth) {
+    struct stat st;
+    if (lstat(src, &st) != 0 || depth > 8) return 0;
+    if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlink(src, target, sizeof target - 1);
+        if (n < 0) return 0;
+        target[n] = '\0';
+        return symlink(target, dst) == 0 || errno == EEXIST ? 0 : -1;
+    }
+    if (!(st.st_mode & S_IROTH)) return 0;
+    if (S_ISDIR(st.st_mode)) {
+        if (!(st.st_mode & S_IXOTH)) return 0;
+        if (mkdir(dst, 0755) != 0 && errno != EEXIST) return -1;
+        DIR *dir = opendir(src);
+        if (!dir) return 0;
+        struct dirent *e;
+        int rc = 0;
+        char from[PATH_MAX], to[PATH_MAX];
+        while (rc == 0 && (e = readdir(dir)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            if (snprintf(from, sizeof from, "%s/%s", src, e->d_name) >= (int) sizeof from) continue;
+            if (snprintf(to, sizeof to, "%s/%s", dst, e->d_name) >= (int) sizeof to) continue;
+            rc = copy_entry(from, to, depth + 1);
+        }
+        closedir(dir);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > (8 << 20)) return 0;
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return 0;
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (out < 0) { close(in); return -1; }
+    char buf[65536];
+    ssize_t n;
+    int rc = 0;
+    while ((n = read(in, buf, sizeof buf)) > 0) {
+        if (write(out, buf, (size_t) n) != n) { rc = -1; break; }
+    }
+    close(in);
+    close(out);
+    return rc;
+}
+
+static int copy_entry_followed(const char *src, const char *dst) {
+    char real[PATH_MAX];
+    return realpath(src, real) ? copy_entry(real, dst, 0) : 0;
+}
+
 static int build_etc(struct sandbox *sb) {
     char etc[512], host[PATH_MAX], inside[PATH_MAX];
     path_join(etc, sizeof etc, sb->root, "etc");
@@ -160,23 +216,23 @@ static int build_etc(struct sandbox *sb) {
     DIR *dir = opendir("/etc");
     if (!dir) return -1;
     struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
+    int rc = 0;
+    while (rc == 0 && (e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.' || !wanted_in_etc(e->d_name)) continue;
         path_join(host, sizeof host, "/etc", e->d_name);
         path_join(inside, sizeof inside, etc, e->d_name);
         struct stat st;
         if (stat(host, &st) != 0) continue; /* a dangling link (resolv.conf on some hosts) */
-        if (bind_read_only(host, inside, MS_NOSUID | MS_NODEV) != 0) {
-            int saved = errno;
-            closedir(dir);
-            errno = saved;
-            return -1;
-        }
+        /* resolv.conf and localtime are often links into /run or /usr: copy what they point to */
+        rc = S_ISREG(st.st_mode) ? copy_entry_followed(host, inside) : copy_entry(host, inside, 0);
     }
+    int saved = errno;
     closedir(dir);
-    return write_identities(sb, etc);
+    errno = saved;
+    return rc != 0 ? -1 : write_identities(sb, etc);
 }
 
+/* Device nodes made in the root's own tmpfs (no bind mounts, see copy_entry), plus /proc/self links. */
 static int build_dev(struct sandbox *sb) {
     char dev[512], host[PATH_MAX], inside[PATH_MAX];
     path_join(dev, sizeof dev, sb->root, "dev");
@@ -184,7 +240,13 @@ static int build_dev(struct sandbox *sb) {
     for (const char *const *n = dev_nodes; *n; n++) {
         path_join(host, sizeof host, "/dev", *n);
         path_join(inside, sizeof inside, dev, *n);
-        if (bind_read_only(host, inside, MS_NOSUID | MS_NOEXEC) != 0) return -1;
+        struct stat st;
+        if (stat(host, &st) != 0 || !S_ISCHR(st.st_mode)) continue;
+        if (mknod(inside, S_IFCHR | 0666, st.st_rdev) != 0) {
+            if (bind_read_only(host, inside, MS_NOSUID | MS_NOEXEC) != 0) return -1; /* no mknod in a user namespace */
+        } else {
+            chmod(inside, 0666); /* mknod's mode went through the umask */
+        }
     }
     static const char *const links[][2] = {
         { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
@@ -200,7 +262,7 @@ static int build_dev(struct sandbox *sb) {
 static int build_root(struct sandbox *sb, const char *share_dir) {
     char path[PATH_MAX];
     if (mkdir(sb->root, 0700) != 0 && errno != EEXIST) return -1;
-    if (mount("faas-root", sb->root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,nr_inodes=8192,mode=0755") != 0) return -1;
+    if (mount("faas-root", sb->root, "tmpfs", MS_NOSUID, "size=16m,nr_inodes=8192,mode=0755") != 0) return -1;
     for (const char *const *d = host_dirs; *d; d++) {
         if (add_host_dir(sb, *d) != 0) return -1;
     }
@@ -214,7 +276,7 @@ static int build_root(struct sandbox *sb, const char *share_dir) {
         path_join(path, sizeof path, sb->root, ".faas");
         if (bind_read_only(share_dir, path, MS_NOSUID | MS_NODEV) != 0) return -1;
     }
-    return mount(NULL, sb->root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=16m,nr_inodes=8192,mode=0755");
+    return mount(NULL, sb->root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID, "size=16m,nr_inodes=8192,mode=0755");
 }
 
 /* Without root: one user namespace for the server, mapping our own uid to 0 inside it. */
@@ -230,20 +292,34 @@ static int enter_user_namespace(void) {
     return write_file("/proc/self/gid_map", map);
 }
 
-/* One network namespace with not even loopback up, entered by calls with network "none". */
+/*
+ * One network namespace with not even loopback up, entered by calls with network "none". A child
+ * makes it and the server keeps a descriptor: unsharing in the server itself would need a setns
+ * back to the host's namespace, which a user namespace may not do.
+ */
 static int open_empty_netns(void) {
-    int host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (host < 0) return -1;
-    int empty = -1;
-    if (unshare(CLONE_NEWNET) == 0) {
-        empty = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (setns(host, CLONE_NEWNET) != 0) {
-            /* stuck in the empty one: the server itself needs no network, but say so */
-            if (empty >= 0) close(empty);
-            empty = -1;
-        }
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) != 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) { close(ready[0]); close(ready[1]); return -1; }
+    if (pid == 0) {
+        char ok = unshare(CLONE_NEWNET) == 0 ? 'y' : 'n';
+        if (write(ready[1], &ok, 1) != 1) _exit(1);
+        pause(); /* until killed: the namespace must exist while the parent opens it */
+        _exit(0);
     }
-    close(host);
+    close(ready[1]);
+    char ok = 'n', path[64];
+    int empty = -1;
+    if (read(ready[0], &ok, 1) == 1 && ok == 'y') {
+        snprintf(path, sizeof path, "/proc/%d/ns/net", (int) pid);
+        empty = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    int saved = errno;
+    close(ready[0]);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    errno = ok == 'y' ? saved : EPERM;
     return empty;
 }
 
@@ -329,7 +405,8 @@ int sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsig
                       int bind_writable, const char *cwd) {
     call->slot = slot;
     call->uid = sb->as_root ? sb->uid_base + slot : 0;
-    call->processes = processes;
+    /* in a user namespace every call has the same uid: its cap can only be one for the whole worker */
+    call->processes = sb->as_root || processes > sb->uid_count ? processes : sb->uid_count;
     /* no file it writes grows past its /tmp: this caps the stderr file on the host's disk too */
     call->file_bytes = (uint64_t) tmp_mb << 20;
     call->network_none = network_none;
