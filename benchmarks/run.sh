@@ -52,17 +52,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
-die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+# log, die, starting/stopping the platform, deploy, probe, wrk (shared with sandbox.sh)
+# shellcheck source=lib/common.sh
+. "$HERE/lib/common.sh"
 
 # ---------------------------------------------------------------- tools (nothing is installed here)
-missing=()
-for tool in wrk:wrk gcc:gcc curl:curl php:php-cli python3:python3 java:openjdk-17-jre-headless; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    die "missing tools; install them with: sudo apt-get install -y ${missing[*]}"
-fi
+bench_require_tools
 if ! command -v clang >/dev/null 2>&1; then
     log "note: clang not found; the WASM scenario can only use the platform's own C-to-WASM build"
 fi
@@ -74,27 +69,12 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/faasj-bench.XXXXXX")"
 CP_PID=""
 SAMPLER_PID=""
-WRK_PID=""
-WORKER_PIDS=""
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
-    if [ -n "$WRK_PID" ]; then kill "$WRK_PID" 2>/dev/null || true; fi
+    if [ -n "$BENCH_WRK_PID" ]; then kill "$BENCH_WRK_PID" 2>/dev/null || true; fi
     if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
-    if [ -n "$CP_PID" ] && kill -0 "$CP_PID" 2>/dev/null; then
-        WORKER_PIDS="$(python3 "$HERE/lib/procstat.py" snapshot "$CP_PID" 2>/dev/null \
-            | python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(sys.stdin)["procs"] if p["role"]=="worker"))' 2>/dev/null || true)"
-        log "stopping control plane (pid $CP_PID)"
-        kill "$CP_PID" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$CP_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$CP_PID" 2>/dev/null || true
-        wait "$CP_PID" 2>/dev/null || true
-    fi
-    # workers exit when the control plane's pipe closes; make sure of it
-    for pid in $WORKER_PIDS; do
-        for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-    done
+    bench_stop_platforms  # the control plane and its workers
     if [ "$KEEP" = 1 ] || [ "$rc" != 0 ]; then
         log "work dir kept: $WORK"
     else
@@ -112,41 +92,26 @@ STAMP="$(date '+%Y-%m-%d-%H%M')"
 log "work dir $WORK; $NPROC cores; load average $LOAD_START"
 
 # ---------------------------------------------------------------- start the platform
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT="$(bench_free_port)"
 BASE="http://127.0.0.1:$PORT"
 DATA="$WORK/data"
 mkdir -p "$DATA"
 # the same JVM options as the README's start command (override with JAVA_OPTS)
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m}"
 log "starting $JAR ($JAVA_OPTS) on port $PORT with $WORKERS workers"
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --faas.data-dir="$DATA" --faas.gateway.port="$PORT" --faas.workers.count="$WORKERS" \
-    </dev/null >"$WORK/control-plane.log" 2>&1 &
-CP_PID=$!
-
-deadline=$((SECONDS + 120))
-until curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; do
-    kill -0 "$CP_PID" 2>/dev/null || { tail -30 "$WORK/control-plane.log" >&2; die "control plane exited during start"; }
-    [ $SECONDS -lt $deadline ] || { tail -30 "$WORK/control-plane.log" >&2; die "control plane not UP after 120 s"; }
-    sleep 0.5
-done
-log "control plane UP (pid $CP_PID) after $((SECONDS - deadline + 120)) s"
+BENCH_WORKERS="$WORKERS" bench_start_platform "$JAR" "$DATA" "$PORT" "$WORK/control-plane.log"
+CP_PID="$BENCH_STARTED_PID"
+started=$SECONDS
+bench_wait_up "$BASE" "$CP_PID" "$WORK/control-plane.log"
+log "control plane UP (pid $CP_PID) after $((SECONDS - started)) s"
 [ -f "$DATA/admin-token" ] || die "no admin token at $DATA/admin-token"
 TOKEN="$(cat "$DATA/admin-token")"
 
 # ---------------------------------------------------------------- deploy
 # deploy CODE DESCRIPTOR -> prints the HTTP status, the answer goes to $WORK/deploy-<name>.json
-deploy() {
-    local code="$1" descriptor="$2" out="$WORK/deploy-$(basename "$2" .json).json"
-    curl -sS -o "$out" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
-        -F "code=@$code" -F "descriptor=@$descriptor" "$BASE/system/functions" || echo 000
-}
-# probe METHOD PATH -> prints the HTTP status of one call
-probe() {
-    local args=(-sS -o "$WORK/probe.out" -w '%{http_code}' -X "$1")
-    [ "$1" = POST ] && args+=(-H 'Content-Type: application/json' -d '{"name":"probe"}')
-    curl "${args[@]}" "$BASE$2" || echo 000
-}
+deploy() { bench_deploy "$BASE" "$TOKEN" "$1" "$2" "$WORK/deploy-$(basename "$2" .json).json"; }
+# probe METHOD PATH -> prints the HTTP status of one call, the answer goes to $WORK/probe.out
+probe() { bench_probe "$BASE" "$1" "$2" "$WORK/probe.out"; }
 
 FN="$HERE/functions"
 status="$(deploy "$FN/ping.php" "$FN/ping.json")"
@@ -277,10 +242,7 @@ run_wrk() { # SECONDS CONNECTIONS METHOD PATH CLOSE BODY OUTFILE
     local threads=$(( $2 < NPROC ? $2 : NPROC )) expect=""
     [ "$4" = /bench/no-such-route ] && expect=404
     BENCH_METHOD="$3" BENCH_CLOSE="$5" BENCH_BODY_BYTES="$6" BENCH_EXPECT="$expect" \
-        wrk -t"$threads" -c"$2" -d"$1"s --timeout 10s --latency -s "$HERE/wrk/bench.lua" "$BASE$4" >"$7" 2>&1 &
-    WRK_PID=$!
-    wait "$WRK_PID" || true  # in the background so that Ctrl-C reaches the trap at once
-    WRK_PID=""
+        bench_wrk "$BASE$4" "$1" "$threads" "$2" "$7"
 }
 
 log "warming up ($WARMUP s per function, 16 connections)"
@@ -309,11 +271,10 @@ for s in "${SCEN[@]}"; do
     run_wrk "$DURATION" "$conns" "$method" "$path" "$close" "$body" "$raw"
     if [ -n "$SAMPLER_PID" ]; then wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""; fi
     after="$(python3 "$HERE/lib/procstat.py" snapshot "$CP_PID")"
-    result="$(grep '^BENCH_JSON ' "$raw" | tail -1 | cut -d' ' -f2-)"
-    if [ -z "$result" ]; then
+    result="$(bench_wrk_result "$raw")"
+    if [ "$result" = null ]; then
         echo "wrk gave no result (see below)"
         sed 's/^/    /' "$raw" | tail -5
-        result=null
     else
         echo "$result" | python3 "$HERE/lib/fmt.py" wrk
     fi
@@ -329,22 +290,7 @@ ceilings after
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "load average at end $LOAD_END; writing the report"
 python3 "$HERE/lib/report.py" --work "$WORK" --out "$RESULTS" --stamp "$STAMP" \
-    --meta "$(python3 - "$STARTED_AT" "$LOAD_START" "$LOAD_END" "$NPROC" "$WORKERS" "$DURATION" "$WARMUP" "$CEILING_SECONDS" "$WASM_NOTE" "$JAR" "$REPO" <<'EOF'
-import json, platform, subprocess, sys
-a = sys.argv[1:]
-def out(cmd):
-    try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip().splitlines()[0]
-    except Exception:
-        return "?"
-java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.strip().splitlines()
-print(json.dumps({"started": a[0], "load_start": a[1], "load_end": a[2], "cores": int(a[3]),
-                  "workers": int(a[4]), "duration_s": float(a[5]), "warmup_s": float(a[6]),
-                  "ceiling_s": float(a[7]), "wasm_note": a[8], "jar": a[9],
-                  "kernel": platform.release(), "java": java[0] if java else "?",
-                  "wrk": out(["wrk", "-v"]), "php": out(["php", "-v"]), "gcc": out(["gcc", "--version"]),
-                  "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
-                  "commit": out(["git", "-C", a[10], "rev-parse", "--short", "HEAD"])}))
-EOF
-)"
+    --meta "$(python3 "$HERE/lib/meta.py" "$REPO" started="$STARTED_AT" load_start="$LOAD_START" \
+        load_end="$LOAD_END" cores:="$NPROC" workers:="$WORKERS" duration_s:="$DURATION" warmup_s:="$WARMUP" \
+        ceiling_s:="$CEILING_SECONDS" wasm_note="$WASM_NOTE" jar="$JAR")"
 log "done: $RESULTS/$STAMP.md"

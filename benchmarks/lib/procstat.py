@@ -3,6 +3,7 @@
 
   procstat.py snapshot CP_PID            one JSON line: per process rss_kb and cpu ticks
   procstat.py sample CP_PID SECONDS OUT  RSS every 0.5 s for SECONDS, one JSON line per sample, to OUT
+  procstat.py workers CP_PID             the worker JVMs' process ids, space-separated
 
 Workers are the control plane's direct child processes that are JVMs. Each worker starts its
 function processes through its fork server, faas-spawn (a child of the worker), which reaps them:
@@ -80,6 +81,8 @@ def snapshot(cp_pid):
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "snapshot":
         print(json.dumps(snapshot(int(sys.argv[2]))))
+    elif len(sys.argv) == 3 and sys.argv[1] == "workers":
+        print(" ".join(str(p) for p in workers(int(sys.argv[2]))))
     elif len(sys.argv) == 5 and sys.argv[1] == "sample":
         cp_pid, seconds, out = int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
         end = time.time() + seconds
