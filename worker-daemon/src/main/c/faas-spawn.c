@@ -1,7 +1,7 @@
 /*
  * faas-spawn: the worker's fork server. The worker starts it once; it forks every function process.
  *
- *   faas-spawn <socket-path> [--sandbox <root-dir> <share-dir> <uid-base> <uid-count>]
+ *   faas-spawn <socket-path> [--sandbox <root-dir> <share-dir> <uid-base> <uid-count> <memory-mb>]
  *   faas-spawn --probe <root-dir>        prints what isolation this host allows, one line
  *   faas-spawn --bench <root-dir> <count> <program>   median per-start cost of the sandbox
  *   faas-spawn --run <root-dir> <uid> <tmp-mb> <processes> <memory-mb> <cpu-seconds> <dir> -- argv...
@@ -61,7 +61,7 @@ enum { MAX_REQUEST = 4 << 20, MAX_FDS_QUEUED = 64, MAX_STRINGS = 65536 };
 static int conn = -1;
 static struct sandbox sandbox;
 
-/* --- sandbox slots: each live child holds one, which is its uid and its memory cgroup --- */
+/* --- sandbox slots: each live child holds one, which is its uid --- */
 static pid_t *slot_owner;
 static unsigned slot_cursor;
 
@@ -117,7 +117,7 @@ static void kill_all_and_exit(int code) {
         kill(children[i], SIGKILL); /* a PID namespace's init: everything in it dies too */
     }
     if (sandbox.active) {
-        for (size_t i = 0; i < child_count; i++) waitpid(children[i], NULL, 0); /* so their cgroups empty */
+        for (size_t i = 0; i < child_count; i++) waitpid(children[i], NULL, 0); /* so the cgroup empties */
         sandbox_release(&sandbox);
     }
     _exit(code);
@@ -264,11 +264,8 @@ static void do_spawn(struct spawn *s) {
             send_reply(REP_SPAWNED, (int32_t) s->tag, -EAGAIN, NULL, 0);
             return;
         }
-        if (sandbox_call_init(&sandbox, &call, (unsigned) slot, s->tmp_mb, s->processes, s->data_bytes,
-                              (s->flags & FLAG_NO_NETWORK) != 0, s->function_dir, 0, s->cwd) != 0) {
-            fprintf(stderr, "faas-spawn: slot %d: memory cgroup not set (%s); this call has only its rlimits\n",
-                    slot, strerror(errno));
-        }
+        sandbox_call_init(&sandbox, &call, (unsigned) slot, s->tmp_mb, s->processes,
+                          (s->flags & FLAG_NO_NETWORK) != 0, s->function_dir, 0, s->cwd);
         s->call = &call;
     }
     int in[2] = { -1, -1 }, out[2] = { -1, -1 }, extra[2] = { -1, -1 };
@@ -454,7 +451,7 @@ static int run_sandboxed(char **argv, uint32_t tmp_mb, uint32_t processes, uint6
         perror("faas-spawn: chown of the build directory");
         return 126;
     }
-    sandbox_call_init(&sandbox, &call, 0, tmp_mb, processes, memory_bytes, sandbox.empty_netns >= 0, dir,
+    sandbox_call_init(&sandbox, &call, 0, tmp_mb, processes, sandbox.empty_netns >= 0, dir,
                       writable, writable ? "/build" : "/tmp");
     if (unshare(CLONE_NEWPID) != 0) { perror("faas-spawn: PID namespace"); return 126; }
     pid_t pid = fork();
@@ -495,7 +492,7 @@ static void tag_of_this_process(char *tag, size_t size, const char *kind) {
 static int probe(const char *root_dir) {
     char tag[64], line[2048];
     tag_of_this_process(tag, sizeof tag, "probe");
-    if (sandbox_prepare(&sandbox, root_dir, NULL, 65534, 1, tag) == 0) {
+    if (sandbox_prepare(&sandbox, root_dir, NULL, 65534, 1, tag, 64u << 20) == 0) {
         char *true_argv[] = { "/bin/true", NULL };
         int code = run_sandboxed(true_argv, 1, 4, 0, 2, "");
         if (code != 0) {
@@ -518,12 +515,13 @@ static int run_tool(int argc, char **argv) {
     }
     char tag[64];
     tag_of_this_process(tag, sizeof tag, "build");
-    if (sandbox_prepare(&sandbox, argv[2], NULL, number(argv[3], "uid"), 1, tag) != 0) {
+    uint64_t memory = (uint64_t) number(argv[6], "memory-mb") << 20;
+    if (sandbox_prepare(&sandbox, argv[2], NULL, number(argv[3], "uid"), 1, tag, memory) != 0) {
         fprintf(stderr, "faas-spawn: no sandbox for the build: %s\n", sandbox.missing);
         return 126;
     }
-    int code = run_sandboxed(argv + 10, number(argv[4], "tmp-mb"), number(argv[5], "processes"),
-                             (uint64_t) number(argv[6], "memory-mb") << 20, number(argv[7], "cpu-seconds"), argv[8]);
+    int code = run_sandboxed(argv + 10, number(argv[4], "tmp-mb"), number(argv[5], "processes"), memory,
+                             number(argv[7], "cpu-seconds"), argv[8]);
     sandbox_release(&sandbox);
     return code;
 }
@@ -540,7 +538,9 @@ static double start_once(char **argv, char **envp, const char *cwd, struct sandb
     struct spawn s = { .argv = argv, .envp = envp, .cwd = cwd, .call = call, .stderr_fd = -1 };
     int in[2], out[2];
     if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) { perror("faas-spawn: pipe"); exit(1); }
-    s.stderr_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    char null_path[PATH_MAX];
+    snprintf(null_path, sizeof null_path, "%s/dev/null", sandbox.root); /* the host's /dev left this namespace */
+    s.stderr_fd = open(null_path, O_WRONLY | O_CLOEXEC);
     struct child_args args = { &s, in[0], out[1], -1 };
     pid_t pid = start_child(&args);
     if (pid < 0) { perror("faas-spawn: clone"); exit(1); }
@@ -571,7 +571,7 @@ static int bench(const char *root_dir, const char *count_text, const char *progr
     if (count < 50 || program[0] != '/') { fprintf(stderr, "faas-spawn: --bench needs count >= 50 and an absolute program\n"); return 2; }
     char tag[64], dir[PATH_MAX], inside[PATH_MAX];
     tag_of_this_process(tag, sizeof tag, "bench");
-    if (sandbox_prepare(&sandbox, root_dir, NULL, 1700000000u, 1, tag) != 0) {
+    if (sandbox_prepare(&sandbox, root_dir, NULL, 1700000000u, 1, tag, 1024u << 20) != 0) {
         fprintf(stderr, "faas-spawn: no sandbox to measure: %s\n", sandbox.missing);
         return 3;
     }
@@ -581,7 +581,7 @@ static int bench(const char *root_dir, const char *count_text, const char *progr
     *slash = '\0';
     if (dir[0] == '\0') snprintf(dir, sizeof dir, "/");
     static struct sandbox_call call;
-    sandbox_call_init(&sandbox, &call, 0, 64, 64, 128u << 20, 0, dir, 0, "/tmp");
+    sandbox_call_init(&sandbox, &call, 0, 64, 64, 0, dir, 0, "/tmp");
     char *plain_argv[] = { (char *) program, NULL }, *boxed_argv[] = { inside, NULL };
     char *envp[] = { "PATH=/usr/bin:/bin", "REQUEST_METHOD=POST", NULL };
     double *plain = calloc(count, sizeof *plain), *boxed = calloc(count, sizeof *boxed);
@@ -606,13 +606,14 @@ static int bench(const char *root_dir, const char *count_text, const char *progr
     return 0;
 }
 
-/* <socket> --sandbox <root-dir> <share-dir> <uid-base> <uid-count>: every child of this server is sandboxed */
+/* <socket> --sandbox <root-dir> <share-dir> <uid-base> <uid-count> <memory-mb>: every child is sandboxed */
 static void start_sandbox(char **argv) {
     char tag[64];
     tag_of_this_process(tag, sizeof tag, "spawn");
     uint32_t count = number(argv[6], "uid-count");
     if (count == 0 || count > 65536) { fprintf(stderr, "faas-spawn: uid-count out of range\n"); exit(2); }
-    if (sandbox_prepare(&sandbox, argv[3], argv[4], number(argv[5], "uid-base"), count, tag) != 0) {
+    if (sandbox_prepare(&sandbox, argv[3], argv[4], number(argv[5], "uid-base"), count, tag,
+                        (uint64_t) number(argv[7], "memory-mb") << 20) != 0) {
         fprintf(stderr, "faas-spawn: cannot isolate functions: %s\n", sandbox.missing);
         exit(3);
     }
@@ -624,11 +625,11 @@ int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "--probe") == 0) return probe(argv[2]);
     if (argc > 1 && strcmp(argv[1], "--run") == 0) return run_tool(argc, argv);
     if (argc == 5 && strcmp(argv[1], "--bench") == 0) return bench(argv[2], argv[3], argv[4]);
-    if (argc != 2 && !(argc == 7 && strcmp(argv[2], "--sandbox") == 0)) {
-        fprintf(stderr, "usage: faas-spawn <socket-path> [--sandbox <root-dir> <share-dir> <uid-base> <uid-count>]\n");
+    if (argc != 2 && !(argc == 8 && strcmp(argv[2], "--sandbox") == 0)) {
+        fprintf(stderr, "usage: faas-spawn <socket-path> [--sandbox <root-dir> <share-dir> <uid-base> <uid-count> <memory-mb>]\n");
         return 2;
     }
-    if (argc == 7) start_sandbox(argv);
+    if (argc == 8) start_sandbox(argv);
     pid_t parent = getppid();
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) return 1;

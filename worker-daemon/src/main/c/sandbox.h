@@ -2,7 +2,8 @@
  * The sandbox every function process and every build starts in (see sandbox.c).
  *
  * Expensive parts happen once per fork server (sandbox_prepare): a private mount namespace, a
- * read-only root tree on a tmpfs, an empty network namespace kept open, per-slot cgroups.
+ * read-only root tree on a tmpfs, an empty network namespace kept open, a memory cgroup that the
+ * server joins, so that every child starts in it without a per-start migration.
  * Per start (sandbox_enter, in the cloned child) only: a tmpfs on /tmp, a read-only bind of the
  * function's own directory, a fresh /proc, chroot, limits, an unprivileged uid, no_new_privs.
  */
@@ -21,8 +22,10 @@ struct sandbox {
     unsigned uid_count;
     char root[256];         /* the prepared root tree (short: paths below it must fit PATH_MAX) */
     int empty_netns;        /* fd of a network namespace with nothing in it, or -1 */
-    int cgroup_version;     /* 1 or 2 when per-slot memory cgroups work, else 0 */
-    char cgroup_dir[256];   /* v2: .../faasj-<tag>; v1: memory hierarchy dir */
+    int cgroup_version;     /* 1 or 2 when the server's memory cgroup works, else 0 */
+    char cgroup_dir[256];   /* v2: /sys/fs/cgroup/faasj-<tag>; v1: .../memory/faasj-<tag> */
+    uint64_t cgroup_limit;  /* bytes, for everything the server starts together */
+    int cgroup_parent_fd;   /* the hierarchy's root directory, to leave and remove the cgroup at exit */
     char missing[1024];     /* "; "-separated reasons, empty when nothing is missing */
 };
 
@@ -40,17 +43,18 @@ struct sandbox_call {
     char tmp_path[PATH_MAX];
     char bind_path[PATH_MAX];
     char proc_path[PATH_MAX];
-    char cgroup_procs[PATH_MAX]; /* "" when no cgroup is used */
 };
 
-/* share_dir: a host directory shown read-only at /.faas (the PHP prelude); may be NULL */
+/*
+ * share_dir: a host directory shown read-only at /.faas (the PHP prelude); may be NULL.
+ * memory_limit: bytes for all processes of this server together (0: no cgroup).
+ */
 int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_dir, uid_t uid_base,
-                    unsigned uid_count, const char *cgroup_tag);
+                    unsigned uid_count, const char *cgroup_tag, uint64_t memory_limit);
 void sandbox_describe(const struct sandbox *sb, char *out, size_t size);
-/* 0, or -1 when the slot's cgroup could not be set to this memory limit */
-int sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
-                      uint32_t processes, uint64_t memory_bytes, int network_none, const char *bind_dir,
-                      int bind_writable, const char *cwd);
+void sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
+                       uint32_t processes, int network_none, const char *bind_dir, int bind_writable,
+                       const char *cwd);
 /* in the child, after its own setsid: returns the step that failed (errno set), or NULL */
 const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *call);
 void sandbox_release(const struct sandbox *sb);

@@ -100,11 +100,12 @@ public record WorkerConfig(
                 Integer.parseInt(options.getOrDefault("--cpu-slots", String.valueOf(DEFAULT_CPU_SLOTS))),
                 new SandboxConfig(SandboxMode.parse(options.getOrDefault("--sandbox", "off")),
                         Long.parseLong(options.getOrDefault("--sandbox-uid-base", "0")),
-                        Integer.parseInt(options.getOrDefault("--sandbox-uid-count", "1"))));
+                        Integer.parseInt(options.getOrDefault("--sandbox-uid-count", "1")),
+                        Long.parseLong(options.getOrDefault("--sandbox-memory-mb", "0"))));
         options.keySet().removeAll(List.of("--id", "--socket", "--metrics", "--scratch",
                 "--max-concurrency", "--max-queued", "--output-cap", "--metrics-interval-ms", "--function-path",
                 "--warm-per-function", "--warm-total", "--warm-idle-ms", "--cpu-slots",
-                "--sandbox", "--sandbox-uid-base", "--sandbox-uid-count"));
+                "--sandbox", "--sandbox-uid-base", "--sandbox-uid-count", "--sandbox-memory-mb"));
         require(options.isEmpty(), "unknown options: " + options.keySet());
         return config;
     }

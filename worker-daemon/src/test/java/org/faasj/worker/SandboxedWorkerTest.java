@@ -50,7 +50,7 @@ class SandboxedWorkerTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         worker = new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
                 dir.resolve("scratch"), 8, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, 2, 4, 30_000, 4,
-                new SandboxConfig(SandboxMode.ON, UID_BASE, UID_COUNT)));
+                new SandboxConfig(SandboxMode.ON, UID_BASE, UID_COUNT, 2048)));
     }
 
     @AfterEach

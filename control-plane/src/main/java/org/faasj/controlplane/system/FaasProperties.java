@@ -138,6 +138,8 @@ public record FaasProperties(
      *                       {@code n} the {@code uidsPerWorker} after {@code uidBase + 1 + n * uidsPerWorker};
      *                       no account of the host may use them
      * @param uidsPerWorker  most sandboxed processes one worker keeps alive at once (each has its own uid)
+     * @param workerMemory   memory cgroup limit of one worker's function processes together, on top of
+     *                       each process's own {@code memory}; 0 = half the machine's RAM split over the workers
      * @param buildMemory    data limit of a compiler process
      * @param buildTmp       size of a build's private /tmp
      * @param buildProcesses most processes of one build
@@ -147,9 +149,16 @@ public record FaasProperties(
             @DefaultValue("true") boolean required,
             @DefaultValue("1500000000") long uidBase,
             @DefaultValue("1024") int uidsPerWorker,
+            @DefaultValue("0") DataSize workerMemory,
             @DefaultValue("2GB") DataSize buildMemory,
             @DefaultValue("256MB") DataSize buildTmp,
             @DefaultValue("64") int buildProcesses) {
+
+        /** {@code workerMemory}, or half of {@code totalRam} split over {@code workers}; in MB. */
+        public long workerMemoryMb(long totalRam, int workers) {
+            long bytes = workerMemory.toBytes() > 0 ? workerMemory.toBytes() : totalRam / 2 / Math.max(1, workers);
+            return Math.max(64, bytes >> 20);
+        }
 
         /** The first uid of worker {@code workerId}'s range. */
         public long workerUidBase(int workerId) {

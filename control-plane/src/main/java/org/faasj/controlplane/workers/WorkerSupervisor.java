@@ -174,8 +174,14 @@ public class WorkerSupervisor implements SmartLifecycle {
                 "--cpu-slots", Integer.toString(w.cpuSlotsPerWorker(Runtime.getRuntime().availableProcessors())),
                 "--sandbox", sandbox.mode().option(),
                 "--sandbox-uid-base", Long.toString(properties.sandbox().workerUidBase(workerId)),
-                "--sandbox-uid-count", Integer.toString(properties.sandbox().uidsPerWorker())));
+                "--sandbox-uid-count", Integer.toString(properties.sandbox().uidsPerWorker()),
+                "--sandbox-memory-mb", Long.toString(properties.sandbox().workerMemoryMb(totalRam(), w.count()))));
         return cmd;
+    }
+
+    private static long totalRam() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
     }
 
     private Path extractWorkerJar() {

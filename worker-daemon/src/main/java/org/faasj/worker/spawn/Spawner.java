@@ -75,7 +75,8 @@ public final class Spawner implements AutoCloseable {
                 scratch.resolve("faas-spawn.sock").toString()));
         if (sandbox.on()) {
             command.addAll(List.of("--sandbox", scratch.resolve("sandbox-root").toString(), share.toString(),
-                    Long.toString(sandbox.uidBase()), Integer.toString(sandbox.uidCount())));
+                    Long.toString(sandbox.uidBase()), Integer.toString(sandbox.uidCount()),
+                    Long.toString(sandbox.memoryMb())));
         }
         Spawner spawner = new Spawner(command, sandbox.on());
         spawner.linkThread.start();
