@@ -65,7 +65,13 @@ static struct sandbox sandbox;
 static pid_t *slot_owner;
 static unsigned slot_cursor;
 
-static int slot_take(void) {
+static int slot_take(const char *function_dir) {
+    for (unsigned i = 0; i < sandbox.uid_count; i++) { /* one that shows this function already */
+        if (slot_owner[i] == 0 && sandbox_slot_shows(&sandbox, i, function_dir)) {
+            slot_owner[i] = -1;
+            return (int) i;
+        }
+    }
     for (unsigned i = 0; i < sandbox.uid_count; i++) {
         unsigned slot = (slot_cursor + i) % sandbox.uid_count;
         if (slot_owner[slot] == 0) {
@@ -77,10 +83,15 @@ static int slot_take(void) {
     return -1;
 }
 
-static void slot_free_of(pid_t pid) {
+/* exit code 127 is the child's own "could not start" (see fail_child) */
+static void slot_free_of(pid_t pid, int status) {
     if (!sandbox.active) return;
     for (unsigned i = 0; i < sandbox.uid_count; i++) {
-        if (slot_owner[i] == pid) { slot_owner[i] = 0; return; }
+        if (slot_owner[i] == pid) {
+            sandbox_slot_reset(&sandbox, i, WIFEXITED(status) && WEXITSTATUS(status) == 127);
+            slot_owner[i] = 0;
+            return;
+        }
     }
 }
 
@@ -246,8 +257,8 @@ static int child_main(void *arg) {
 static pid_t start_child(struct child_args *args) {
     static char stack[64 * 1024] __attribute__((aligned(16)));
     /* sandboxed: its own PID namespace (it is init there: when it ends, every descendant is
-     * killed) and its own copy of the mount namespace for /tmp, /fn and /proc */
-    int isolation = args->s->call ? CLONE_NEWPID | CLONE_NEWNS : 0;
+     * killed); it enters its slot's mount namespace itself, or gets its own copy to mount in */
+    int isolation = !args->s->call ? 0 : args->s->call->slot_mnt_fd >= 0 ? CLONE_NEWPID : CLONE_NEWPID | CLONE_NEWNS;
     return clone(child_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | isolation | SIGCHLD, args);
 }
 
@@ -259,13 +270,18 @@ static void do_spawn(struct spawn *s) {
     static struct sandbox_call call;
     int slot = -1;
     if (sandbox.active) {
-        slot = slot_take();
+        slot = slot_take(s->function_dir);
         if (slot < 0) {
             send_reply(REP_SPAWNED, (int32_t) s->tag, -EAGAIN, NULL, 0);
             return;
         }
-        sandbox_call_init(&sandbox, &call, (unsigned) slot, s->tmp_mb, s->processes,
-                          (s->flags & FLAG_NO_NETWORK) != 0, s->function_dir, 0, s->cwd);
+        if (sandbox_call_init(&sandbox, &call, (unsigned) slot, s->tmp_mb, s->processes,
+                              (s->flags & FLAG_NO_NETWORK) != 0, s->function_dir, 0, s->cwd) != 0) {
+            int err = errno;
+            slot_owner[slot] = 0;
+            send_reply(REP_SPAWNED, (int32_t) s->tag, -err, NULL, 0);
+            return;
+        }
         s->call = &call;
     }
     int in[2] = { -1, -1 }, out[2] = { -1, -1 }, extra[2] = { -1, -1 };
@@ -411,7 +427,7 @@ static void reap(int sfd) {
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (child_remove(pid)) {
-            slot_free_of(pid);
+            slot_free_of(pid, status);
             send_reply(REP_EXIT, pid, status, NULL, 0);
         }
     }
@@ -532,9 +548,11 @@ static int run_tool(int argc, char **argv) {
  * sandbox, alternating in blocks of 50 so that drift of the host hits both alike; each start is
  * pipes + clone + exec + reading stdout to its end + waitpid. Prints one line: BENCH_SPAWN {json}.
  */
-static double start_once(char **argv, char **envp, const char *cwd, struct sandbox_call *call) {
+static double start_once(char **argv, char **envp, const char *cwd, struct sandbox_call *call, const char *dir) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* as the server does per spawn: slot 0 is made on the first call and reused after */
+    if (call && sandbox_call_init(&sandbox, call, 0, 64, 64, 0, dir, 0, cwd) != 0) { perror("faas-spawn: slot"); exit(1); }
     struct spawn s = { .argv = argv, .envp = envp, .cwd = cwd, .call = call, .stderr_fd = -1 };
     int in[2], out[2];
     if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) { perror("faas-spawn: pipe"); exit(1); }
@@ -551,6 +569,7 @@ static double start_once(char **argv, char **envp, const char *cwd, struct sandb
     close(out[0]);
     int status;
     waitpid(pid, &status, 0);
+    if (call) sandbox_slot_reset(&sandbox, 0, 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!WIFEXITED(status)) { fprintf(stderr, "faas-spawn: bench program died (status %d)\n", status); exit(1); }
     return (double) (t1.tv_sec - t0.tv_sec) * 1e6 + (double) (t1.tv_nsec - t0.tv_nsec) / 1e3;
@@ -581,19 +600,19 @@ static int bench(const char *root_dir, const char *count_text, const char *progr
     *slash = '\0';
     if (dir[0] == '\0') snprintf(dir, sizeof dir, "/");
     static struct sandbox_call call;
-    sandbox_call_init(&sandbox, &call, 0, 64, 64, 0, dir, 0, "/tmp");
+    if (sandbox_use_slots(&sandbox) != 0) { perror("faas-spawn: slots"); return 1; }
     char *plain_argv[] = { (char *) program, NULL }, *boxed_argv[] = { inside, NULL };
     char *envp[] = { "PATH=/usr/bin:/bin", "REQUEST_METHOD=POST", NULL };
     double *plain = calloc(count, sizeof *plain), *boxed = calloc(count, sizeof *boxed);
     if (!plain || !boxed) return 1;
     for (uint32_t i = 0; i < 50; i++) {            /* warm both paths: page cache, cgroup, caches */
-        start_once(plain_argv, envp, "/tmp", NULL);
-        start_once(boxed_argv, envp, "/tmp", &call);
+        start_once(plain_argv, envp, "/tmp", NULL, dir);
+        start_once(boxed_argv, envp, "/tmp", &call, dir);
     }
     for (uint32_t done = 0; done < count; done += 50) {
         uint32_t block = count - done < 50 ? count - done : 50;
-        for (uint32_t i = 0; i < block; i++) plain[done + i] = start_once(plain_argv, envp, "/tmp", NULL);
-        for (uint32_t i = 0; i < block; i++) boxed[done + i] = start_once(boxed_argv, envp, "/tmp", &call);
+        for (uint32_t i = 0; i < block; i++) plain[done + i] = start_once(plain_argv, envp, "/tmp", NULL, dir);
+        for (uint32_t i = 0; i < block; i++) boxed[done + i] = start_once(boxed_argv, envp, "/tmp", &call, dir);
     }
     double p50 = percentile(plain, count, 0.5), p90 = percentile(plain, count, 0.9);
     double b50 = percentile(boxed, count, 0.5), b90 = percentile(boxed, count, 0.9);
@@ -618,7 +637,7 @@ static void start_sandbox(char **argv) {
         exit(3);
     }
     slot_owner = calloc(count, sizeof(pid_t));
-    if (!slot_owner) exit(1);
+    if (!slot_owner || sandbox_use_slots(&sandbox) != 0) { perror("faas-spawn: slots"); exit(1); }
 }
 
 int main(int argc, char **argv) {

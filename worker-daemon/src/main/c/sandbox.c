@@ -388,13 +388,13 @@ static int under(const char *path, const char *prefix) {
 }
 
 /*
- * Every start copies the server's mount namespace and tears the copy down at its end, at a cost
- * per mount. After preparing, the server needs none of the host's /proc, /sys and /dev mounts
- * (the children mount their own /proc and find /dev in the root), so they leave its namespace:
- * 20 mounts became 5 on our machines. Deepest first, so no mount is busy with another.
+ * Every slot and every one-shot start copies the server's mount namespace, at a cost per mount.
+ * After preparing, the server needs none of the host's /sys and /dev mounts (children find /dev
+ * in the root), so they leave its namespace: 20 mounts became 6 on our machines. /proc stays: a
+ * slot's namespace is opened through it. Deepest first, so no mount is busy with another.
  */
 static void shed_host_mounts(const struct sandbox *sb) {
-    static const char *const unneeded[] = { "/proc", "/sys", "/dev", NULL };
+    static const char *const unneeded[] = { "/sys", "/dev", NULL };
     FILE *mounts = fopen("/proc/self/mounts", "re");
     if (!mounts) return;
     char line[4096];
@@ -422,6 +422,7 @@ int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_
     memset(sb, 0, sizeof *sb);
     sb->empty_netns = -1;
     sb->cgroup_parent_fd = -1;
+    sb->home_mnt_fd = -1;
     sb->uid_base = uid_base;
     sb->uid_count = uid_count;
     if (strlen(root_dir) >= sizeof sb->root) {
@@ -466,9 +467,54 @@ void sandbox_describe(const struct sandbox *sb, char *out, size_t size) {
              sb->missing);
 }
 
-void sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
-                       uint32_t processes, int network_none, const char *bind_dir, int bind_writable,
-                       const char *cwd) {
+int sandbox_use_slots(struct sandbox *sb) {
+    sb->home_mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    sb->slots = calloc(sb->uid_count, sizeof *sb->slots);
+    if (sb->home_mnt_fd < 0 || !sb->slots) return -1;
+    for (unsigned i = 0; i < sb->uid_count; i++) sb->slots[i].mnt_fd = sb->slots[i].tmp_fd = -1;
+    return 0;
+}
+
+int sandbox_slot_shows(const struct sandbox *sb, unsigned slot, const char *bind_dir) {
+    return sb->slots && sb->slots[slot].mnt_fd >= 0 && strcmp(sb->slots[slot].fn_dir, bind_dir) == 0;
+}
+
+static void slot_forget(struct sandbox_slot *slot) {
+    if (slot->mnt_fd >= 0) close(slot->mnt_fd);
+    if (slot->tmp_fd >= 0) close(slot->tmp_fd);
+    slot->mnt_fd = slot->tmp_fd = -1; /* the namespace goes with its last reference */
+    slot->fn_dir[0] = '\0';
+}
+
+/* The server steps into a copy of its namespace, mounts the slot's /tmp, keeps both, steps back. */
+static int slot_make(struct sandbox *sb, unsigned index, const char *tmp_options, uint32_t tmp_mb) {
+    struct sandbox_slot *slot = &sb->slots[index];
+    char tmp[PATH_MAX];
+    path_join(tmp, sizeof tmp, sb->root, "tmp");
+    if (unshare(CLONE_NEWNS) != 0) return -1;
+    int ok = mount("faas-tmp", tmp, "tmpfs", MS_NOSUID | MS_NODEV, tmp_options) == 0;
+    if (ok) {
+        slot->tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        slot->mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    }
+    int saved = errno;
+    if (setns(sb->home_mnt_fd, CLONE_NEWNS) != 0) {
+        perror("faas-spawn: cannot return to its own mount namespace");
+        _exit(1); /* every later slot would be made inside this one */
+    }
+    if (!ok || slot->tmp_fd < 0 || slot->mnt_fd < 0) {
+        slot_forget(slot);
+        errno = saved;
+        return -1;
+    }
+    slot->tmp_mb = tmp_mb;
+    slot->fn_dir[0] = '\0';
+    return 0;
+}
+
+int sandbox_call_init(struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
+                      uint32_t processes, int network_none, const char *bind_dir, int bind_writable,
+                      const char *cwd) {
     call->slot = slot;
     call->uid = sb->as_root ? sb->uid_base + slot : 0;
     /* in a user namespace every call has the same uid: its cap can only be one for the whole worker */
@@ -484,6 +530,53 @@ void sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsi
     path_join(call->tmp_path, sizeof call->tmp_path, sb->root, "tmp");
     path_join(call->bind_path, sizeof call->bind_path, sb->root, bind_writable ? "build" : "fn");
     path_join(call->proc_path, sizeof call->proc_path, sb->root, "proc");
+    call->slot_mnt_fd = -1;
+    call->remount_tmp = call->rebind = 0;
+    if (!sb->slots) return 0;
+    struct sandbox_slot *s = &sb->slots[slot];
+    if (s->mnt_fd < 0 && slot_make(sb, slot, call->tmp_options, tmp_mb) != 0) return -1;
+    call->slot_mnt_fd = s->mnt_fd;
+    call->remount_tmp = s->tmp_mb != tmp_mb;
+    call->rebind = strcmp(s->fn_dir, bind_dir) != 0;
+    /* recorded now: the child cannot tell us, and a failed start makes sandbox_slot_reset forget it */
+    s->tmp_mb = tmp_mb;
+    snprintf(s->fn_dir, sizeof s->fn_dir, "%s", bind_dir);
+    return 0;
+}
+
+/* Empties a directory it holds open, without following links; false when it could not. */
+static int empty_dir(int dir_fd, int depth) {
+    int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        if (fd >= 0) close(fd);
+        return 0;
+    }
+    int ok = 1;
+    struct dirent *e;
+    while (ok && (e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (unlinkat(dir_fd, e->d_name, 0) == 0) continue;
+        if (errno != EISDIR || depth >= 32) { ok = 0; break; }
+        int sub = openat(dir_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        ok = sub >= 0 && empty_dir(sub, depth + 1);
+        if (sub >= 0) close(sub);
+        ok = ok && unlinkat(dir_fd, e->d_name, AT_REMOVEDIR) == 0;
+    }
+    closedir(dir);
+    return ok;
+}
+
+/* Called once the call's init was reaped: its PID namespace, so every process of the slot, is gone. */
+void sandbox_slot_reset(struct sandbox *sb, unsigned index, int failed_start) {
+    if (!sb->slots) return;
+    struct sandbox_slot *slot = &sb->slots[index];
+    if (slot->mnt_fd < 0) return;
+    if (failed_start) {
+        slot->fn_dir[0] = '\0'; /* it may have died before binding or remounting: check again next time */
+        slot->tmp_mb = 0;
+    }
+    if (!empty_dir(slot->tmp_fd, 0)) slot_forget(slot); /* a fresh slot next time, rather than leftovers */
 }
 
 static int set_limit(int resource, uint64_t value) {
@@ -506,16 +599,40 @@ static int drop_capabilities(void) {
  * Runs in the child of a vfork-style clone that shares the server's memory: only system calls,
  * and raw ones for the ids (glibc's setresuid would try to synchronise the server's threads).
  */
-const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *call) {
+static const char *bind_function_dir(const struct sandbox_call *call) {
+    if (mount(call->bind_dir, call->bind_path, NULL, MS_BIND, NULL) != 0) return "cannot bind the function's directory";
+    unsigned long ro = call->bind_writable ? 0 : MS_RDONLY;
+    if (mount(NULL, call->bind_path, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | ro | locked_flags(call->bind_dir), NULL) != 0) {
+        return "cannot make the function's directory read-only";
+    }
+    return NULL;
+}
+
+/* A slot's namespace: only what differs from the slot's last call is changed. No /proc there. */
+static const char *enter_slot(const struct sandbox_call *call) {
+    if (setns(call->slot_mnt_fd, CLONE_NEWNS) != 0) return "cannot enter the slot's mount namespace";
+    if (call->remount_tmp && mount(NULL, call->tmp_path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, call->tmp_options) != 0) {
+        return "cannot resize /tmp";
+    }
+    if (!call->rebind) return NULL;
+    if (umount2(call->bind_path, MNT_DETACH) != 0 && errno != EINVAL) return "cannot unbind the last function's directory";
+    return call->bind_dir[0] ? bind_function_dir(call) : NULL;
+}
+
+/* A one-shot start (a build, the probe): its own copy of the namespace, fresh /tmp, /proc. */
+static const char *mount_fresh(const struct sandbox_call *call) {
     if (mount("faas-tmp", call->tmp_path, "tmpfs", MS_NOSUID | MS_NODEV, call->tmp_options) != 0) return "cannot mount /tmp";
     if (call->bind_dir[0]) {
-        if (mount(call->bind_dir, call->bind_path, NULL, MS_BIND, NULL) != 0) return "cannot bind the function's directory";
-        unsigned long ro = call->bind_writable ? 0 : MS_RDONLY;
-        if (mount(NULL, call->bind_path, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | ro | locked_flags(call->bind_dir), NULL) != 0) {
-            return "cannot make the function's directory read-only";
-        }
+        const char *failed = bind_function_dir(call);
+        if (failed) return failed;
     }
     if (mount("proc", call->proc_path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) return "cannot mount /proc";
+    return NULL;
+}
+
+const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *call) {
+    const char *failed = call->slot_mnt_fd >= 0 ? enter_slot(call) : mount_fresh(call);
+    if (failed) return failed;
     if (call->network_none && (sb->empty_netns < 0 || setns(sb->empty_netns, CLONE_NEWNET) != 0)) {
         return "cannot enter the empty network namespace";
     }

@@ -14,6 +14,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * A slot is one uid and one mount namespace of its own, made at first use and kept: a tmpfs on
+ * /tmp (emptied after every call) and the last function's directory at /fn. A start enters it
+ * with setns instead of copying a namespace and mounting a tmpfs, /fn and /proc each time, and
+ * tearing them down at the end: measured 30-45 us per start instead of 190-250 us.
+ */
+struct sandbox_slot {
+    int mnt_fd;             /* the slot's mount namespace, -1 until made */
+    int tmp_fd;             /* its /tmp, to empty it after each call */
+    uint32_t tmp_mb;        /* the size /tmp has now */
+    char fn_dir[PATH_MAX];  /* the host directory bound at /fn now, "" for none */
+};
+
 /* what the kernel allowed at prepare time; anything missing is named in `missing` */
 struct sandbox {
     int active;             /* every child is sandboxed */
@@ -26,6 +39,8 @@ struct sandbox {
     char cgroup_dir[256];   /* v2: /sys/fs/cgroup/faasj-<tag>; v1: .../memory/faasj-<tag> */
     uint64_t cgroup_limit;  /* bytes, for everything the server starts together */
     int cgroup_parent_fd;   /* the hierarchy's root directory, to leave and remove the cgroup at exit */
+    int home_mnt_fd;        /* the server's own mount namespace, to come back to after making a slot */
+    struct sandbox_slot *slots; /* uid_count of them, for the fork server; NULL in one-shot modes */
     char missing[1024];     /* "; "-separated reasons, empty when nothing is missing */
 };
 
@@ -39,6 +54,9 @@ struct sandbox_call {
     const char *bind_dir;        /* host directory shown read-only at /fn ("" for none) */
     int bind_writable;           /* builds: the directory is writable (at /build) */
     const char *cwd;             /* inside the sandbox */
+    int slot_mnt_fd;             /* the slot's namespace to enter, or -1: mount a fresh /tmp, /fn, /proc */
+    int remount_tmp;             /* the slot's /tmp has another size: remount it with tmp_options */
+    int rebind;                  /* the slot's /fn shows another directory: bind bind_dir there */
     char tmp_options[160];
     char tmp_path[PATH_MAX];
     char bind_path[PATH_MAX];
@@ -52,7 +70,13 @@ struct sandbox_call {
 int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_dir, uid_t uid_base,
                     unsigned uid_count, const char *cgroup_tag, uint64_t memory_limit);
 void sandbox_describe(const struct sandbox *sb, char *out, size_t size);
-void sandbox_call_init(const struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
+/* the fork server's slots: made lazily, reused (see struct sandbox_slot) */
+int sandbox_use_slots(struct sandbox *sb);
+int sandbox_slot_shows(const struct sandbox *sb, unsigned slot, const char *bind_dir);
+/* after the call's init was reaped: empties its /tmp; a failed start forgets what the slot shows */
+void sandbox_slot_reset(struct sandbox *sb, unsigned slot, int failed_start);
+/* with slots in use, makes the slot if needed; -1 (errno set) when that failed */
+int sandbox_call_init(struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
                        uint32_t processes, int network_none, const char *bind_dir, int bind_writable,
                        const char *cwd);
 /* in the child, after its own setsid: returns the step that failed (errno set), or NULL */
