@@ -63,11 +63,13 @@ bench_require_tools
 # ---------------------------------------------------------------- cleanup of everything we start
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/faasj-sbx.XXXXXX")"
 SPAWN_BENCH_PID=""
+BOMB_PID=""
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     if [ -n "$BENCH_WRK_PID" ]; then kill "$BENCH_WRK_PID" 2>/dev/null || true; fi
     if [ -n "$SPAWN_BENCH_PID" ]; then kill "$SPAWN_BENCH_PID" 2>/dev/null || true; fi
+    if [ -n "$BOMB_PID" ]; then kill "$BOMB_PID" 2>/dev/null || true; fi
     bench_stop_platforms  # both control planes and their workers
     if [ "$KEEP" = 1 ] || [ "$rc" != 0 ]; then
         log "work dir kept: $WORK"
@@ -190,6 +192,41 @@ for f in "${FUNCTIONS[@]}"; do
         done
     done
 done
+
+# ---------------------------------------------------------------- a fork bomb next door (A only)
+# Native hello on A, quiet and then while a fork bomb is called over and over on the same
+# platform: the bomb hits its process cap (64) and its 2 s timeout each time. The issue's target:
+# the neighbour's p99 stays within 2x of quiet. Never deployed to B, which has no process cap.
+token_a="$(cat "$DATA_A/admin-token")"
+status="$(bench_deploy "$BASE_A" "$token_a" "$FN/fork-bomb.c" "$FN/fork-bomb.json" "$WORK/deploy-a-bomb.json")"
+: >"$WORK/neighbour.jsonl"
+if [ "$status" != 201 ]; then
+    log "note: deploying the fork bomb to A answered $status; no neighbour scenario: $(cat "$WORK/deploy-a-bomb.json")"
+else
+    bomb_loop() { # SECONDS: calls the bomb back to back (each call ends by its 2 s timeout)
+        local until=$(( $(date +%s) + $1 ))
+        while [ "$(date +%s)" -lt "$until" ]; do
+            curl -s -o /dev/null --max-time 10 -X POST "$BASE_A/bench/fork-bomb" || true
+        done
+    }
+    for round in $(seq 1 "$ROUNDS"); do
+        for phase in quiet bomb; do
+            if [ $phase = bomb ]; then
+                bomb_loop $((DURATION + 2)) & BOMB_PID=$!
+                sleep 1 # the first bomb is at its cap before wrk starts
+            fi
+            raw="$WORK/wrk-neighbour-$round-$phase.txt"
+            run_one a POST /bench/native-hello 26 "$DURATION" "$raw"
+            if [ $phase = bomb ]; then wait "$BOMB_PID" || true; BOMB_PID=""; fi
+            result="$(bench_wrk_result "$raw")"
+            printf '[%s %s] neighbour round %d %-5s ' "$BENCH_TAG" "$(date +%H:%M:%S)" "$round" "$phase"
+            echo "$result" | python3 "$HERE/lib/fmt.py" wrk
+            printf '{"round":%s,"phase":"%s","load1":%s,"wrk":%s}\n' "$round" "$phase" \
+                "$(cut -d' ' -f1 /proc/loadavg)" "$result" >>"$WORK/neighbour.jsonl"
+            sleep 1
+        done
+    done
+fi
 
 # ---------------------------------------------------------------- faas-spawn --bench (if it has it)
 # per-start cost of the fork server with and without the sandbox, without HTTP and JVMs in the way

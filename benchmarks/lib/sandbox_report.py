@@ -11,6 +11,8 @@ import statistics
 
 # sandbox on must reach this fraction of sandbox off (req/s), judged on the median round
 TARGETS = {"native-hello": 0.85, "php-ping": 0.90}
+# native hello's p99 while a fork bomb runs next door, at most this many times its quiet p99
+NEIGHBOUR_P99_MAX = 2.0
 LABEL = {
     "native-hello": "native C hello (POST, JSON body, process per request)",
     "php-ping": "PHP ping (GET, process per request)",
@@ -78,6 +80,27 @@ def summarize(fn, runs):
     return out
 
 
+def neighbour_summary(rows):
+    """Per round the quiet and the bomb run of native hello on A, and p99 bomb / p99 quiet."""
+    rounds = {}
+    for r in rows:
+        rounds.setdefault(r["round"], {})[r["phase"]] = side(r)
+    table = []
+    for n in sorted(rounds):
+        q, b = rounds[n].get("quiet"), rounds[n].get("bomb")
+        ratio = round(b["p99_ms"] / q["p99_ms"], 3) if q and b and q["p99_ms"] > 0 else None
+        table.append({"round": n, "quiet": q, "bomb": b, "p99_ratio": ratio})
+    ratios = [t["p99_ratio"] for t in table if t["p99_ratio"] is not None]
+    median = round(statistics.median(ratios), 3) if ratios else None
+    if median is None:
+        verdict = "not measured"
+    elif median <= NEIGHBOUR_P99_MAX:
+        verdict = f"PASS: median {median:.3f} <= {NEIGHBOUR_P99_MAX:.1f}"
+    else:
+        verdict = f"FAIL: median {median:.3f} > {NEIGHBOUR_P99_MAX:.1f}"
+    return {"rounds": table, "p99_ratio_median": median, "target": NEIGHBOUR_P99_MAX, "verdict": verdict}
+
+
 def fmt_ms(ms):
     return f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
 
@@ -110,7 +133,10 @@ def main():
              "result": json.loads(spawn_json) if spawn_json else None,
              "note": meta.get("spawn_bench_note") or None,
              "output": spawn_raw[-4000:]}
-    data = {"meta": meta, "targets": TARGETS, "functions": functions, "spawn_bench": spawn, "runs": runs}
+    neighbour_rows = read_jsonl(os.path.join(args.work, "neighbour.jsonl"))
+    neighbour = neighbour_summary(neighbour_rows) if neighbour_rows else None
+    data = {"meta": meta, "targets": TARGETS, "functions": functions, "spawn_bench": spawn,
+            "fork_bomb_neighbour": neighbour, "runs": runs}
 
     md = [f"# faasj sandbox cost {args.stamp}", ""]
     md.append(f"Started {meta['started']} on {meta['cores']} cores ({meta['cpu']}), kernel {meta['kernel']}, "
@@ -162,6 +188,23 @@ def main():
             md.append(f"Ratio mean {s['ratio_mean']:.3f}, median {s['ratio_median']:.3f} "
                       f"(target ≥ {s['target']:.2f}): {s['verdict']}.")
     md.append("")
+    md.append("## A fork bomb next door (A only)")
+    md.append("")
+    if neighbour is None:
+        md.append("Not measured (see the run's log).")
+    else:
+        md.append(f"Native hello on A (`wrk -t{meta['threads']} -c{meta['connections']} -d{meta['duration_s']}s`), "
+                  "quiet, then while a fork bomb (`fork()` forever, `processes` 64, `timeout` 2 s) is called back "
+                  "to back on the same platform. Target: p99 with the bomb at most "
+                  f"{NEIGHBOUR_P99_MAX:.0f}x the quiet p99; {neighbour['verdict']}.")
+        md.append("")
+        md.append("| round | quiet req/s | bomb req/s | quiet p99 ms | bomb p99 ms | p99 bomb / quiet |")
+        md.append("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for t in neighbour["rounds"]:
+            q, b = t["quiet"], t["bomb"]
+            md.append(f"| {t['round']} | {cell(q, 'rps', rps)} | {cell(b, 'rps', rps)} | {cell(q, 'p99_ms', fmt_ms)} | "
+                      f"{cell(b, 'p99_ms', fmt_ms)} | {t['p99_ratio'] if t['p99_ratio'] is not None else ''} |")
+    md.append("")
     md.append("## Fork server alone: `faas-spawn --bench`")
     md.append("")
     md.append(f"`<data-dir>/run/worker-0/faas-spawn --bench <tmp>/bench-root {spawn['count']} "
@@ -196,6 +239,9 @@ def main():
         else:
             print(f"SANDBOX_RESULT {fn}: ratios {' '.join(f'{r:.3f}' for r in (x['ratio'] for x in s['rounds']) if r is not None)}"
                   f"; mean {s['ratio_mean']:.3f}, median {s['ratio_median']:.3f}; {s['verdict']}")
+    if neighbour is not None:
+        print(f"SANDBOX_RESULT fork-bomb-neighbour: p99 ratios "
+              f"{' '.join(str(t['p99_ratio']) for t in neighbour['rounds'])}; {neighbour['verdict']}")
 
 
 if __name__ == "__main__":
