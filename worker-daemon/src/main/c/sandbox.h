@@ -39,6 +39,8 @@ struct sandbox {
     char cgroup_dir[256];   /* v2: /sys/fs/cgroup/faasj-<tag>; v1: .../memory/faasj-<tag> */
     uint64_t cgroup_limit;  /* bytes, for everything the server starts together */
     int cgroup_parent_fd;   /* the hierarchy's root directory, to leave and remove the cgroup at exit */
+    char cpu_dir[256];      /* cgroup v1: the server's group in the cpu hierarchy, "" for none */
+    int cpu_parent_fd;      /* that hierarchy's root directory */
     int home_mnt_fd;        /* the server's own mount namespace, to come back to after making a slot */
     struct sandbox_slot *slots; /* uid_count of them, for the fork server; NULL in one-shot modes */
     char missing[1024];     /* "; "-separated reasons, empty when nothing is missing */

@@ -23,6 +23,7 @@ class SandboxHealthIndicator implements HealthIndicator {
         return health.withDetail("mode", status.mode().option())
                 .withDetail("level", status.level())
                 .withDetail("memory", status.memory())
+                .withDetail("cpu", status.cpu())
                 .withDetail("uid", status.uid())
                 .withDetail("network", status.network())
                 .withDetail("missing", status.missing())

@@ -72,8 +72,8 @@ class SandboxProbe {
 
     private static void report(SandboxStatus status, FaasProperties.Sandbox settings) {
         switch (status.mode()) {
-            case ON -> log.info("Sandbox: level {}, memory by {}, uids {}, network {}{}", status.level(), status.memory(),
-                    status.uid(), status.network(), status.missing().isEmpty() ? "" : "; weaker because: " + status.missing());
+            case ON -> log.info("Sandbox: level {}, memory by {}, cpu group {}, uids {}, network {}{}", status.level(),
+                    status.memory(), status.cpu(), status.uid(), status.network(), status.missing().isEmpty() ? "" : "; weaker because: " + status.missing());
             case OFF -> log.warn("Sandbox OFF: functions and builds run with the platform's own rights ({})",
                     settings.enabled() ? "this host cannot isolate them: " + status.missing()
                             + "; faas.sandbox.required=false lets them run anyway" : "faas.sandbox.enabled=false");

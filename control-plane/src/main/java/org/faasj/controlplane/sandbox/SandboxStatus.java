@@ -12,12 +12,15 @@ import java.util.Map;
  * @param level   {@code full} (root: a uid per process, PID, mount and network namespaces),
  *                {@code partial} (one user namespace per worker) or {@code none}
  * @param memory  how memory is capped: {@code cgroup-v2}, {@code cgroup-v1} or {@code rlimit}
+ * @param cpu     whether a worker's function processes weigh as one task ({@code cgroup-v1},
+ *                {@code cgroup-v2}) or each as its own ({@code none})
  * @param uid     {@code per-call} or {@code user-namespace}
  * @param network {@code isolatable} when {@code "network": "none"} can be honoured, else {@code shared}
  * @param missing why anything is weaker than it could be, one reason each
  * @param mode    what workers and builds do: sandbox, run unisolated, or refuse
  */
-public record SandboxStatus(String level, String memory, String uid, String network, List<String> missing, Mode mode) {
+public record SandboxStatus(String level, String memory, String cpu, String uid, String network, List<String> missing,
+                            Mode mode) {
 
     /** What the workers are told (the worker daemon's {@code --sandbox} values). */
     public enum Mode {
@@ -55,13 +58,15 @@ public record SandboxStatus(String level, String memory, String uid, String netw
             }
         }
         String level = fields.getOrDefault("level", "none");
-        return new SandboxStatus(level, fields.getOrDefault("memory", "rlimit"), fields.getOrDefault("uid", "none"),
+        return new SandboxStatus(level, fields.getOrDefault("memory", "rlimit"), fields.getOrDefault("cpu", "none"),
+                fields.getOrDefault("uid", "none"),
                 fields.getOrDefault("network", "shared"), missing, decide(level, enabled, required));
     }
 
     /** No isolation at all, for a reason found before any probe could run. */
     static SandboxStatus unavailable(String reason, boolean enabled, boolean required) {
-        return new SandboxStatus("none", "rlimit", "none", "shared", List.of(reason), decide("none", enabled, required));
+        return new SandboxStatus("none", "rlimit", "none", "none", "shared", List.of(reason),
+                decide("none", enabled, required));
     }
 
     private static Mode decide(String level, boolean enabled, boolean required) {

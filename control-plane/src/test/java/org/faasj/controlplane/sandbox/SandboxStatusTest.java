@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class SandboxStatusTest {
 
-    private static final String FULL = "level=full memory=cgroup-v1 memory_limit_mb=64 uid=per-call network=isolatable missing=";
+    private static final String FULL = "level=full memory=cgroup-v1 memory_limit_mb=64 cpu=cgroup-v1 uid=per-call network=isolatable missing=";
     private static final String PARTIAL = "level=partial memory=rlimit memory_limit_mb=0 uid=user-namespace network=isolatable "
             + "missing=not root: the calls of a worker share one uid and one process cap; not root: memory is capped per process by RLIMIT_DATA";
 
@@ -20,6 +20,7 @@ class SandboxStatusTest {
         SandboxStatus status = SandboxStatus.parse(FULL, true, true);
         assertEquals("full", status.level());
         assertEquals("cgroup-v1", status.memory());
+        assertEquals("cgroup-v1", status.cpu());
         assertEquals("per-call", status.uid());
         assertEquals("isolatable", status.network());
         assertEquals(List.of(), status.missing());
