@@ -66,30 +66,9 @@ if [ ! -f "$JAR" ]; then
 fi
 
 # ---------------------------------------------------------------- cleanup of everything we start
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/faasj-bench.XXXXXX")"
 CP_PID=""
 SAMPLER_PID=""
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if [ -n "$BENCH_WRK_PID" ]; then kill "$BENCH_WRK_PID" 2>/dev/null || true; fi
-    if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
-    bench_stop_platforms  # the control plane and its workers
-    if [ "$KEEP" = 1 ] || [ "$rc" != 0 ]; then
-        log "work dir kept: $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-NPROC="$(nproc)"
-LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-STARTED_AT="$(date '+%Y-%m-%d %H:%M:%S %z')"
-STAMP="$(date '+%Y-%m-%d-%H%M')"
-log "work dir $WORK; $NPROC cores; load average $LOAD_START"
+bench_begin bench SAMPLER_PID
 
 # ---------------------------------------------------------------- start the platform
 PORT="$(bench_free_port)"

@@ -61,31 +61,9 @@ bench_require_tools
 [ -f "$JAR" ] || die "no jar at $JAR; build it first: mvn -B -q package -DskipTests"
 
 # ---------------------------------------------------------------- cleanup of everything we start
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/faasj-sbx.XXXXXX")"
 SPAWN_BENCH_PID=""
 BOMB_PID=""
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if [ -n "$BENCH_WRK_PID" ]; then kill "$BENCH_WRK_PID" 2>/dev/null || true; fi
-    if [ -n "$SPAWN_BENCH_PID" ]; then kill "$SPAWN_BENCH_PID" 2>/dev/null || true; fi
-    if [ -n "$BOMB_PID" ]; then kill "$BOMB_PID" 2>/dev/null || true; fi
-    bench_stop_platforms  # both control planes and their workers
-    if [ "$KEEP" = 1 ] || [ "$rc" != 0 ]; then
-        log "work dir kept: $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-NPROC="$(nproc)"
-LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-STARTED_AT="$(date '+%Y-%m-%d %H:%M:%S %z')"
-STAMP="$(date '+%Y-%m-%d-%H%M')"
-log "work dir $WORK; $NPROC cores; load average $LOAD_START"
+bench_begin sbx SPAWN_BENCH_PID BOMB_PID
 
 # ---------------------------------------------------------------- start A (sandbox on) and B (off)
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m}"  # as run.sh (override with JAVA_OPTS)

@@ -130,3 +130,36 @@ bench_wrk_result() {
     line="$(grep '^BENCH_JSON ' "$1" | tail -1 | cut -d' ' -f2- || true)"
     echo "${line:-null}"
 }
+
+# bench_begin NAME PID-VARIABLE...: makes WORK (a fresh temp dir), sets NPROC, LOAD_START,
+# STARTED_AT and STAMP, and traps the run's end: the background jobs whose pids the named variables
+# hold (when set), wrk and every platform started are stopped; WORK is removed unless the run
+# failed or KEEP=1.
+bench_begin() {
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/faasj-$1.XXXXXX")"
+    shift
+    BENCH_PID_VARIABLES=("$@")
+    trap bench_end EXIT
+    trap 'log "interrupted"; exit 130' INT TERM
+    NPROC="$(nproc)"
+    LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+    STARTED_AT="$(date '+%Y-%m-%d %H:%M:%S %z')"
+    STAMP="$(date '+%Y-%m-%d-%H%M')"
+    log "work dir $WORK; $NPROC cores; load average $LOAD_START"
+}
+
+bench_end() {
+    local rc=$? variable
+    trap - EXIT INT TERM
+    if [ -n "$BENCH_WRK_PID" ]; then kill "$BENCH_WRK_PID" 2>/dev/null || true; fi
+    for variable in "${BENCH_PID_VARIABLES[@]}"; do
+        if [ -n "${!variable}" ]; then kill "${!variable}" 2>/dev/null || true; fi
+    done
+    bench_stop_platforms
+    if [ "${KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then
+        log "work dir kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
