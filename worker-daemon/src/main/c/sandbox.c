@@ -343,21 +343,33 @@ static void sweep_stale_cgroups(const char *parent) {
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
         if (strncmp(e->d_name, "faasj-", 6) != 0) continue;
-        if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int) sizeof path) rmdir(path);
+        if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= (int) sizeof path) continue;
+        int group = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (group >= 0) { /* its slot groups first: rmdir removes only empty ones */
+            DIR *slots = fdopendir(group);
+            struct dirent *s;
+            while (slots && (s = readdir(slots)) != NULL) {
+                if (strncmp(s->d_name, "slot-", 5) == 0) unlinkat(group, s->d_name, AT_REMOVEDIR);
+            }
+            if (slots) closedir(slots); else close(group);
+        }
+        rmdir(path);
     }
     closedir(dir);
 }
 
 /*
- * With cgroup v1 the cpu controller is a hierarchy of its own: the server joins a group there too.
- * A group is weighed against the host's other tasks as a whole, here as two tasks per core (what
- * the worker's CPU gate lets run at once), so a fork bomb's 64 runnable processes weigh that much
- * and not 64 tasks. Measured next to a bomb called back to back: neighbours' throughput 700-950
- * req/s instead of 90-150 (1,000-1,100 quiet). With 1,024 shares (one task) the quiet p99 doubled.
- * Calls in the bomb's own worker still share the group with it; a group per call (tried: a slot's
- * group joined at each start) cost 15 % of native throughput and did not lower the p99, which the
- * kernel's own work for 64 failing forks in a loop dominates.
- * (With cgroup v2 the memory cgroup above does this as well.)
+ * With cgroup v1 the cpu controller is a hierarchy of its own: the server joins a group there
+ * (weighed as two tasks per core, what the worker's CPU gate lets run at once), and each slot gets
+ * a group below it that its calls join at start. A group is weighed as one task, so a fork bomb's
+ * 64 runnable processes take the CPU of one call, not of 64. Measured next to a bomb called back
+ * to back (native hello, wrk -c16): with the bomb's processes loose in the root group the
+ * neighbours' p99 went from 29 ms to 436-551 ms and their rate to 90-150 req/s; with one group per
+ * worker to 1.1-1.8 s at 750-1,026 req/s (calls on the bomb's worker shared its group); with a
+ * group per slot to 202-311 ms at 650-893 req/s. Joining costs a cgroup migration per start,
+ * mostly cheap but with a slow tail (the kernel's thread-group lock): --bench p99 14 ms against
+ * 1.5 ms; the median stayed at 30-70 us. Memory is spared that: its one cgroup is the server's.
+ * (With cgroup v2 the server's cgroup groups the worker's calls, not each call.)
  */
 static void prepare_cpu_group_v1(struct sandbox *sb, const char *tag) {
     static const char *const hierarchies[] = { CGROUP_ROOT "/cpu", CGROUP_ROOT "/cpu,cpuacct", NULL };
@@ -374,6 +386,7 @@ static void prepare_cpu_group_v1(struct sandbox *sb, const char *tag) {
         if ((mkdir(sb->cpu_dir, 0755) == 0 || errno == EEXIST) && write_file(shares_path, shares) == 0
             && write_file(path, "0") == 0) {
             sb->cpu_parent_fd = open(*h, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            sb->cpu_group_fd = open(sb->cpu_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             return;
         }
         rmdir(sb->cpu_dir);
@@ -467,6 +480,7 @@ int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_
     sb->empty_netns = -1;
     sb->cgroup_parent_fd = -1;
     sb->cpu_parent_fd = -1;
+    sb->cpu_group_fd = -1;
     sb->home_mnt_fd = -1;
     sb->uid_base = uid_base;
     sb->uid_count = uid_count;
@@ -517,7 +531,7 @@ int sandbox_use_slots(struct sandbox *sb) {
     sb->home_mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
     sb->slots = calloc(sb->uid_count, sizeof *sb->slots);
     if (sb->home_mnt_fd < 0 || !sb->slots) return -1;
-    for (unsigned i = 0; i < sb->uid_count; i++) sb->slots[i].mnt_fd = sb->slots[i].tmp_fd = -1;
+    for (unsigned i = 0; i < sb->uid_count; i++) sb->slots[i].mnt_fd = sb->slots[i].tmp_fd = sb->slots[i].cpu_procs_fd = -1;
     return 0;
 }
 
@@ -528,8 +542,20 @@ int sandbox_slot_shows(const struct sandbox *sb, unsigned slot, const char *bind
 static void slot_forget(struct sandbox_slot *slot) {
     if (slot->mnt_fd >= 0) close(slot->mnt_fd);
     if (slot->tmp_fd >= 0) close(slot->tmp_fd);
-    slot->mnt_fd = slot->tmp_fd = -1; /* the namespace goes with its last reference */
+    if (slot->cpu_procs_fd >= 0) close(slot->cpu_procs_fd);
+    slot->mnt_fd = slot->tmp_fd = slot->cpu_procs_fd = -1; /* the namespace goes with its last reference */
     slot->fn_dir[0] = '\0';
+}
+
+/* The slot's cpu group below the server's (v1), or -1 when there is none: calls then share the server's. */
+static int open_slot_cpu_group(const struct sandbox *sb, unsigned index) {
+    if (sb->cpu_group_fd < 0) return -1;
+    char dir[32], procs[64];
+    snprintf(dir, sizeof dir, "slot-%u", index);
+    snprintf(procs, sizeof procs, "slot-%u/cgroup.procs", index);
+    /* through a descriptor: /sys has left the server's namespace */
+    if (mkdirat(sb->cpu_group_fd, dir, 0755) != 0 && errno != EEXIST) return -1;
+    return openat(sb->cpu_group_fd, procs, O_WRONLY | O_CLOEXEC);
 }
 
 /* The server steps into a copy of its namespace, mounts the slot's /tmp, keeps both, steps back. */
@@ -555,6 +581,7 @@ static int slot_make(struct sandbox *sb, unsigned index, const char *tmp_options
     }
     slot->tmp_mb = tmp_mb;
     slot->fn_dir[0] = '\0';
+    slot->cpu_procs_fd = open_slot_cpu_group(sb, index);
     return 0;
 }
 
@@ -576,12 +603,13 @@ int sandbox_call_init(struct sandbox *sb, struct sandbox_call *call, unsigned sl
     path_join(call->tmp_path, sizeof call->tmp_path, sb->root, "tmp");
     path_join(call->bind_path, sizeof call->bind_path, sb->root, bind_writable ? "build" : "fn");
     path_join(call->proc_path, sizeof call->proc_path, sb->root, "proc");
-    call->slot_mnt_fd = -1;
+    call->slot_mnt_fd = call->cpu_procs_fd = -1;
     call->remount_tmp = call->rebind = 0;
     if (!sb->slots) return 0;
     struct sandbox_slot *s = &sb->slots[slot];
     if (s->mnt_fd < 0 && slot_make(sb, slot, call->tmp_options, tmp_mb) != 0) return -1;
     call->slot_mnt_fd = s->mnt_fd;
+    call->cpu_procs_fd = s->cpu_procs_fd;
     call->remount_tmp = s->tmp_mb != tmp_mb;
     call->rebind = strcmp(s->fn_dir, bind_dir) != 0;
     /* recorded now: the child cannot tell us, and a failed start makes sandbox_slot_reset forget it */
@@ -656,6 +684,7 @@ static const char *bind_function_dir(const struct sandbox_call *call) {
 
 /* A slot's namespace: only what differs from the slot's last call is changed. No /proc there. */
 static const char *enter_slot(const struct sandbox_call *call) {
+    if (call->cpu_procs_fd >= 0 && write(call->cpu_procs_fd, "0", 1) != 1) return "cannot join the slot's cpu group";
     if (setns(call->slot_mnt_fd, CLONE_NEWNS) != 0) return "cannot enter the slot's mount namespace";
     if (call->remount_tmp && mount(NULL, call->tmp_path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, call->tmp_options) != 0) {
         return "cannot resize /tmp";
@@ -717,5 +746,14 @@ static void leave_group(int parent_fd, const char *dir) {
 /* Best effort at exit: the server leaves its cgroups for their parents, and removes them once empty. */
 void sandbox_release(const struct sandbox *sb) {
     if (sb->cgroup_version != 0) leave_group(sb->cgroup_parent_fd, sb->cgroup_dir);
-    if (sb->cpu_dir[0]) leave_group(sb->cpu_parent_fd, sb->cpu_dir);
+    if (sb->cpu_dir[0] && sb->cpu_parent_fd >= 0) {
+        int group = openat(sb->cpu_parent_fd, strrchr(sb->cpu_dir, '/') + 1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        char name[32];
+        for (unsigned i = 0; group >= 0 && i < sb->uid_count; i++) {
+            snprintf(name, sizeof name, "slot-%u", i);
+            unlinkat(group, name, AT_REMOVEDIR);
+        }
+        if (group >= 0) close(group);
+        leave_group(sb->cpu_parent_fd, sb->cpu_dir);
+    }
 }

@@ -23,6 +23,7 @@
 struct sandbox_slot {
     int mnt_fd;             /* the slot's mount namespace, -1 until made */
     int tmp_fd;             /* its /tmp, to empty it after each call */
+    int cpu_procs_fd;       /* cgroup v1: cgroup.procs of the slot's cpu group, -1 for none */
     uint32_t tmp_mb;        /* the size /tmp has now */
     char fn_dir[PATH_MAX];  /* the host directory bound at /fn now, "" for none */
 };
@@ -41,6 +42,7 @@ struct sandbox {
     int cgroup_parent_fd;   /* the hierarchy's root directory, to leave and remove the cgroup at exit */
     char cpu_dir[256];      /* cgroup v1: the server's group in the cpu hierarchy, "" for none */
     int cpu_parent_fd;      /* that hierarchy's root directory */
+    int cpu_group_fd;       /* the server's group there, for the slots' groups below it */
     int home_mnt_fd;        /* the server's own mount namespace, to come back to after making a slot */
     struct sandbox_slot *slots; /* uid_count of them, for the fork server; NULL in one-shot modes */
     char missing[1024];     /* "; "-separated reasons, empty when nothing is missing */
@@ -57,6 +59,7 @@ struct sandbox_call {
     int bind_writable;           /* builds: the directory is writable (at /build) */
     const char *cwd;             /* inside the sandbox */
     int slot_mnt_fd;             /* the slot's namespace to enter, or -1: mount a fresh /tmp, /fn, /proc */
+    int cpu_procs_fd;            /* the slot's cpu group to join, or -1 */
     int remount_tmp;             /* the slot's /tmp has another size: remount it with tmp_options */
     int rebind;                  /* the slot's /fn shows another directory: bind bind_dir there */
     char tmp_options[160];
