@@ -335,14 +335,26 @@ static int is_cgroup_mount(const char *path, long magic) {
  * suspended while the child does it: measured ~180 us of the server's time per start.
  * Each process stays capped by RLIMIT_DATA as well.
  */
-/* Cgroups of servers that died by SIGKILL stay behind; rmdir removes those that are empty, only. */
+/* Whether the server named in a group "faasj-<kind>-<pid>" is alive (then its groups are in use). */
+static int owner_alive(const char *name) {
+    const char *dash = strrchr(name, '-');
+    char *end;
+    long pid = dash ? strtol(dash + 1, &end, 10) : 0;
+    if (pid <= 0 || *end) return 0;
+    return kill((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+/*
+ * Cgroups of servers that died by SIGKILL stay behind; rmdir removes those that are empty, only.
+ * Groups of live servers are left alone: their slot groups are empty between calls.
+ */
 static void sweep_stale_cgroups(const char *parent) {
     DIR *dir = opendir(parent);
     if (!dir) return;
     char path[PATH_MAX];
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
-        if (strncmp(e->d_name, "faasj-", 6) != 0) continue;
+        if (strncmp(e->d_name, "faasj-", 6) != 0 || owner_alive(e->d_name)) continue;
         if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= (int) sizeof path) continue;
         int group = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (group >= 0) { /* its slot groups first: rmdir removes only empty ones */
@@ -684,7 +696,8 @@ static const char *bind_function_dir(const struct sandbox_call *call) {
 
 /* A slot's namespace: only what differs from the slot's last call is changed. No /proc there. */
 static const char *enter_slot(const struct sandbox_call *call) {
-    if (call->cpu_procs_fd >= 0 && write(call->cpu_procs_fd, "0", 1) != 1) return "cannot join the slot's cpu group";
+    /* fairness, not a boundary: a group someone removed must not stop the call */
+    if (call->cpu_procs_fd >= 0 && write(call->cpu_procs_fd, "0", 1) != 1) { /* it runs in the worker's group */ }
     if (setns(call->slot_mnt_fd, CLONE_NEWNS) != 0) return "cannot enter the slot's mount namespace";
     if (call->remount_tmp && mount(NULL, call->tmp_path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, call->tmp_options) != 0) {
         return "cannot resize /tmp";
