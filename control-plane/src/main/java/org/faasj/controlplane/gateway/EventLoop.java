@@ -217,13 +217,15 @@ final class EventLoop implements Runnable {
 
     /**
      * Writes one of the gateway's own answers. The connection stays open only when the client wants
-     * that and the request's body is already in the buffer (so it can be skipped).
+     * that and the request's body is already in the buffer (so it can be skipped). A chunked body's
+     * end is not known here, so after one the connection always closes: its chunks must never be
+     * read as the next request.
      */
     private boolean answer(Connection c, RequestHead head, int status, String detail,
                            Map<String, Object> extra, String extraHeader, boolean mayKeepAlive) {
         long requestEnd = head == null ? Long.MAX_VALUE : head.headLength() + head.contentLength();
         boolean keepAlive = mayKeepAlive && running && head.keepAlive() && !head.method().equals("HEAD")
-                && requestEnd <= c.buffer.position();
+                && !head.chunked() && requestEnd <= c.buffer.position();
         ByteBuffer response = ByteBuffer.wrap(ProblemResponse.of(status, detail, keepAlive, extra, extraHeader));
         try {
             c.channel.write(response);

@@ -216,6 +216,12 @@ public final class HttpHeadParser {
                 }
                 contentLength = declared;
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                // only chunked frames a body we can find the end of; any other coding (gzip,
+                // "gzip, chunked", a repeated field) is refused before its body can be misread
+                if (chunked || !value.trim().equalsIgnoreCase("chunked")) {
+                    throw new HttpParseException(501, "Transfer-Encoding '" + value.trim()
+                            + "' is not supported; only chunked is");
+                }
                 chunked = true;
             } else if (name.equalsIgnoreCase("Connection")) {
                 for (String token : value.split(",")) {

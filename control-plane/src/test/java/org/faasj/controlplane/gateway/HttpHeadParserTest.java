@@ -116,5 +116,13 @@ class HttpHeadParserTest {
     @Test
     void chunkedIsFlagged() throws Exception {
         assertTrue(parse("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").chunked());
+        assertTrue(parse("POST /x HTTP/1.1\r\nTransfer-Encoding:  Chunked \r\n\r\n").chunked());
+    }
+
+    @Test
+    void transferCodingsOtherThanChunkedAre501() {
+        assertEquals(501, statusOf("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"));
+        assertEquals(501, statusOf("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"));
+        assertEquals(501, statusOf("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"));
     }
 }

@@ -84,6 +84,24 @@ class GatewayIT {
     }
 
     @Test
+    void aChunkedBodySentToAnUnknownRouteIsNeverReadAsTheNextRequest() throws Exception {
+        // the chunk's data is itself a request: were the connection kept alive it would be served
+        String smuggled = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n";
+        String request = "POST /no/such/route HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(smuggled.length()) + "\r\n" + smuggled + "\r\n0\r\n\r\n";
+        String answer = platform.raw(request, Duration.ofSeconds(10));
+        assertTrue(answer.startsWith("HTTP/1.1 404"), answer);
+        assertTrue(answer.contains("Connection: close"), answer);
+        assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, "exactly one answer: " + answer);
+
+        String gzip = platform.raw("POST /no/such/route HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+                + smuggled, Duration.ofSeconds(10));
+        assertTrue(gzip.startsWith("HTTP/1.1 501"), gzip);
+        assertEquals(1, gzip.split("HTTP/1.1 ", -1).length - 1, "exactly one answer: " + gzip);
+        assertEquals(200, platform.get("/ping").statusCode());
+    }
+
+    @Test
     void fiftyConcurrentClientsTimesTwentyRequestsAreAllAnswered() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(50);
         try {
