@@ -14,6 +14,9 @@ import org.faasj.model.HttpHeader;
  */
 public final class HttpHeadParser {
 
+    /** Longer than any registered method (the longest, UPDATEREDIRECTREF, has 17 characters). */
+    static final int MAX_METHOD = 32;
+
     static final int MAX_HEADERS = 100;
     private static final String[] COMMON_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"};
     private static final boolean[] TCHAR = new boolean[128];
@@ -42,13 +45,21 @@ public final class HttpHeadParser {
      * on so that a client trickling bytes costs linear time.
      *
      * @return the index just past the blank line, or -1 when the head is not complete yet
-     * @throws HttpParseException 431 once the head cannot fit in the limit
+     * @throws HttpParseException 431 once the head cannot fit in the limit; 400 as soon as the bytes
+     *                            cannot be an HTTP/1.1 head (no method first, a bare LF), so that
+     *                            garbage or a TLS hello is answered at once and not at the head timeout
      */
     public int findHeadEnd(byte[] buf, int scanFrom, int limit) throws HttpParseException {
         int start = skipLeadingBlankLines(buf, limit);
+        checkMethod(buf, start, limit);
         for (int i = Math.max(scanFrom, start + 3); i < limit; i++) {
-            if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r') {
-                return i + 1;
+            if (buf[i] == '\n') {
+                if (buf[i - 1] != '\r') {
+                    throw new HttpParseException(400, "bare LF in the request head; lines end with CRLF");
+                }
+                if (buf[i - 2] == '\n' && buf[i - 3] == '\r') {
+                    return i + 1;
+                }
             }
         }
         if (limit - start >= maxHeadBytes) {
@@ -63,6 +74,21 @@ public final class HttpHeadParser {
             throw new HttpParseException(431, "request head is larger than " + maxHeadBytes + " bytes");
         }
         return new Cursor(buf, skipLeadingBlankLines(buf, headEnd), headEnd).parse();
+    }
+
+    /** A request starts with a method: a token of at most {@link #MAX_METHOD} characters, then a space. */
+    private static void checkMethod(byte[] buf, int start, int limit) throws HttpParseException {
+        for (int i = start; i < limit && i - start <= MAX_METHOD; i++) {
+            if (buf[i] == ' ' && i > start) {
+                return;
+            }
+            if (!isTchar(buf[i])) {
+                throw new HttpParseException(400, "not an HTTP request: it must start with a method such as GET");
+            }
+        }
+        if (limit - start > MAX_METHOD) {
+            throw new HttpParseException(400, "not an HTTP request: no method of at most " + MAX_METHOD + " characters");
+        }
     }
 
     /** RFC 9112 asks servers to ignore at least one empty line before a request line. */

@@ -120,6 +120,24 @@ class HttpHeadParserTest {
     }
 
     @Test
+    void garbageIsRefusedBeforeTheHeadIsComplete() {
+        byte[] tlsHello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
+        assertEquals(400, assertThrows(HttpParseException.class, () -> parser.findHeadEnd(tlsHello, 0, tlsHello.length)).status());
+        byte[] bareLf = "GET /ping HTTP/1.1\nHost: x\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(400, assertThrows(HttpParseException.class, () -> parser.findHeadEnd(bareLf, 0, bareLf.length)).status());
+        byte[] noMethod = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(400, assertThrows(HttpParseException.class, () -> parser.findHeadEnd(noMethod, 0, noMethod.length)).status());
+    }
+
+    @Test
+    void aHeadStillArrivingIsNotGarbage() throws Exception {
+        for (String part : new String[] {"G", "GET", "GET ", "GET /pi", "\r\nGET /ping HTTP/1.1\r\nHost"}) {
+            byte[] b = part.getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals(-1, parser.findHeadEnd(b, 0, b.length), part);
+        }
+    }
+
+    @Test
     void transferCodingsOtherThanChunkedAre501() {
         assertEquals(501, statusOf("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"));
         assertEquals(501, statusOf("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"));

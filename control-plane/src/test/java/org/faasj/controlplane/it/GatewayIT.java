@@ -84,6 +84,21 @@ class GatewayIT {
     }
 
     @Test
+    void garbageAndBareLineFeedsAreRefusedAtOnceNotAtTheHeadTimeout() throws Exception {
+        String tlsHello = new String(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03},
+                StandardCharsets.ISO_8859_1);
+        for (String request : List.of(tlsHello, "GET /ping HTTP/1.1\nHost: x\n")) {
+            long started = System.nanoTime();
+            // the connection stays open on the client's side: only the server's answer and close end the read
+            String answer = platform.raw(request, Duration.ofSeconds(20));
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            assertTrue(seconds < 5, "answered after " + seconds + " s; the head timeout is 10 s");
+        }
+        assertEquals(200, platform.get("/ping").statusCode());
+    }
+
+    @Test
     void aChunkedBodySentToAnUnknownRouteIsNeverReadAsTheNextRequest() throws Exception {
         // the chunk's data is itself a request: were the connection kept alive it would be served
         String smuggled = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n";
