@@ -88,7 +88,27 @@ final class ForkServerLink implements AutoCloseable {
         return fds == null ? new FileDescriptor[0] : fds;
     }
 
-    /** Closing its stdin and the connection makes the server kill every function and exit. */
+    /**
+     * Closes the server's stdin: it kills every function and exits, and the reader of this link
+     * then sees the end of the connection and closes it. Safe from any thread, unlike
+     * {@link #close()}: closing a junixsocket socket while another thread receives descriptors on it
+     * can deadlock the two (close holds the ancillary-data lock and waits for the descriptor's, the
+     * receive the other way round).
+     */
+    void stopServer() {
+        try {
+            server.getOutputStream().close();
+        } catch (IOException e) {
+            server.destroyForcibly();
+        }
+    }
+
+    /** For a server that did not exit on {@link #stopServer()}: SIGKILL also ends the connection. */
+    void killServer() {
+        server.destroyForcibly();
+    }
+
+    /** Closing its stdin and the connection makes the server kill every function and exit. Only from the reader's thread. */
     @Override
     public void close() {
         try {

@@ -158,7 +158,7 @@ public final class Spawner implements AutoCloseable {
             try {
                 current.write(request, attached);
             } catch (IOException e) {
-                current.close(); // the link thread sees the end of stream and restarts the server
+                current.stopServer(); // the link thread sees the end of stream and restarts the server
                 throw new SpawnerUnavailableException("faas-spawn connection broken: " + e.getMessage());
             }
         }
@@ -277,16 +277,23 @@ public final class Spawner implements AutoCloseable {
         }
     }
 
-    /** Stops the server, which kills every process it started. */
+    /**
+     * Stops the server, which kills every process it started; the link thread then closes the
+     * connection itself (see {@link ForkServerLink#stopServer()}).
+     */
     @Override
     public void close() {
         closed = true;
         ForkServerLink current = link;
         if (current != null) {
-            current.close();
+            current.stopServer();
         }
         try {
             linkThread.join(TimeUnit.SECONDS.toMillis(3));
+            if (linkThread.isAlive() && current != null) {
+                current.killServer();
+                linkThread.join(TimeUnit.SECONDS.toMillis(2));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
