@@ -328,13 +328,12 @@ static int is_cgroup_mount(const char *path, long magic) {
     return statfs(path, &st) == 0 && (long) st.f_type == magic;
 }
 
-/*
- * One memory cgroup for the server and so for everything it starts: joined once here, inherited at
- * every clone. A cgroup per start would count each call on its own, but moving a process into a
- * cgroup takes the kernel's thread-group lock for writing (an RCU grace period), and the clone is
- * suspended while the child does it: measured ~180 us of the server's time per start.
- * Each process stays capped by RLIMIT_DATA as well.
- */
+/* The weight of two tasks per core (what the worker's CPU gate lets run at once), in a task's units. */
+static long two_tasks_per_core(long one_task) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return 2 * one_task * (cores > 0 ? cores : 1);
+}
+
 /* Whether the server named in a group "faasj-<kind>-<pid>" is alive (then its groups are in use). */
 static int owner_alive(const char *name) {
     const char *dash = strrchr(name, '-');
@@ -342,6 +341,21 @@ static int owner_alive(const char *name) {
     long pid = dash ? strtol(dash + 1, &end, 10) : 0;
     if (pid <= 0 || *end) return 0;
     return kill((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+/* Removes the empty "slot-N" groups below a group (a fresh read of the directory each time). */
+static void remove_slot_groups(int group_fd) {
+    int fd = openat(group_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *slots = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!slots) {
+        if (fd >= 0) close(fd);
+        return;
+    }
+    struct dirent *s;
+    while ((s = readdir(slots)) != NULL) {
+        if (strncmp(s->d_name, "slot-", 5) == 0) unlinkat(group_fd, s->d_name, AT_REMOVEDIR);
+    }
+    closedir(slots);
 }
 
 /*
@@ -358,12 +372,8 @@ static void sweep_stale_cgroups(const char *parent) {
         if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= (int) sizeof path) continue;
         int group = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (group >= 0) { /* its slot groups first: rmdir removes only empty ones */
-            DIR *slots = fdopendir(group);
-            struct dirent *s;
-            while (slots && (s = readdir(slots)) != NULL) {
-                if (strncmp(s->d_name, "slot-", 5) == 0) unlinkat(group, s->d_name, AT_REMOVEDIR);
-            }
-            if (slots) closedir(slots); else close(group);
+            remove_slot_groups(group);
+            close(group);
         }
         rmdir(path);
     }
@@ -392,9 +402,8 @@ static void prepare_cpu_group_v1(struct sandbox *sb, const char *tag) {
         snprintf(sb->cpu_dir, sizeof sb->cpu_dir, "%s/faasj-%s", *h, tag);
         path_join(path, sizeof path, sb->cpu_dir, "cgroup.procs");
         char shares_path[PATH_MAX], shares[32];
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
         path_join(shares_path, sizeof shares_path, sb->cpu_dir, "cpu.shares");
-        snprintf(shares, sizeof shares, "%ld", 2048L * (cores > 0 ? cores : 1));
+        snprintf(shares, sizeof shares, "%ld", two_tasks_per_core(1024));
         if ((mkdir(sb->cpu_dir, 0755) == 0 || errno == EEXIST) && write_file(shares_path, shares) == 0
             && write_file(path, "0") == 0) {
             sb->cpu_parent_fd = open(*h, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -408,6 +417,13 @@ static void prepare_cpu_group_v1(struct sandbox *sb, const char *tag) {
     sb->cpu_dir[0] = '\0';
 }
 
+/*
+ * One memory cgroup for the server and so for everything it starts: joined once here, inherited at
+ * every clone. A cgroup per start would count each call on its own, but moving a process into a
+ * cgroup takes the kernel's thread-group lock for writing (an RCU grace period), and the clone is
+ * suspended while the child does it: measured ~180 us of the server's time per start.
+ * Each process stays capped by RLIMIT_DATA as well.
+ */
 static void prepare_cgroup(struct sandbox *sb, const char *tag, uint64_t limit) {
     char path[PATH_MAX], value[32];
     const char *limit_file;
@@ -437,9 +453,8 @@ static void prepare_cgroup(struct sandbox *sb, const char *tag, uint64_t limit) 
                                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (sb->cgroup_version == 1) {
             prepare_cpu_group_v1(sb, tag);
-        } else { /* two tasks per core, as with v1 below (cpu.weight 100 is one task) */
-            long cores = sysconf(_SC_NPROCESSORS_ONLN);
-            snprintf(value, sizeof value, "%ld", 200L * (cores > 0 ? cores : 1));
+        } else { /* as with v1 above: cpu.weight 100 is one task */
+            snprintf(value, sizeof value, "%ld", two_tasks_per_core(100));
             path_join(path, sizeof path, sb->cgroup_dir, "cpu.weight");
             write_file(path, value); /* absent when the cpu controller could not be enabled */
         }
@@ -760,13 +775,7 @@ static void leave_group(int parent_fd, const char *dir) {
 void sandbox_release(const struct sandbox *sb) {
     if (sb->cgroup_version != 0) leave_group(sb->cgroup_parent_fd, sb->cgroup_dir);
     if (sb->cpu_dir[0] && sb->cpu_parent_fd >= 0) {
-        int group = openat(sb->cpu_parent_fd, strrchr(sb->cpu_dir, '/') + 1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        char name[32];
-        for (unsigned i = 0; group >= 0 && i < sb->uid_count; i++) {
-            snprintf(name, sizeof name, "slot-%u", i);
-            unlinkat(group, name, AT_REMOVEDIR);
-        }
-        if (group >= 0) close(group);
+        if (sb->cpu_group_fd >= 0) remove_slot_groups(sb->cpu_group_fd);
         leave_group(sb->cpu_parent_fd, sb->cpu_dir);
     }
 }
