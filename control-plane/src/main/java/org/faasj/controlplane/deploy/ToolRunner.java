@@ -67,8 +67,7 @@ final class ToolRunner {
         if (executable == null) {
             throw new ToolMissingException(command.get(0));
         }
-        List<String> args = command.subList(1, command.size());
-        return start(BuildSandbox.none().command(executable, args, null, 0), Path.of("/"));
+        return start(command, Path.of("/"));
     }
 
     /** Runs a tool on uploaded input in {@code workDir}: sandboxed when the sandbox is active. */

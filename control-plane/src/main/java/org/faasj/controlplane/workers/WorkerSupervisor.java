@@ -3,6 +3,7 @@ package org.faasj.controlplane.workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,8 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.faasj.controlplane.system.FaasProperties;
+import com.sun.management.OperatingSystemMXBean;
+
 import org.faasj.controlplane.sandbox.SandboxStatus;
+import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.system.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,8 +183,7 @@ public class WorkerSupervisor implements SmartLifecycle {
     }
 
     private static long totalRam() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
 
     private Path extractWorkerJar() {

@@ -2,6 +2,7 @@ package org.faasj.worker.spawn;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the fork server needs to start one process.
@@ -21,7 +22,7 @@ public record SpawnRequest(List<String> argv, List<String> env, Path cwd, long d
     public SpawnRequest {
         argv = List.copyOf(argv);
         env = List.copyOf(env);
-        java.util.Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(sandbox, "sandbox");
         if (argv.isEmpty() || !argv.get(0).startsWith("/")) {
             throw new IllegalArgumentException("the program must be an absolute path: " + argv);
         }
