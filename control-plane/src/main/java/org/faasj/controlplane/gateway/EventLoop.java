@@ -9,16 +9,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.faasj.controlplane.routing.ReservedPaths;
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.workers.WorkerSlot;
 import org.faasj.model.CompletionAck;
@@ -29,10 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One gateway thread with its own selector. It reads request heads of the connections it owns,
- * answers bad requests itself, and hands good ones to a worker: the connection then leaves the
- * selector (the worker reads and writes it in blocking mode) and comes back when the worker's
- * completion ack says the connection may serve another request. Every mutable field here is
- * touched only by this loop's thread; other threads talk to it through {@link #execute}.
+ * lets {@link Triage} decide what each one gets, answers bad requests itself, and hands good ones
+ * to a worker: the connection then leaves the selector (the worker reads and writes it in blocking
+ * mode) and comes back when the worker's completion ack says the connection may serve another
+ * request. Every mutable field here is touched only by this loop's thread; other threads talk to
+ * it through {@link #execute}.
  */
 final class EventLoop implements Runnable {
 
@@ -41,24 +39,22 @@ final class EventLoop implements Runnable {
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    /** A request a worker is working on. */
-    private record InFlight(Connection connection, WorkerSlot slot, long deadlineNanos) {
-    }
-
     private final int index;
     private final GatewayContext ctx;
+    private final NanoClock clock;
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final InFlightCalls<WorkerSlot> calls;
     /** Work to do once the connections' keys are really deregistered (after the next selectNow). */
     private final List<Runnable> afterDeregistration = new ArrayList<>();
-    private long sequence;
     private long nextSweepNanos;
     private volatile boolean running = true;
 
     EventLoop(int index, GatewayContext ctx) throws IOException {
         this.index = index;
         this.ctx = ctx;
+        this.clock = ctx.clock();
+        this.calls = new InFlightCalls<>(index);
         this.selector = Selector.open();
     }
 
@@ -84,7 +80,7 @@ final class EventLoop implements Runnable {
     }
 
     static int loopOf(long requestId) {
-        return (int) (requestId >>> 56);
+        return InFlightCalls.loopOf(requestId);
     }
 
     void shutdown() {
@@ -146,7 +142,7 @@ final class EventLoop implements Runnable {
             return;
         }
         if (startsNewHead && n > 0) {
-            c.deadlineNanos = System.nanoTime() + ctx.headTimeoutNanos();
+            c.deadlineNanos = clock.nanoTime() + ctx.headTimeoutNanos();
         }
         processBuffered(c);
     }
@@ -168,65 +164,40 @@ final class EventLoop implements Runnable {
                 }
                 head = ctx.parser().parse(bytes, end);
             } catch (HttpParseException e) {
-                answer(c, null, e.status(), e.getMessage(), Map.of(), null, false);
+                answer(c, null, GatewayError.of(e));
                 return;
             }
-            if (!route(c, head)) {
+            if (!dispatch(c, head)) {
                 return;
             }
         }
     }
 
     /** @return true when the connection stays here and may hold a further request */
-    private boolean route(Connection c, RequestHead head) {
-        String path = head.path();
-        if (ReservedPaths.isReserved(path)) {
-            detach(c, () -> relay(c, head));
+    private boolean dispatch(Connection c, RequestHead head) {
+        Verdict verdict = Triage.decide(head, ctx.routes(), ctx.maxBodyBytes());
+        if (verdict instanceof GatewayError error) {
+            return answer(c, head, error);
+        }
+        if (verdict instanceof Verdict.HandOff handOff) {
+            prepareHandOff(c, head, handOff.route());
             return false;
         }
-        Route route = ctx.routes().lookup(head.method(), path);
-        if (route == null) {
-            return answerUnrouted(c, head);
-        }
-        if (head.chunked()) {
-            return answer(c, head, 411, "chunked request bodies are not supported here; send a Content-Length",
-                    Map.of(), null, false);
-        }
-        if (head.contentLength() > ctx.maxBodyBytes()) {
-            return answer(c, head, 413, "request body of " + head.contentLength() + " bytes is larger than the limit of "
-                    + ctx.maxBodyBytes() + " bytes", Map.of("limit", ctx.maxBodyBytes()), null, false);
-        }
-        int headEnd = head.headLength();
-        int prefixLength = (int) Math.min(c.buffer.position() - headEnd, head.contentLength());
-        byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
-        c.consume(headEnd + prefixLength);
-        boolean sendContinue = head.expectContinue() && prefixLength < head.contentLength();
-        detach(c, () -> handOff(c, head, route, prefix, sendContinue));
+        detach(c, () -> relay(c, head));
         return false;
     }
 
-    private boolean answerUnrouted(Connection c, RequestHead head) {
-        Set<String> allowed = ctx.routes().methodsFor(head.path());
-        if (allowed.isEmpty()) {
-            return answer(c, head, 404, "no function is deployed at " + head.path(),
-                    Map.of("method", head.method(), "path", head.path()), null, true);
-        }
-        return answer(c, head, 405, head.method() + " is not allowed on " + head.path(),
-                Map.of("allowed", allowed), "Allow: " + String.join(", ", allowed), true);
-    }
-
     /**
-     * Writes one of the gateway's own answers. The connection stays open only when the client wants
-     * that and the request's body is already in the buffer (so it can be skipped). A chunked body's
-     * end is not known here, so after one the connection always closes: its chunks must never be
-     * read as the next request.
+     * Writes one of the gateway's own answers. The connection stays open only when the error allows
+     * it, the client wants that and the request's body is already in the buffer (so it can be
+     * skipped). A chunked body's end is not known here, so after one the connection always closes:
+     * its chunks must never be read as the next request.
      */
-    private boolean answer(Connection c, RequestHead head, int status, String detail,
-                           Map<String, Object> extra, String extraHeader, boolean mayKeepAlive) {
+    private boolean answer(Connection c, RequestHead head, GatewayError error) {
         long requestEnd = head == null ? Long.MAX_VALUE : head.headLength() + head.contentLength();
-        boolean keepAlive = mayKeepAlive && running && head.keepAlive() && !head.method().equals("HEAD")
+        boolean keepAlive = error.mayKeepAlive() && running && head.keepAlive() && !head.method().equals("HEAD")
                 && !head.chunked() && requestEnd <= c.buffer.position();
-        ByteBuffer response = ByteBuffer.wrap(ProblemResponse.of(status, detail, keepAlive, extra, extraHeader));
+        ByteBuffer response = ByteBuffer.wrap(error.response(keepAlive));
         try {
             c.channel.write(response);
         } catch (IOException e) {
@@ -241,8 +212,18 @@ final class EventLoop implements Runnable {
             return false;
         }
         c.consume((int) requestEnd);
-        c.deadlineNanos = System.nanoTime() + nextRequestTimeout(c);
+        c.deadlineNanos = clock.nanoTime() + nextRequestTimeout(c);
         return true;
+    }
+
+    /** Takes what the worker needs out of the buffer, then hands off once the connection left the selector. */
+    private void prepareHandOff(Connection c, RequestHead head, Route route) {
+        int headEnd = head.headLength();
+        int prefixLength = (int) Math.min(c.buffer.position() - headEnd, head.contentLength());
+        byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
+        c.consume(headEnd + prefixLength);
+        boolean sendContinue = head.expectContinue() && prefixLength < head.contentLength();
+        detach(c, () -> handOff(c, head, route, prefix, sendContinue));
     }
 
     /**
@@ -275,7 +256,7 @@ final class EventLoop implements Runnable {
     }
 
     private void handOff(Connection c, RequestHead head, Route route, byte[] prefix, boolean sendContinue) {
-        long requestId = ((long) index << 56) | (++sequence & 0x00FF_FFFF_FFFF_FFFFL);
+        long requestId = calls.nextId();
         FunctionDescriptor d = route.descriptor();
         byte[] frame = new HandoffFrame(requestId, head.keepAlive() && running, d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
@@ -286,24 +267,29 @@ final class EventLoop implements Runnable {
             return;
         }
         FileDescriptor fd = SocketDescriptors.of(c.channel);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
+        long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
         long excluded = 0;
         WorkerSlot slot;
         while ((slot = ctx.picker().pick(excluded)) != null) {
             slot.requestStarted();
-            inFlight.put(requestId, new InFlight(c, slot, deadline));
+            InFlightCalls.Call<WorkerSlot> call = calls.add(requestId, c, slot, d.name(), deadline);
             try {
                 slot.send(frame, fd);
                 return;
             } catch (IOException e) {
-                inFlight.remove(requestId);
-                slot.requestEnded();
+                calls.remove(requestId);
+                callEnded(call);
                 excluded |= 1L << Math.min(63, slot.id());
                 log.debug("hand-off to worker {} failed: {}", slot.id(), e.toString());
             }
         }
         writeBlocking(c, ProblemResponse.of(503, "no worker is available to run " + d.name(), false));
         close(c);
+    }
+
+    /** Every call that was handed off ends here exactly once: acked, lost, past its deadline, or never sent. */
+    private void callEnded(InFlightCalls.Call<WorkerSlot> call) {
+        call.worker.requestEnded();
     }
 
     private void relay(Connection c, RequestHead head) {
@@ -316,12 +302,12 @@ final class EventLoop implements Runnable {
     }
 
     private void onCompleted(CompletionAck ack) {
-        InFlight f = inFlight.remove(ack.requestId());
-        if (f == null) {
+        InFlightCalls.Call<WorkerSlot> call = calls.remove(ack.requestId());
+        if (call == null) {
             return;
         }
-        f.slot().requestEnded();
-        Connection c = f.connection();
+        callEnded(call);
+        Connection c = call.connection;
         if (ack.keepAlive() && running) {
             if (register(c, nextRequestTimeout(c))) {
                 processBuffered(c);
@@ -337,13 +323,9 @@ final class EventLoop implements Runnable {
     }
 
     private void onLost(WorkerSlot slot) {
-        inFlight.values().removeIf(f -> {
-            if (f.slot() != slot) {
-                return false;
-            }
-            slot.requestEnded();
-            abort(f.connection());
-            return true;
+        calls.removeAllOf(slot, call -> {
+            callEnded(call);
+            abort(call.connection);
         });
     }
 
@@ -351,7 +333,7 @@ final class EventLoop implements Runnable {
         try {
             c.channel.configureBlocking(false);
             c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
-            c.deadlineNanos = System.nanoTime() + timeoutNanos;
+            c.deadlineNanos = clock.nanoTime() + timeoutNanos;
             return true;
         } catch (IOException e) {
             close(c);
@@ -360,7 +342,7 @@ final class EventLoop implements Runnable {
     }
 
     private void sweepIfDue() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (now - nextSweepNanos < 0) {
             return;
         }
@@ -372,14 +354,10 @@ final class EventLoop implements Runnable {
             }
         }
         expired.forEach(this::expire);
-        inFlight.values().removeIf(f -> {
-            if (now - f.deadlineNanos() <= 0) {
-                return false;
-            }
-            log.warn("worker {} did not finish a request in time; cutting the connection", f.slot().id());
-            f.slot().requestEnded();
-            abort(f.connection());
-            return true;
+        calls.removeExpired(now, call -> {
+            log.warn("worker {} did not finish a request in time; cutting the connection", call.worker.id());
+            callEnded(call);
+            abort(call.connection);
         });
     }
 
@@ -388,7 +366,7 @@ final class EventLoop implements Runnable {
         if (c.draining) {
             close(c);
         } else if (c.hasBufferedBytes()) {
-            answer(c, null, 408, "the request head did not arrive within the read timeout", Map.of(), null, false);
+            answer(c, null, GatewayError.closing(408, "the request head did not arrive within the read timeout"));
         } else {
             close(c);
         }
@@ -403,7 +381,7 @@ final class EventLoop implements Runnable {
         }
         c.draining = true;
         c.buffer.clear();
-        c.deadlineNanos = System.nanoTime() + DRAIN_NANOS;
+        c.deadlineNanos = clock.nanoTime() + DRAIN_NANOS;
     }
 
     private void drain(Connection c) {
@@ -459,8 +437,7 @@ final class EventLoop implements Runnable {
                 close(c);
             }
         }
-        inFlight.values().forEach(f -> close(f.connection()));
-        inFlight.clear();
+        calls.removeAll(call -> close(call.connection));
         try {
             selector.close();
         } catch (IOException e) {

@@ -48,7 +48,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         this.context = new GatewayContext(new HttpHeadParser(maxHead), routes, picker, relay,
                 maxHead + BODY_PREFIX_ROOM,
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
-                config.maxBodySize().toBytes(), config.handoffGrace().toNanos());
+                config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM);
     }
 
     @Override
