@@ -1,18 +1,26 @@
 package org.faasj.controlplane.gateway;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
  * One client connection while the gateway owns it: the channel, the bytes read but not yet
- * consumed (a partial head, or a pipelined request that arrived with the previous one) and the
- * time by which the client must have sent something.
+ * consumed (a partial head, or a pipelined request that arrived with the previous one), an answer
+ * still being written, and the time by which the client must have sent (or taken) something.
+ *
+ * <p>The read buffer starts small and doubles up to the largest head plus body-prefix room only
+ * while a head is incomplete, so an idle connection costs a couple of KiB, not the worst case.
  */
 final class Connection {
 
     final SocketChannel channel;
-    final ByteBuffer buffer;
+    /** The client's address as counted by the connection caps; null for a refused connection (counted as a refusal). */
+    final InetAddress client;
+    private final int initialBufferSize;
+    private final int maxBufferSize;
+    ByteBuffer buffer;
     SelectionKey key;
     /** Bytes before this index were already searched for the end of the head. */
     int scanned;
@@ -23,10 +31,19 @@ final class Connection {
      * destroy the error answer before the client reads it.
      */
     boolean draining;
+    /** Bytes of an answer the socket did not take yet; while set, the connection waits for OP_WRITE only. */
+    ByteBuffer pending;
+    /** What to do once {@link #pending} is written. */
+    Runnable afterWrite;
+    /** The caps' count for this connection was given back (it closed or left for the relay). */
+    boolean released;
 
-    Connection(SocketChannel channel, int bufferSize) {
+    Connection(SocketChannel channel, InetAddress client, int initialBufferSize, int maxBufferSize) {
         this.channel = channel;
-        this.buffer = ByteBuffer.allocate(bufferSize);
+        this.client = client;
+        this.initialBufferSize = Math.min(initialBufferSize, maxBufferSize);
+        this.maxBufferSize = maxBufferSize;
+        this.buffer = ByteBuffer.allocate(this.initialBufferSize);
     }
 
     /** Drops the first {@code consumed} buffered bytes, keeping what follows them. */
@@ -39,5 +56,29 @@ final class Connection {
 
     boolean hasBufferedBytes() {
         return buffer.position() > 0;
+    }
+
+    /**
+     * Doubles the buffer (up to the maximum), keeping its bytes and the scan position.
+     *
+     * @return false when the buffer is already as large as it may get
+     */
+    boolean grow() {
+        if (buffer.capacity() >= maxBufferSize) {
+            return false;
+        }
+        ByteBuffer larger = ByteBuffer.allocate((int) Math.min(maxBufferSize, 2L * buffer.capacity()));
+        buffer.flip();
+        larger.put(buffer);
+        buffer = larger;
+        return true;
+    }
+
+    /** An empty buffer that grew goes back to the initial size, so an idle connection stays cheap. */
+    void shrinkIfEmpty() {
+        if (buffer.position() == 0 && buffer.capacity() > initialBufferSize) {
+            buffer = ByteBuffer.allocate(initialBufferSize);
+            scanned = 0;
+        }
     }
 }

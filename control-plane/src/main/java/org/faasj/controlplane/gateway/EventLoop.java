@@ -2,6 +2,7 @@ package org.faasj.controlplane.gateway;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -38,6 +39,7 @@ final class EventLoop implements Runnable {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int REFUSED_BUFFER_BYTES = 512;
 
     private final int index;
     private final GatewayContext ctx;
@@ -49,6 +51,7 @@ final class EventLoop implements Runnable {
     private final List<Runnable> afterDeregistration = new ArrayList<>();
     private long nextSweepNanos;
     private volatile boolean running = true;
+    private volatile boolean alive = true;
 
     EventLoop(int index, GatewayContext ctx) throws IOException {
         this.index = index;
@@ -64,9 +67,41 @@ final class EventLoop implements Runnable {
         selector.wakeup();
     }
 
-    /** Takes over a freshly accepted connection. */
-    void adopt(SocketChannel channel) {
-        execute(() -> register(new Connection(channel, ctx.bufferSize()), ctx.headTimeoutNanos()));
+    /** Takes over a freshly accepted connection, already counted by the caps for {@code client}. */
+    void adopt(SocketChannel channel, InetAddress client) {
+        execute(() -> {
+            Connection c;
+            try {
+                c = new Connection(channel, client, ctx.initialBufferSize(), ctx.bufferSize());
+            } catch (RuntimeException | Error e) {
+                closeQuietly(channel);
+                ctx.caps().release(client);
+                throw e;
+            }
+            register(c, ctx.headTimeoutNanos());
+        });
+    }
+
+    /** Answers a connection past a cap with 503 and closes it (after its answer was read, or the drain time). */
+    void refuse(SocketChannel channel, ConnectionCaps.Refusal why) {
+        execute(() -> {
+            Connection c;
+            try {
+                c = new Connection(channel, null, REFUSED_BUFFER_BYTES, REFUSED_BUFFER_BYTES);
+            } catch (RuntimeException | Error e) {
+                closeQuietly(channel);
+                ctx.caps().endRefusal();
+                throw e;
+            }
+            if (register(c, ctx.headTimeoutNanos())) {
+                answer(c, null, GatewayError.closing(503, why.detail + "; retry later"));
+            }
+        });
+    }
+
+    /** Whether this loop still runs; the acceptor hands new connections only to live loops. */
+    boolean isAlive() {
+        return alive;
     }
 
     /** The worker answered; called from a link thread. */
@@ -88,6 +123,11 @@ final class EventLoop implements Runnable {
         selector.wakeup();
     }
 
+    /**
+     * The loop survives whatever one connection throws (that connection is closed); only a broken
+     * selector or an error outside any connection's work ends it, and then it closes everything it
+     * holds and says so through {@link #isAlive}.
+     */
     @Override
     public void run() {
         try {
@@ -98,9 +138,10 @@ final class EventLoop implements Runnable {
                 finishDeregistrations();
                 sweepIfDue();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             log.error("gateway event loop {} failed", index, e);
         } finally {
+            alive = false;
             closeAll();
         }
     }
@@ -111,8 +152,13 @@ final class EventLoop implements Runnable {
         while (it.hasNext()) {
             SelectionKey key = it.next();
             it.remove();
-            if (key.isValid() && key.isReadable()) {
-                readFrom((Connection) key.attachment());
+            Connection c = (Connection) key.attachment();
+            try {
+                if (key.isValid() && key.isReadable()) {
+                    readFrom(c);
+                }
+            } catch (RuntimeException | Error e) {
+                failed(c, e);
             }
         }
     }
@@ -120,7 +166,22 @@ final class EventLoop implements Runnable {
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                failed(null, e);
+            }
+        }
+    }
+
+    /**
+     * A bug or an exhausted heap while serving one connection costs that connection, not the loop
+     * and every other connection it holds.
+     */
+    private void failed(Connection c, Throwable e) {
+        log.error("gateway event loop {}: dropping a connection after an unexpected error", index, e);
+        if (c != null) {
+            abort(c);
         }
     }
 
@@ -157,7 +218,7 @@ final class EventLoop implements Runnable {
                 int end = ctx.parser().findHeadEnd(bytes, c.scanned, limit);
                 if (end < 0) {
                     c.scanned = Math.max(0, limit - 3);
-                    if (!c.buffer.hasRemaining()) {
+                    if (!c.buffer.hasRemaining() && !c.grow()) {
                         throw new HttpParseException(431, "request head does not fit in " + c.buffer.capacity() + " bytes");
                     }
                     return;
@@ -183,6 +244,7 @@ final class EventLoop implements Runnable {
             prepareHandOff(c, head, handOff.route());
             return false;
         }
+        release(c); // the relay bounds its own connections
         detach(c, () -> relay(c, head));
         return false;
     }
@@ -212,6 +274,7 @@ final class EventLoop implements Runnable {
             return false;
         }
         c.consume((int) requestEnd);
+        c.shrinkIfEmpty();
         c.deadlineNanos = clock.nanoTime() + nextRequestTimeout(c);
         return true;
     }
@@ -237,11 +300,12 @@ final class EventLoop implements Runnable {
         afterDeregistration.add(() -> {
             try {
                 c.channel.configureBlocking(true);
+                then.run();
             } catch (IOException e) {
                 close(c);
-                return;
+            } catch (RuntimeException | Error e) {
+                failed(c, e);
             }
-            then.run();
         });
     }
 
@@ -309,6 +373,7 @@ final class EventLoop implements Runnable {
         callEnded(call);
         Connection c = call.connection;
         if (ack.keepAlive() && running) {
+            c.shrinkIfEmpty();
             if (register(c, nextRequestTimeout(c))) {
                 processBuffered(c);
             }
@@ -429,6 +494,28 @@ final class EventLoop implements Runnable {
         } catch (IOException e) {
             log.trace("close", e);
         }
+        release(c);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.trace("close", e);
+        }
+    }
+
+    /** Gives the connection's place under the caps back, once. */
+    private void release(Connection c) {
+        if (c.released) {
+            return;
+        }
+        c.released = true;
+        if (c.client != null) {
+            ctx.caps().release(c.client);
+        } else {
+            ctx.caps().endRefusal();
+        }
     }
 
     private void closeAll() {
@@ -437,7 +524,10 @@ final class EventLoop implements Runnable {
                 close(c);
             }
         }
-        calls.removeAll(call -> close(call.connection));
+        calls.removeAll(call -> {
+            callEnded(call);
+            close(call.connection);
+        });
         try {
             selector.close();
         } catch (IOException e) {

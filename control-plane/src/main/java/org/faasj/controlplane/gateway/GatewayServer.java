@@ -2,12 +2,14 @@ package org.faasj.controlplane.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.WorkerPicker;
@@ -30,13 +32,19 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     private static final int BODY_PREFIX_ROOM = 8 * 1024;
+    /** Refused connections kept at once to deliver their 503; more are closed without one. */
+    private static final int MAX_REFUSING = 256;
+    private static final long LOOP_RESTART_MILLIS = 100;
+    private static final long ACCEPT_BACKOFF_MILLIS = 50;
 
     private final FaasProperties.Gateway config;
     private final GatewayContext context;
     private final WorkerPool workers;
     private final WebRelay relay;
+    private final ConnectionCaps caps;
     private volatile ServerSocketChannel server;
-    private EventLoop[] loops;
+    /** Replaced in place when a loop dies: read by the acceptor and the link threads. */
+    private AtomicReferenceArray<EventLoop> loops;
     private volatile boolean running;
 
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
@@ -45,10 +53,13 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         this.workers = workers;
         this.relay = new WebRelay(web);
         int maxHead = (int) config.maxHeadSize().toBytes();
+        int maxTotal = config.maxConnections() > 0 ? config.maxConnections()
+                : ConnectionCaps.defaultTotal(Runtime.getRuntime().maxMemory());
+        this.caps = new ConnectionCaps(maxTotal, config.maxConnectionsPerClient(), MAX_REFUSING);
         this.context = new GatewayContext(new HttpHeadParser(maxHead), routes, picker, relay,
-                maxHead + BODY_PREFIX_ROOM,
+                (int) config.initialBufferSize().toBytes(), maxHead + BODY_PREFIX_ROOM,
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
-                config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM);
+                config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM, caps);
     }
 
     @Override
@@ -57,18 +68,39 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
             server = ServerSocketChannel.open();
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
-            loops = new EventLoop[config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors()];
-            for (int i = 0; i < loops.length; i++) {
-                loops[i] = new EventLoop(i, context);
-                startThread("gateway-loop-" + i, loops[i]);
+            loops = new AtomicReferenceArray<>(config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors());
+            running = true;
+            for (int i = 0; i < loops.length(); i++) {
+                loops.set(i, new EventLoop(i, context));
+                int index = i;
+                startThread("gateway-loop-" + i, () -> runLoop(index));
             }
         } catch (IOException e) {
+            running = false;
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
         workers.listen(this);
-        running = true;
         startThread("gateway-acceptor", this::accept);
-        log.info("Gateway listening on {}:{} with {} event loops", config.bindAddress(), port(), loops.length);
+        log.info("Gateway listening on {}:{} with {} event loops, at most {} connections ({} per client)",
+                config.bindAddress(), port(), loops.length(), caps.maxTotal(), caps.maxPerClient());
+    }
+
+    /** Runs loop {@code index}; one that dies while the gateway runs is replaced by a fresh one. */
+    private void runLoop(int index) {
+        while (true) {
+            loops.get(index).run();
+            if (!running) {
+                return;
+            }
+            log.error("gateway event loop {} died; starting a new one", index);
+            sleep(LOOP_RESTART_MILLIS);
+            try {
+                loops.set(index, new EventLoop(index, context));
+            } catch (IOException | RuntimeException e) {
+                log.error("cannot restart gateway event loop {}; the others serve on", index, e);
+                return;
+            }
+        }
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */
@@ -83,25 +115,68 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private void accept() {
         int next = 0;
         while (running) {
+            SocketChannel client = null;
             try {
-                SocketChannel client = server.accept();
-                client.configureBlocking(false);
-                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                loops[next].adopt(client);
-                next = (next + 1) % loops.length;
+                client = server.accept();
+                EventLoop loop = liveLoopFrom(next);
+                next = (next + 1) % loops.length();
+                if (loop == null) {
+                    client.close();
+                    continue;
+                }
+                deal(client, loop);
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 log.warn("accept failed: {}", e.toString());
-                pause();
+                closeQuietly(client);
+                sleep(ACCEPT_BACKOFF_MILLIS);
             }
         }
     }
 
-    /** Accept failures are mostly "too many open files": back off instead of spinning. */
-    private static void pause() {
+    /** Hands the connection to the loop, or has the loop refuse it with 503 when a cap is reached. */
+    private void deal(SocketChannel client, EventLoop loop) throws IOException {
+        client.configureBlocking(false);
+        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        InetAddress address = ((InetSocketAddress) client.getRemoteAddress()).getAddress();
+        ConnectionCaps.Refusal refusal = caps.tryAcquire(address);
+        if (refusal == null) {
+            loop.adopt(client, address);
+        } else if (caps.startRefusal()) {
+            log.debug("refusing a connection from {}: {}", address, refusal.detail);
+            loop.refuse(client, refusal);
+        } else {
+            client.close();
+        }
+    }
+
+    /** The first live loop from {@code start} on (a dead one is being replaced), or null when none is. */
+    private EventLoop liveLoopFrom(int start) {
+        for (int i = 0; i < loops.length(); i++) {
+            EventLoop loop = loops.get((start + i) % loops.length());
+            if (loop.isAlive()) {
+                return loop;
+            }
+        }
+        return null;
+    }
+
+    private static void closeQuietly(SocketChannel client) {
+        if (client == null) {
+            return;
+        }
         try {
-            TimeUnit.MILLISECONDS.sleep(50);
+            client.close();
+        } catch (IOException e) {
+            log.trace("close", e);
+        }
+    }
+
+    /** Accept failures are mostly "too many open files": back off instead of spinning. */
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -110,15 +185,15 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     @Override
     public void completed(WorkerSlot slot, CompletionAck ack) {
         int loop = EventLoop.loopOf(ack.requestId());
-        if (loop >= 0 && loop < loops.length) {
-            loops[loop].completed(slot, ack);
+        if (loop >= 0 && loop < loops.length()) {
+            loops.get(loop).completed(slot, ack);
         }
     }
 
     @Override
     public void lost(WorkerSlot slot) {
-        for (EventLoop loop : loops) {
-            loop.lost(slot);
+        for (int i = 0; i < loops.length(); i++) {
+            loops.get(i).lost(slot);
         }
     }
 
@@ -130,8 +205,8 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         } catch (IOException e) {
             log.debug("closing the gateway socket", e);
         }
-        for (EventLoop loop : loops) {
-            loop.shutdown();
+        for (int i = 0; i < loops.length(); i++) {
+            loops.get(i).shutdown();
         }
         relay.shutdown();
     }

@@ -35,6 +35,14 @@ public record FaasProperties(
      * @param maxHeadSize       larger request heads get 431
      * @param maxBodySize       larger request bodies get 413
      * @param handoffGrace      extra time past a function's timeout before the gateway cuts the connection
+     * @param maxConnections    client connections held at once; past it a new one gets 503 and is closed
+     *                          (0 = one per 64 KiB of heap, between 256 and 10,000)
+     * @param maxConnectionsPerClient client connections one client address may hold at once; past it 503
+     * @param initialBufferSize a connection's read buffer at first; it grows while a head is incomplete,
+     *                          up to {@code maxHeadSize} plus room for the start of a body
+     * @param writeTimeout      a client must take each answer of the gateway's own (errors, {@code 100 Continue})
+     *                          within this time, else its connection is closed
+     * @param workerSendTimeout a hand-off a worker does not take within this time goes to another worker
      */
     public record Gateway(
             @DefaultValue("8080") int port,
@@ -44,7 +52,12 @@ public record FaasProperties(
             @DefaultValue("60s") Duration keepAliveTimeout,
             @DefaultValue("16KB") DataSize maxHeadSize,
             @DefaultValue("8MB") DataSize maxBodySize,
-            @DefaultValue("10s") Duration handoffGrace) {
+            @DefaultValue("10s") Duration handoffGrace,
+            @DefaultValue("0") int maxConnections,
+            @DefaultValue("1000") int maxConnectionsPerClient,
+            @DefaultValue("2KB") DataSize initialBufferSize,
+            @DefaultValue("10s") Duration writeTimeout,
+            @DefaultValue("1s") Duration workerSendTimeout) {
     }
 
     /**

@@ -158,6 +158,9 @@ public class WorkerSupervisor implements SmartLifecycle {
         FaasProperties.Workers w = properties.workers();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // first, so jvmOptions may still override it: a worker out of heap is left in an unknown state
+        // (an OutOfMemoryError may have killed any of its threads), so it exits and the supervisor restarts it
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.addAll(w.jvmOptions());
         cmd.add("-cp");
         cmd.add(workerJar.toString());
