@@ -154,7 +154,9 @@ final class EventLoop implements Runnable {
             it.remove();
             Connection c = (Connection) key.attachment();
             try {
-                if (key.isValid() && key.isReadable()) {
+                if (key.isValid() && key.isWritable()) {
+                    writePending(c);
+                } else if (key.isValid() && key.isReadable()) {
                     readFrom(c);
                 }
             } catch (RuntimeException | Error e) {
@@ -210,7 +212,7 @@ final class EventLoop implements Runnable {
 
     /** Serves every complete request in the buffer, as long as the connection stays with this loop. */
     private void processBuffered(Connection c) {
-        while (c.key != null && c.hasBufferedBytes()) {
+        while (c.key != null && c.pending == null && c.hasBufferedBytes()) {
             byte[] bytes = c.buffer.array();
             int limit = c.buffer.position();
             RequestHead head;
@@ -253,30 +255,88 @@ final class EventLoop implements Runnable {
      * Writes one of the gateway's own answers. The connection stays open only when the error allows
      * it, the client wants that and the request's body is already in the buffer (so it can be
      * skipped). A chunked body's end is not known here, so after one the connection always closes:
-     * its chunks must never be read as the next request.
+     * its chunks must never be read as the next request. What the socket does not take at once waits
+     * for OP_WRITE (see {@link #queue}); meanwhile nothing more is read from this client.
+     *
+     * @return true when the answer is written, the connection stays and may hold a further request
      */
     private boolean answer(Connection c, RequestHead head, GatewayError error) {
         long requestEnd = head == null ? Long.MAX_VALUE : head.headLength() + head.contentLength();
         boolean keepAlive = error.mayKeepAlive() && running && head.keepAlive() && !head.method().equals("HEAD")
                 && !head.chunked() && requestEnd <= c.buffer.position();
         ByteBuffer response = ByteBuffer.wrap(error.response(keepAlive));
-        try {
-            c.channel.write(response);
-        } catch (IOException e) {
-            keepAlive = false;
+        if (!write(c, response)) {
+            return false;
         }
         if (response.hasRemaining()) {
-            close(c);
+            queue(c, response, keepAlive ? () -> keptAlive(c, (int) requestEnd, true) : () -> startDraining(c));
             return false;
         }
         if (!keepAlive) {
             startDraining(c);
             return false;
         }
-        c.consume((int) requestEnd);
+        keptAlive(c, (int) requestEnd, false);
+        return true;
+    }
+
+    /** After a keep-alive answer: skips the answered request and waits for (or serves) the next one. */
+    private void keptAlive(Connection c, int requestEnd, boolean serveBuffered) {
+        c.consume(requestEnd);
         c.shrinkIfEmpty();
         c.deadlineNanos = clock.nanoTime() + nextRequestTimeout(c);
-        return true;
+        if (serveBuffered) {
+            processBuffered(c);
+        }
+    }
+
+    /** One non-blocking write; false (and the connection closed) when the client is gone. */
+    private boolean write(Connection c, ByteBuffer bytes) {
+        try {
+            c.channel.write(bytes);
+            return true;
+        } catch (IOException e) {
+            close(c);
+            return false;
+        }
+    }
+
+    /**
+     * Keeps the rest of an answer for when the socket can take it. Until then the connection waits
+     * for OP_WRITE only, and the client has {@code faas.gateway.write-timeout} to read it: a client
+     * that never reads is closed at that deadline and holds up nobody else on this loop.
+     */
+    private void queue(Connection c, ByteBuffer rest, Runnable then) {
+        c.pending = rest;
+        c.afterWrite = then;
+        c.key.interestOps(SelectionKey.OP_WRITE);
+        c.deadlineNanos = clock.nanoTime() + ctx.writeTimeoutNanos();
+    }
+
+    private void writePending(Connection c) {
+        if (!write(c, c.pending) || c.pending.hasRemaining()) {
+            return;
+        }
+        Runnable then = c.afterWrite;
+        c.pending = null;
+        c.afterWrite = null;
+        c.key.interestOps(SelectionKey.OP_READ);
+        then.run();
+    }
+
+    /**
+     * Takes a connection back from blocking mode (after a failed hand-off or relay, or a lost
+     * worker) to give it a closing answer through the selector like any other.
+     */
+    private void answerDetached(Connection c, GatewayError error) {
+        try {
+            c.channel.configureBlocking(false);
+            c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
+        } catch (IOException e) {
+            close(c);
+            return;
+        }
+        answer(c, null, error);
     }
 
     /** Takes what the worker needs out of the buffer, then hands off once the connection left the selector. */
@@ -285,8 +345,17 @@ final class EventLoop implements Runnable {
         int prefixLength = (int) Math.min(c.buffer.position() - headEnd, head.contentLength());
         byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
         c.consume(headEnd + prefixLength);
-        boolean sendContinue = head.expectContinue() && prefixLength < head.contentLength();
-        detach(c, () -> handOff(c, head, route, prefix, sendContinue));
+        if (head.expectContinue() && prefixLength < head.contentLength()) {
+            ByteBuffer continueLine = ByteBuffer.wrap(CONTINUE);
+            if (!write(c, continueLine)) {
+                return;
+            }
+            if (continueLine.hasRemaining()) {
+                queue(c, continueLine, () -> detach(c, () -> handOff(c, head, route, prefix)));
+                return;
+            }
+        }
+        detach(c, () -> handOff(c, head, route, prefix));
     }
 
     /**
@@ -319,17 +388,13 @@ final class EventLoop implements Runnable {
         ready.forEach(Runnable::run);
     }
 
-    private void handOff(Connection c, RequestHead head, Route route, byte[] prefix, boolean sendContinue) {
+    private void handOff(Connection c, RequestHead head, Route route, byte[] prefix) {
         long requestId = calls.nextId();
         FunctionDescriptor d = route.descriptor();
         byte[] frame = new HandoffFrame(requestId, head.keepAlive() && running, d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
                 head.contentLength(), prefix).encode();
-        if (sendContinue && !writeBlocking(c, CONTINUE)) {
-            close(c);
-            return;
-        }
         FileDescriptor fd = SocketDescriptors.of(c.channel);
         long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
         long excluded = 0;
@@ -347,8 +412,7 @@ final class EventLoop implements Runnable {
                 log.debug("hand-off to worker {} failed: {}", slot.id(), e.toString());
             }
         }
-        writeBlocking(c, ProblemResponse.of(503, "no worker is available to run " + d.name(), false));
-        close(c);
+        answerDetached(c, GatewayError.closing(503, "no worker is available to run " + d.name()));
     }
 
     /** Every call that was handed off ends here exactly once: acked, lost, past its deadline, or never sent. */
@@ -360,8 +424,7 @@ final class EventLoop implements Runnable {
         int consumed = head.headLength();
         byte[] alreadyRead = Arrays.copyOfRange(c.buffer.array(), consumed, c.buffer.position());
         if (!ctx.relay().start(c.channel, head, alreadyRead)) {
-            writeBlocking(c, ProblemResponse.of(503, "the console and API are not available right now", false));
-            close(c);
+            answerDetached(c, GatewayError.closing(503, "the console and API are not available right now"));
         }
     }
 
@@ -426,9 +489,12 @@ final class EventLoop implements Runnable {
         });
     }
 
-    /** A client that started a head and stalled gets a 408; an idle keep-alive connection is just closed. */
+    /**
+     * A client that started a head and stalled gets a 408; an idle keep-alive connection, or one
+     * that did not read an answer in time, is just closed.
+     */
     private void expire(Connection c) {
-        if (c.draining) {
+        if (c.draining || c.pending != null) {
             close(c);
         } else if (c.hasBufferedBytes()) {
             answer(c, null, GatewayError.closing(408, "the request head did not arrive within the read timeout"));
@@ -459,18 +525,6 @@ final class EventLoop implements Runnable {
             close(c);
         }
         c.buffer.clear();
-    }
-
-    private boolean writeBlocking(Connection c, byte[] bytes) {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                c.channel.write(b);
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Cuts a connection a worker may still hold: shutdown wakes the worker's blocked reads and writes. */

@@ -14,6 +14,7 @@ import org.faasj.controlplane.scheduling.WorkerPicker;
  * @param handoffGraceNanos   time past a function's timeout before the gateway cuts a connection
  * @param clock               the time every deadline is measured in
  * @param caps                connections held in total and per client
+ * @param writeTimeoutNanos   time a client has to take an answer of the gateway's own
  */
 record GatewayContext(
         HttpHeadParser parser,
@@ -27,5 +28,6 @@ record GatewayContext(
         long maxBodyBytes,
         long handoffGraceNanos,
         NanoClock clock,
-        ConnectionCaps caps) {
+        ConnectionCaps caps,
+        long writeTimeoutNanos) {
 }

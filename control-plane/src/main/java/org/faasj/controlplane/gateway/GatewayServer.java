@@ -59,7 +59,8 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         this.context = new GatewayContext(new HttpHeadParser(maxHead), routes, picker, relay,
                 (int) config.initialBufferSize().toBytes(), maxHead + BODY_PREFIX_ROOM,
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
-                config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM, caps);
+                config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM, caps,
+                config.writeTimeout().toNanos());
     }
 
     @Override

@@ -1,12 +1,14 @@
 package org.faasj.controlplane.workers;
 
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.faasj.model.CompletionAck;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -34,13 +36,21 @@ final class WorkerLink implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects to the worker's socket; fails at once when the worker does not listen (yet). */
-    static WorkerLink connect(WorkerSlot slot, Path socketPath, HandoffListener listener) throws IOException {
+    /**
+     * Connects to the worker's socket; fails at once when the worker does not listen (yet).
+     *
+     * @param sendTimeout longest a frame may wait for room in the socket; the gateway's event loop
+     *                    sends, so a worker that stops taking frames must not hold it up for longer
+     */
+    static WorkerLink connect(WorkerSlot slot, Path socketPath, HandoffListener listener, Duration sendTimeout)
+            throws IOException {
         // not AFUNIXSocket.connectTo: on a failed connect it leaves its socket open until GC, and
         // the supervisor retries every few ms while a worker starts
         AFUNIXSocket socket = AFUNIXSocket.newInstance();
         try {
             socket.connect(AFUNIXSocketAddress.of(socketPath));
+            // junixsocket sets SO_SNDTIMEO and SO_RCVTIMEO from it; the ack reader rides out the read timeouts
+            socket.setSoTimeout((int) Math.max(1, sendTimeout.toMillis()));
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -52,7 +62,11 @@ final class WorkerLink implements AutoCloseable {
         return link;
     }
 
-    /** Sends one frame carrying the client's descriptor. The caller keeps its own copy of the descriptor. */
+    /**
+     * Sends one frame carrying the client's descriptor. The caller keeps its own copy of the
+     * descriptor. A frame the worker does not take within the send timeout fails, and since part of
+     * it may be in the socket already, the link is closed.
+     */
     synchronized void send(byte[] frame, FileDescriptor client) throws IOException {
         if (!open) {
             throw new IOException("link to worker " + slot.id() + " is closed");
@@ -72,9 +86,9 @@ final class WorkerLink implements AutoCloseable {
 
     private void readAcks(HandoffListener listener) {
         byte[] buf = new byte[CompletionAck.BYTES];
-        try (DataInputStream in = new DataInputStream(socket.getInputStream())) {
+        try (InputStream in = socket.getInputStream()) {
             while (true) {
-                in.readFully(buf);
+                readFully(in, buf);
                 listener.completed(slot, CompletionAck.readFrom(ByteBuffer.wrap(buf)));
             }
         } catch (EOFException e) {
@@ -86,6 +100,26 @@ final class WorkerLink implements AutoCloseable {
         } finally {
             close();
             listener.lost(slot);
+        }
+    }
+
+    /** Like DataInputStream.readFully, but a read timeout (the socket has one for sends) only means "no ack yet". */
+    private void readFully(InputStream in, byte[] buf) throws IOException {
+        int done = 0;
+        while (done < buf.length) {
+            int n;
+            try {
+                n = in.read(buf, done, buf.length - done);
+            } catch (SocketTimeoutException idle) {
+                if (!open) {
+                    throw idle;
+                }
+                continue;
+            }
+            if (n < 0) {
+                throw new EOFException();
+            }
+            done += n;
         }
     }
 

@@ -122,7 +122,8 @@ public class WorkerSupervisor implements SmartLifecycle {
             return;
         }
         try {
-            slot.connected(WorkerLink.connect(slot, runDirectory.workerSocket(slot.id()), pool.events()));
+            slot.connected(WorkerLink.connect(slot, runDirectory.workerSocket(slot.id()), pool.events(),
+                    properties.gateway().workerSendTimeout()));
             log.debug("Worker {} (pid {}) connected", slot.id(), process.pid());
         } catch (IOException e) {
             if (System.currentTimeMillis() - firstTry > CONNECT_GIVE_UP_MILLIS) {
