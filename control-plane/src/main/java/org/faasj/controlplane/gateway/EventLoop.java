@@ -441,7 +441,9 @@ final class EventLoop implements Runnable {
                 processBuffered(c);
             }
         } else {
-            close(c);
+            // not just close our copy: a worker thread may still be blocked reading this client's
+            // body (the function answered without reading it), and only a shutdown wakes it with EOF
+            abort(c);
         }
     }
 
@@ -527,7 +529,10 @@ final class EventLoop implements Runnable {
         c.buffer.clear();
     }
 
-    /** Cuts a connection a worker may still hold: shutdown wakes the worker's blocked reads and writes. */
+    /**
+     * Cuts a connection a worker may still hold: shutdown acts on the connection itself, not on one
+     * descriptor of it, so it wakes every holder's blocked reads (EOF) and writes (EPIPE).
+     */
     private void abort(Connection c) {
         try {
             c.channel.shutdownInput();
