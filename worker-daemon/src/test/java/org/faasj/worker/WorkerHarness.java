@@ -17,6 +17,11 @@ import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
@@ -35,6 +40,11 @@ final class WorkerHarness implements AutoCloseable {
     private final Worker worker;
     private final ServerSocketChannel listener;
     private final AFUNIXSocket gateway;
+    /** Requests whose "response started" notice arrived. */
+    final Set<Long> responseStarts = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<CompletionAck> acks = new LinkedBlockingQueue<>();
+    /** The request id of the marker the reader queues when the connection ends. */
+    private static final long CLOSED = Long.MIN_VALUE;
 
     WorkerHarness(Path dir, int maxConcurrency, int maxQueued, int outputCap, String functionPath) throws IOException {
         this(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"), dir.resolve("scratch"),
@@ -55,7 +65,9 @@ final class WorkerHarness implements AutoCloseable {
         worker.start();
         this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.gateway = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(config.socket()));
-        gateway.setSoTimeout(20_000); // a missing ack fails the test instead of hanging it
+        Thread reader = new Thread(this::readAcks, "harness-acks");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     static WorkerHarness start(Path dir) throws IOException {
@@ -111,12 +123,47 @@ final class WorkerHarness implements AutoCloseable {
         return new Client();
     }
 
+    /**
+     * The next completion ack. A thread reads the hand-off connection all the time, as the gateway
+     * does, so a worker never blocks on acks a test reads late; "response started" notices go to
+     * {@link #responseStarts}.
+     */
     CompletionAck readAck() throws IOException {
-        byte[] bytes = gateway.getInputStream().readNBytes(CompletionAck.BYTES);
-        if (bytes.length != CompletionAck.BYTES) {
-            throw new IOException("worker closed the hand-off connection");
+        try {
+            CompletionAck ack = acks.poll(20, TimeUnit.SECONDS); // a missing ack fails the test instead of hanging it
+            if (ack == null) {
+                throw new IOException("no ack within 20 s");
+            }
+            if (ack.requestId() == CLOSED) {
+                acks.add(ack);
+                throw new IOException("worker closed the hand-off connection");
+            }
+            return ack;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
-        return CompletionAck.readFrom(ByteBuffer.wrap(bytes));
+    }
+
+    private void readAcks() {
+        try {
+            InputStream in = gateway.getInputStream();
+            while (true) {
+                byte[] bytes = in.readNBytes(CompletionAck.BYTES);
+                if (bytes.length != CompletionAck.BYTES) {
+                    break;
+                }
+                CompletionAck ack = CompletionAck.readFrom(ByteBuffer.wrap(bytes));
+                if (ack.isResponseStart()) {
+                    responseStarts.add(ack.requestId());
+                } else {
+                    acks.add(ack);
+                }
+            }
+        } catch (IOException e) {
+            // the connection ended; readAck reports it
+        }
+        acks.add(new CompletionAck(CLOSED, 0, false));
     }
 
     /** One whole exchange on a fresh connection: hand off, client sends the rest, read both answers. */

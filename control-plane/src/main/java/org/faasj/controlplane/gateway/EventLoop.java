@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -104,14 +105,18 @@ final class EventLoop implements Runnable {
         return alive;
     }
 
-    /** The worker answered; called from a link thread. */
+    /** The worker answered, or is about to write its answer; called from a link thread. */
     void completed(WorkerSlot slot, CompletionAck ack) {
-        execute(() -> onCompleted(ack));
+        if (ack.isResponseStart()) {
+            execute(() -> calls.markResponseStarted(ack.requestId()));
+        } else {
+            execute(() -> onCompleted(ack));
+        }
     }
 
-    /** The worker is gone; called from a link thread. */
-    void lost(WorkerSlot slot) {
-        execute(() -> onLost(slot));
+    /** The worker's link is gone, and maybe the worker too; called from a link thread. */
+    void lost(WorkerSlot slot, boolean workerDied) {
+        execute(() -> onLost(slot, workerDied));
     }
 
     static int loopOf(long requestId) {
@@ -452,10 +457,21 @@ final class EventLoop implements Runnable {
         return c.hasBufferedBytes() ? ctx.headTimeoutNanos() : ctx.keepAliveNanos();
     }
 
-    private void onLost(WorkerSlot slot) {
+    /**
+     * A dead worker that had not begun a response leaves its client with nothing, so the gateway
+     * answers 502 itself. Otherwise the client may hold part of a response (or, with the worker
+     * still alive, may yet get one), and only cutting the connection is safe.
+     */
+    private void onLost(WorkerSlot slot, boolean workerDied) {
         calls.removeAllOf(slot, call -> {
             callEnded(call);
-            abort(call.connection);
+            if (workerDied && !call.responseStarted) {
+                answerDetached(call.connection, new GatewayError(502, "worker " + slot.id()
+                        + " stopped before it answered; the function's call did not complete",
+                        Map.of("function", call.function, "worker", slot.id()), null, false));
+            } else {
+                abort(call.connection);
+            }
         });
     }
 

@@ -192,9 +192,9 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     }
 
     @Override
-    public void lost(WorkerSlot slot) {
+    public void lost(WorkerSlot slot, boolean workerDied) {
         for (int i = 0; i < loops.length(); i++) {
-            loops.get(i).lost(slot);
+            loops.get(i).lost(slot, workerDied);
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.CompletionAck;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -24,14 +25,20 @@ import org.slf4j.LoggerFactory;
 final class WorkerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLink.class);
+    private static final long EXIT_WAIT_MILLIS = 2_000;
 
     private final WorkerSlot slot;
+    /** The worker process this link talks to. */
+    private final Process process;
     private final AFUNIXSocket socket;
     private final OutputStream out;
     private volatile boolean open = true;
+    /** Closed on purpose (the worker is being replaced or stopped), not broken. */
+    private volatile boolean retired;
 
-    private WorkerLink(WorkerSlot slot, AFUNIXSocket socket) throws IOException {
+    private WorkerLink(WorkerSlot slot, Process process, AFUNIXSocket socket) throws IOException {
         this.slot = slot;
+        this.process = process;
         this.socket = socket;
         this.out = socket.getOutputStream();
     }
@@ -42,8 +49,8 @@ final class WorkerLink implements AutoCloseable {
      * @param sendTimeout longest a frame may wait for room in the socket; the gateway's event loop
      *                    sends, so a worker that stops taking frames must not hold it up for longer
      */
-    static WorkerLink connect(WorkerSlot slot, Path socketPath, HandoffListener listener, Duration sendTimeout)
-            throws IOException {
+    static WorkerLink connect(WorkerSlot slot, Process process, Path socketPath, HandoffListener listener,
+                              Duration sendTimeout) throws IOException {
         // not AFUNIXSocket.connectTo: on a failed connect it leaves its socket open until GC, and
         // the supervisor retries every few ms while a worker starts
         AFUNIXSocket socket = AFUNIXSocket.newInstance();
@@ -55,7 +62,7 @@ final class WorkerLink implements AutoCloseable {
             socket.close();
             throw e;
         }
-        WorkerLink link = new WorkerLink(slot, socket);
+        WorkerLink link = new WorkerLink(slot, process, socket);
         Thread reader = new Thread(() -> link.readAcks(listener), "worker-" + slot.id() + "-acks");
         reader.setDaemon(true);
         reader.start();
@@ -99,8 +106,36 @@ final class WorkerLink implements AutoCloseable {
             }
         } finally {
             close();
-            listener.lost(slot);
+            listener.lost(slot, workerGone());
         }
+    }
+
+    /**
+     * Whether the worker process is gone. A worker's death closes its socket a moment before the
+     * process can be reaped, so wait for that a little. A worker that lives on without its link
+     * would never get another request: it is killed, and the supervisor starts a new one.
+     */
+    private boolean workerGone() {
+        try {
+            if (process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (!retired) {
+            log.warn("link to worker {} (pid {}) broke while it runs; killing it so that it is replaced",
+                    slot.id(), process.pid());
+            process.destroyForcibly();
+        }
+        return false;
+    }
+
+    /** Closes the link because its worker is being replaced or stopped, not because it broke. */
+    void retire() {
+        retired = true;
+        close();
     }
 
     /** Like DataInputStream.readFully, but a read timeout (the socket has one for sends) only means "no ack yet". */

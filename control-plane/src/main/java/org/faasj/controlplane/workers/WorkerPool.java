@@ -14,11 +14,13 @@ public class WorkerPool {
     private volatile HandoffListener listener = new HandoffListener() {
         @Override
         public void completed(WorkerSlot slot, CompletionAck ack) {
-            slot.requestEnded();
+            if (!ack.isResponseStart()) {
+                slot.requestEnded();
+            }
         }
 
         @Override
-        public void lost(WorkerSlot slot) {
+        public void lost(WorkerSlot slot, boolean workerDied) {
         }
     };
 
@@ -36,8 +38,8 @@ public class WorkerPool {
             }
 
             @Override
-            public void lost(WorkerSlot slot) {
-                listener.lost(slot);
+            public void lost(WorkerSlot slot, boolean workerDied) {
+                listener.lost(slot, workerDied);
             }
         };
     }

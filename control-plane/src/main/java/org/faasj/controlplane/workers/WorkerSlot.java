@@ -97,7 +97,7 @@ public final class WorkerSlot {
         WorkerLink l = link;
         link = null;
         if (l != null) {
-            l.close();
+            l.retire();
         }
         restarts.incrementAndGet();
     }

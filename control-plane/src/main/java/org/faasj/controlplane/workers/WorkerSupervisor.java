@@ -122,7 +122,7 @@ public class WorkerSupervisor implements SmartLifecycle {
             return;
         }
         try {
-            slot.connected(WorkerLink.connect(slot, runDirectory.workerSocket(slot.id()), pool.events(),
+            slot.connected(WorkerLink.connect(slot, process, runDirectory.workerSocket(slot.id()), pool.events(),
                     properties.gateway().workerSendTimeout()));
             log.debug("Worker {} (pid {}) connected", slot.id(), process.pid());
         } catch (IOException e) {

@@ -91,6 +91,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private void finish(HandoffFrame frame, ClientConnection client, RequestBody body, AckSender acks,
                         HttpResponse response) {
         boolean keepAlive = frame.keepAlive() && body.fullyConsumed();
+        acks.send(CompletionAck.responseStarted(frame.requestId())); // past this a worker's death is no longer the gateway's 502
         boolean written = writer.write(client.output(), response, keepAlive);
         client.release();
         acks.send(new CompletionAck(frame.requestId(), written ? response.status() : 0, keepAlive && written));
