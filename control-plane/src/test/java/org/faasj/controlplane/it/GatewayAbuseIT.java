@@ -203,6 +203,31 @@ class GatewayAbuseIT {
         assertEquals(200, platform.get("/ping").statusCode());
     }
 
+    @Test
+    void aCloseAckShutsTheConnectionDownSoTheWorkersBodyReaderLetsGoOfIt() throws Exception {
+        Path script = Files.createDirectories(platform.dataDir.resolve("it-noread")).resolve("it_noread.py");
+        Files.writeString(script, "print('{\"read\": false}')\n");
+        platform.insertRoute("POST:/it/abuse/noread", Map.of("name", "it-noread", "runtime", "python",
+                "module", script.toString(), "timeout", 2, "memory", 64));
+        RunningPlatform.await(Duration.ofSeconds(5), () -> {
+            try (Socket s = connectFrom("127.0.0.7")) {
+                return exchange(s, "PATCH /it/abuse/noread HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 405 ");
+            } catch (IOException e) {
+                return false;
+            }
+        }, "route /it/abuse/noread live");
+        try (Socket client = connectFrom("127.0.0.7")) {
+            // announces a large body and sends almost none of it: the worker's body pump blocks reading
+            String answer = exchange(client, "POST /it/abuse/noread HTTP/1.1\r\nHost: x\r\nContent-Length: 8000000\r\n\r\nabc");
+            assertTrue(answer.startsWith("HTTP/1.1 "), answer);
+            assertTrue(answer.contains("Connection: close"), answer);
+            // the worker answered and closed its copy, the gateway shut the connection down: the client
+            // sees the end although the pump thread still held a descriptor of it
+            client.setSoTimeout(10_000);
+            assertEquals(-1, client.getInputStream().read());
+        }
+    }
+
     /** Whether a process whose command line names this file runs (the sandboxed function, seen from the host). */
     private static boolean functionRunning(String file) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
