@@ -1,0 +1,157 @@
+package org.faasj.controlplane.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.faasj.controlplane.routing.RouteTable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One real event loop on loopback sockets, with a clock the test moves by hand. */
+class EventLoopTest {
+
+    private static final int MAX_HEAD = 16 * 1024;
+    private static final long WRITE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    private static final String NOT_FOUND = "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n";
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final ConnectionCaps caps = new ConnectionCaps(100, 100, 10);
+    private final WebRelay relay = new WebRelay(new LocalWebServer());
+    private ServerSocketChannel server;
+    private EventLoop loop;
+
+    @BeforeEach
+    void start() throws IOException {
+        GatewayContext ctx = new GatewayContext(new HttpHeadParser(MAX_HEAD), new RouteTable(), null, relay,
+                2048, MAX_HEAD + 8 * 1024, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(60), 1 << 20,
+                TimeUnit.SECONDS.toNanos(10), now::get, caps, WRITE_TIMEOUT);
+        loop = new EventLoop(0, ctx);
+        Thread t = new Thread(loop, "test-loop");
+        t.setDaemon(true);
+        t.start();
+        server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        loop.shutdown();
+        server.close();
+        relay.shutdown();
+    }
+
+    /** Connects a client and gives the accepted side to the loop, as the acceptor does. */
+    private Socket connect(int receiveBuffer) throws IOException {
+        Socket client = new Socket();
+        if (receiveBuffer > 0) {
+            client.setReceiveBufferSize(receiveBuffer);
+        }
+        client.connect(server.getLocalAddress());
+        client.setSoTimeout(10_000);
+        SocketChannel accepted = server.accept();
+        accepted.configureBlocking(false);
+        InetAddress address = InetAddress.getLoopbackAddress();
+        assertThat(caps.tryAcquire(address)).isNull();
+        loop.adopt(accepted, address);
+        return client;
+    }
+
+    @Test
+    void aHeadLargerThanTheFirstBufferIsServedAndOneLargerThanTheLimitGets431() throws Exception {
+        try (Socket client = connect(0)) {
+            String bigHead = "GET /nothing HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(10_000) + "\r\n\r\n";
+            client.getOutputStream().write(bigHead.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+            client.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+        }
+        try (Socket client = connect(0)) {
+            String tooBig = "GET /nothing HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(MAX_HEAD + 8 * 1024) + "\r\n\r\n";
+            client.getOutputStream().write(tooBig.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 431 ");
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsClosedOnceTheClockPassesTheWriteDeadlineAndNotBefore() throws Exception {
+        Socket greedy = connect(4096);
+        AtomicLong sent = new AtomicLong();
+        byte[] burst = NOT_FOUND.repeat(200).getBytes(StandardCharsets.ISO_8859_1);
+        CompletableFuture<Throwable> writer = CompletableFuture.supplyAsync(() -> {
+            try (greedy) {
+                OutputStream out = greedy.getOutputStream();
+                while (true) {
+                    out.write(burst);
+                    sent.addAndGet(burst.length);
+                }
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        // the loop stops reading once an answer waits for OP_WRITE; then the client's writes stop too
+        long[] last = {-1};
+        await(() -> {
+            long s = sent.get();
+            boolean stalled = s > 0 && s == last[0];
+            last[0] = s;
+            return stalled;
+        }, 500, "the client's writes blocking");
+        assertThat(writer).isNotDone();
+        assertThat(caps.total()).isEqualTo(1); // real time passed, the loop's clock did not
+
+        await(() -> {
+            now.addAndGet(WRITE_TIMEOUT + 1);
+            return caps.total() == 0;
+        }, 300, "the connection closed at the write deadline");
+        assertThat(writer.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+        try (Socket other = connect(0)) {
+            other.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(other.getInputStream())).startsWith("HTTP/1.1 404 ");
+        }
+    }
+
+    private static void await(BooleanSupplier condition, long pollMillis, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(pollMillis);
+        }
+    }
+
+    private static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            byte[] h = head.toByteArray();
+            int n = h.length;
+            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+                break;
+            }
+        }
+        String headText = head.toString(StandardCharsets.ISO_8859_1);
+        int length = 0;
+        for (String line : headText.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return headText + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+}
