@@ -30,15 +30,18 @@ final class WorkerLink implements AutoCloseable {
     private final WorkerSlot slot;
     /** The worker process this link talks to. */
     private final Process process;
+    /** Connects a new link to the same process, when this one broke but the worker lives on. */
+    private final Runnable reconnect;
     private final AFUNIXSocket socket;
     private final OutputStream out;
     private volatile boolean open = true;
     /** Closed on purpose (the worker is being replaced or stopped), not broken. */
     private volatile boolean retired;
 
-    private WorkerLink(WorkerSlot slot, Process process, AFUNIXSocket socket) throws IOException {
+    private WorkerLink(WorkerSlot slot, Process process, Runnable reconnect, AFUNIXSocket socket) throws IOException {
         this.slot = slot;
         this.process = process;
+        this.reconnect = reconnect;
         this.socket = socket;
         this.out = socket.getOutputStream();
     }
@@ -48,9 +51,10 @@ final class WorkerLink implements AutoCloseable {
      *
      * @param sendTimeout longest a frame may wait for room in the socket; the gateway's event loop
      *                    sends, so a worker that stops taking frames must not hold it up for longer
+     * @param reconnect   run when the link breaks (not retired) while the worker process lives on
      */
     static WorkerLink connect(WorkerSlot slot, Process process, Path socketPath, HandoffListener listener,
-                              Duration sendTimeout) throws IOException {
+                              Duration sendTimeout, Runnable reconnect) throws IOException {
         // not AFUNIXSocket.connectTo: on a failed connect it leaves its socket open until GC, and
         // the supervisor retries every few ms while a worker starts
         AFUNIXSocket socket = AFUNIXSocket.newInstance();
@@ -62,7 +66,7 @@ final class WorkerLink implements AutoCloseable {
             socket.close();
             throw e;
         }
-        WorkerLink link = new WorkerLink(slot, process, socket);
+        WorkerLink link = new WorkerLink(slot, process, reconnect, socket);
         Thread reader = new Thread(() -> link.readAcks(listener), "worker-" + slot.id() + "-acks");
         reader.setDaemon(true);
         reader.start();
@@ -113,7 +117,7 @@ final class WorkerLink implements AutoCloseable {
     /**
      * Whether the worker process is gone. A worker's death closes its socket a moment before the
      * process can be reaped, so wait for that a little. A worker that lives on without its link
-     * would never get another request: it is killed, and the supervisor starts a new one.
+     * (a send timed out halfway through a frame) would never get another request: it gets a new link.
      */
     private boolean workerGone() {
         try {
@@ -125,9 +129,8 @@ final class WorkerLink implements AutoCloseable {
             return false;
         }
         if (!retired) {
-            log.warn("link to worker {} (pid {}) broke while it runs; killing it so that it is replaced",
-                    slot.id(), process.pid());
-            process.destroyForcibly();
+            log.warn("link to worker {} (pid {}) broke while it runs; connecting a new one", slot.id(), process.pid());
+            reconnect.run();
         }
         return false;
     }

@@ -123,7 +123,8 @@ public class WorkerSupervisor implements SmartLifecycle {
         }
         try {
             slot.connected(WorkerLink.connect(slot, process, runDirectory.workerSocket(slot.id()), pool.events(),
-                    properties.gateway().workerSendTimeout()));
+                    properties.gateway().workerSendTimeout(),
+                    () -> scheduler.execute(() -> connect(slot, process, System.currentTimeMillis()))));
             log.debug("Worker {} (pid {}) connected", slot.id(), process.pid());
         } catch (IOException e) {
             if (System.currentTimeMillis() - firstTry > CONNECT_GIVE_UP_MILLIS) {

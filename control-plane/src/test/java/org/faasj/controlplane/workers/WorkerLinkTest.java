@@ -38,6 +38,7 @@ class WorkerLinkTest {
             events.add(workerDied ? "died" : "lost");
         }
     };
+    private final BlockingQueue<String> reconnects = new LinkedBlockingQueue<>();
     private AFUNIXServerSocket server;
     private Process worker;
     /** The fake worker's end of the link. */
@@ -64,13 +65,14 @@ class WorkerLinkTest {
                 throw new IllegalStateException(e);
             }
         });
-        WorkerLink link = WorkerLink.connect(new WorkerSlot(0), worker, dir.resolve("worker.sock"), listener, sendTimeout);
+        WorkerLink link = WorkerLink.connect(new WorkerSlot(0), worker, dir.resolve("worker.sock"), listener, sendTimeout,
+                () -> reconnects.add("reconnect"));
         peer = accepted.get(10, TimeUnit.SECONDS);
         return link;
     }
 
     @Test
-    void aWorkerThatStopsTakingFramesFailsTheSendWithinItsTimeoutAndIsKilled() throws Exception {
+    void aWorkerThatStopsTakingFramesFailsTheSendWithinItsTimeoutAndGetsANewLink() throws Exception {
         WorkerLink link = connect(Duration.ofMillis(200));
         byte[] frame = new byte[64 * 1024];
         long slowest = 0;
@@ -88,9 +90,10 @@ class WorkerLinkTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(slowest)).isLessThan(5);
         assertThat(link.isOpen()).isFalse();
         assertThatThrownBy(() -> link.send(frame, FileDescriptor.in)).isInstanceOf(IOException.class);
-        // alive but unreachable: it would never get another request, so it is killed to be replaced
+        // alive but without a link it would never get another request: a new link is asked for
         assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("lost");
-        assertThat(worker.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(reconnects.poll(10, TimeUnit.SECONDS)).isEqualTo("reconnect");
+        assertThat(worker.isAlive()).isTrue();
         peer.close();
     }
 
@@ -106,6 +109,7 @@ class WorkerLinkTest {
         link.retire();
         assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("lost");
         assertThat(worker.isAlive()).as("a retired link's worker is left to the supervisor").isTrue();
+        assertThat(reconnects).isEmpty();
         peer.close();
     }
 
@@ -115,5 +119,6 @@ class WorkerLinkTest {
         worker.destroyForcibly();
         peer.close();
         assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("died");
+        assertThat(reconnects).isEmpty();
     }
 }
