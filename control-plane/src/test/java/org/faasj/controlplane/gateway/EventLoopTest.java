@@ -124,6 +124,21 @@ class EventLoopTest {
         }
     }
 
+    @Test
+    void anExceptionOrAnErrorInTheLoopsWorkDoesNotEndTheLoop() throws Exception {
+        loop.execute(() -> {
+            throw new IllegalStateException("a bug");
+        });
+        loop.execute(() -> {
+            throw new OutOfMemoryError("pretend the heap ran out");
+        });
+        try (Socket client = connect(0)) {
+            client.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+        }
+        assertThat(loop.isAlive()).isTrue();
+    }
+
     private static void await(BooleanSupplier condition, long pollMillis, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
