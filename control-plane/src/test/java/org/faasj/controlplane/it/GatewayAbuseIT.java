@@ -115,6 +115,8 @@ class GatewayAbuseIT {
                 }
             }, "the gateway holding " + idle + " connections");
             long grown = liveHeapBytes() - before;
+            System.out.printf("[figures] live heap for %d idle connections: +%d KiB (%d bytes each)%n",
+                    idle, grown / 1024, grown / idle);
             // each used to hold a 24 KiB buffer (24 MB here); now 2 KiB plus the channel's own objects
             assertTrue(grown < idle * 12L * 1024, "live heap grew by " + grown / 1024 + " KiB for " + idle + " idle connections");
             HttpResponse<String> ping = platform.get("/ping");
