@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
+import org.faasj.controlplane.scheduling.FunctionAdmission;
+
 /**
  * One client connection while the gateway owns it: the channel, the bytes read but not yet
  * consumed (a partial head, or a pipelined request that arrived with the previous one) and the
@@ -23,6 +25,10 @@ final class Connection {
      * destroy the error answer before the client reads it.
      */
     boolean draining;
+    /** The call's claim on its function's concurrency places, while it waits or runs (see {@link CallAdmission}). */
+    FunctionAdmission.Ticket ticket;
+    /** Waiting for a place: not parsed, not handed off. */
+    boolean parked;
 
     Connection(SocketChannel channel, int bufferSize) {
         this.channel = channel;

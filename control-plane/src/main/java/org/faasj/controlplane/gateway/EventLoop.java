@@ -133,6 +133,12 @@ final class EventLoop implements Runnable {
             drain(c);
             return;
         }
+        if (c.parked) { // [concurrency] waiting for a place: only notice a client that goes away
+            if (!CallAdmission.readWhileParked(c)) {
+                close(c);
+            }
+            return;
+        }
         boolean startsNewHead = !c.hasBufferedBytes();
         int n;
         try {
@@ -196,14 +202,53 @@ final class EventLoop implements Runnable {
             return answer(c, head, 413, "request body of " + head.contentLength() + " bytes is larger than the limit of "
                     + ctx.maxBodyBytes() + " bytes", Map.of("limit", ctx.maxBodyBytes()), null, false);
         }
+        if (route.descriptor().limited()) { // [concurrency] run, park until a place frees, or 429
+            return admit(c, head, route);
+        }
+        dispatch(c, head, route);
+        return false;
+    }
+
+    private void dispatch(Connection c, RequestHead head, Route route) {
         int headEnd = head.headLength();
         int prefixLength = (int) Math.min(c.buffer.position() - headEnd, head.contentLength());
         byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
         c.consume(headEnd + prefixLength);
         boolean sendContinue = head.expectContinue() && prefixLength < head.contentLength();
         detach(c, () -> handOff(c, head, route, prefix, sendContinue));
+    }
+
+    // ---- [concurrency] per-function limits (CallAdmission); the logic lives there ----
+
+    /** @return true when the connection stays here and may hold a further request (only after a 429) */
+    private boolean admit(Connection c, RequestHead head, Route route) {
+        FunctionDescriptor d = route.descriptor();
+        switch (ctx.admission().admit(c, d, this::execute, () -> resumeParked(c, head, route))) {
+            case RUN -> dispatch(c, head, route);
+            case PARKED -> { }
+            case REFUSED -> {
+                return answer(c, head, 429, ctx.admission().refusedDetail(d), ctx.admission().problemFields(d),
+                        CallAdmission.RETRY_AFTER, true);
+            }
+        }
         return false;
     }
+
+    private void resumeParked(Connection c, RequestHead head, Route route) {
+        if (CallAdmission.unpark(c)) {
+            dispatch(c, head, route);
+        }
+    }
+
+    private void expireParked(Connection c) {
+        FunctionDescriptor d = ctx.admission().expire(c);
+        if (d != null) {
+            answer(c, null, 429, ctx.admission().expiredDetail(d), ctx.admission().problemFields(d),
+                    CallAdmission.RETRY_AFTER, false);
+        }
+    }
+
+    // ---- end [concurrency] ----
 
     private boolean answerUnrouted(Connection c, RequestHead head) {
         Set<String> allowed = ctx.routes().methodsFor(head.path());
@@ -302,7 +347,8 @@ final class EventLoop implements Runnable {
                 log.debug("hand-off to worker {} failed: {}", slot.id(), e.toString());
             }
         }
-        writeBlocking(c, ProblemResponse.of(503, "no worker is available to run " + d.name(), false));
+        writeBlocking(c, ProblemResponse.of(503, "no worker is available to run " + d.name(), false,
+                Map.of("function", d.name()), CallAdmission.RETRY_AFTER));
         close(c);
     }
 
@@ -310,7 +356,8 @@ final class EventLoop implements Runnable {
         int consumed = head.headLength();
         byte[] alreadyRead = Arrays.copyOfRange(c.buffer.array(), consumed, c.buffer.position());
         if (!ctx.relay().start(c.channel, head, alreadyRead)) {
-            writeBlocking(c, ProblemResponse.of(503, "the console and API are not available right now", false));
+            writeBlocking(c, ProblemResponse.of(503, "the console and API are not available right now", false,
+                    Map.of(), CallAdmission.RETRY_AFTER));
             close(c);
         }
     }
@@ -322,6 +369,7 @@ final class EventLoop implements Runnable {
         }
         f.slot().requestEnded();
         Connection c = f.connection();
+        CallAdmission.end(c); // [concurrency]
         if (ack.keepAlive() && running) {
             if (register(c, nextRequestTimeout(c))) {
                 processBuffered(c);
@@ -385,7 +433,9 @@ final class EventLoop implements Runnable {
 
     /** A client that started a head and stalled gets a 408; an idle keep-alive connection is just closed. */
     private void expire(Connection c) {
-        if (c.draining) {
+        if (c.parked) { // [concurrency] the queue wait is over
+            expireParked(c);
+        } else if (c.draining) {
             close(c);
         } else if (c.hasBufferedBytes()) {
             answer(c, null, 408, "the request head did not arrive within the read timeout", Map.of(), null, false);
@@ -442,6 +492,7 @@ final class EventLoop implements Runnable {
     }
 
     private void close(Connection c) {
+        CallAdmission.end(c); // [concurrency] every end of a call frees its place
         if (c.key != null) {
             c.key.cancel();
             c.key = null;

@@ -11,6 +11,7 @@ import org.faasj.controlplane.scheduling.WorkerPicker;
  * @param keepAliveNanos      time an idle keep-alive connection is kept
  * @param maxBodyBytes        larger bodies get 413
  * @param handoffGraceNanos   time past a function's timeout before the gateway cuts a connection
+ * @param admission           per-function concurrency limits
  */
 record GatewayContext(
         HttpHeadParser parser,
@@ -21,5 +22,6 @@ record GatewayContext(
         long headTimeoutNanos,
         long keepAliveNanos,
         long maxBodyBytes,
-        long handoffGraceNanos) {
+        long handoffGraceNanos,
+        CallAdmission admission) {
 }

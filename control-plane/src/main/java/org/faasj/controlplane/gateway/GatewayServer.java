@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.workers.HandoffListener;
@@ -48,7 +49,8 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         this.context = new GatewayContext(new HttpHeadParser(maxHead), routes, picker, relay,
                 maxHead + BODY_PREFIX_ROOM,
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
-                config.maxBodySize().toBytes(), config.handoffGrace().toNanos());
+                config.maxBodySize().toBytes(), config.handoffGrace().toNanos(),
+                new CallAdmission(new FunctionAdmission(config.concurrencyQueue()), config.concurrencyQueueWait().toNanos()));
     }
 
     @Override

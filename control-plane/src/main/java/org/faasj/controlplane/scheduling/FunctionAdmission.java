@@ -50,8 +50,8 @@ public final class FunctionAdmission {
         if (!function.limited()) {
             throw new IllegalArgumentException(function.name() + " has no concurrency limit");
         }
-        Limit limit = limits.computeIfAbsent(function.name(), Limit::new);
-        return limit.admit(function.concurrency(), queueCapacity, onGrant);
+        Limit limit = limits.computeIfAbsent(function.name(), name -> new Limit());
+        return limit.admit(function, queueCapacity, onGrant);
     }
 
     /** Calls of {@code function} running now (0 for a function never limited). */
@@ -73,12 +73,14 @@ public final class FunctionAdmission {
         public enum State { WAITING, RUNNING, ENDED }
 
         private final Limit limit;
+        private final FunctionDescriptor function;
         private final Runnable onGrant;
         /** Guarded by {@code limit}'s lock. */
         private State state;
 
-        private Ticket(Limit limit, State state, Runnable onGrant) {
+        private Ticket(Limit limit, FunctionDescriptor function, State state, Runnable onGrant) {
             this.limit = limit;
+            this.function = function;
             this.state = state;
             this.onGrant = onGrant;
         }
@@ -89,8 +91,9 @@ public final class FunctionAdmission {
             }
         }
 
-        public String function() {
-            return limit.name;
+        /** The function as it was when the call was admitted. */
+        public FunctionDescriptor function() {
+            return function;
         }
 
         /**
@@ -133,26 +136,21 @@ public final class FunctionAdmission {
     /** One function's count and queue. */
     private static final class Limit {
 
-        private final String name;
         private final ArrayDeque<Ticket> queue = new ArrayDeque<>();
         private int max;
         private int running;
 
-        Limit(String name) {
-            this.name = name;
-        }
-
-        Ticket admit(int newMax, int queueCapacity, Runnable onGrant) {
+        Ticket admit(FunctionDescriptor function, int queueCapacity, Runnable onGrant) {
             Ticket ticket;
             List<Ticket> granted;
             synchronized (this) {
-                max = newMax;
+                max = function.concurrency();
                 granted = grantLocked(); // a raised limit frees places without any call ending
                 if (queue.isEmpty() && running < max) {
                     running++;
-                    ticket = new Ticket(this, Ticket.State.RUNNING, onGrant);
+                    ticket = new Ticket(this, function, Ticket.State.RUNNING, onGrant);
                 } else if (queue.size() < queueCapacity) {
-                    ticket = new Ticket(this, Ticket.State.WAITING, onGrant);
+                    ticket = new Ticket(this, function, Ticket.State.WAITING, onGrant);
                     queue.addLast(ticket);
                 } else {
                     ticket = null;

@@ -35,6 +35,9 @@ public record FaasProperties(
      * @param maxHeadSize       larger request heads get 431
      * @param maxBodySize       larger request bodies get 413
      * @param handoffGrace      extra time past a function's timeout before the gateway cuts the connection
+     * @param concurrencyQueue  calls of one function with a {@code concurrency} limit that may wait for a
+     *                          place; more get 429
+     * @param concurrencyQueueWait longest a call waits in that queue before it gets 429
      */
     public record Gateway(
             @DefaultValue("8080") int port,
@@ -44,7 +47,9 @@ public record FaasProperties(
             @DefaultValue("60s") Duration keepAliveTimeout,
             @DefaultValue("16KB") DataSize maxHeadSize,
             @DefaultValue("8MB") DataSize maxBodySize,
-            @DefaultValue("10s") Duration handoffGrace) {
+            @DefaultValue("10s") Duration handoffGrace,
+            @DefaultValue("100") int concurrencyQueue,
+            @DefaultValue("10s") Duration concurrencyQueueWait) {
     }
 
     /**
