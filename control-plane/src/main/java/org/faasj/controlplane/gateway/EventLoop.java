@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +41,8 @@ final class EventLoop implements Runnable {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** [drain] an idle keep-alive connection is closed this soon after a shutdown begins. */
+    private static final long DRAIN_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /** A request a worker is working on. */
     private record InFlight(Connection connection, WorkerSlot slot, long deadlineNanos) {
@@ -55,6 +58,8 @@ final class EventLoop implements Runnable {
     private long sequence;
     private long nextSweepNanos;
     private volatile boolean running = true;
+    /** [drain] shutting down: no connection is kept alive after its current request. */
+    private boolean draining;
 
     EventLoop(int index, GatewayContext ctx) throws IOException {
         this.index = index;
@@ -91,6 +96,43 @@ final class EventLoop implements Runnable {
         running = false;
         selector.wakeup();
     }
+
+    // ---- [drain] graceful shutdown (GatewayDrain); the orchestration lives there ----
+
+    /** Stops keeping connections alive; idle ones get {@link #DRAIN_LINGER_NANOS} to send a last request. */
+    void startDrain() {
+        execute(() -> {
+            draining = true;
+            long closeBy = System.nanoTime() + DRAIN_LINGER_NANOS;
+            for (SelectionKey key : selector.keys()) {
+                if (key.isValid() && key.attachment() instanceof Connection c && !c.parked && !c.draining
+                        && !c.hasBufferedBytes() && c.deadlineNanos - closeBy > 0) {
+                    c.deadlineNanos = closeBy;
+                }
+            }
+        });
+    }
+
+    /** Calls not finished yet: in flight on a worker, parked, or a connection that may still send one. */
+    CompletableFuture<Integer> openCalls() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        execute(() -> {
+            int open = inFlight.size();
+            for (SelectionKey key : selector.keys()) {
+                if (key.isValid() && key.attachment() instanceof Connection c && !c.draining) {
+                    open++;
+                }
+            }
+            count.complete(open);
+        });
+        return count;
+    }
+
+    private boolean keepsConnections() {
+        return running && !draining;
+    }
+
+    // ---- end [drain] ----
 
     @Override
     public void run() {
@@ -269,7 +311,7 @@ final class EventLoop implements Runnable {
     private boolean answer(Connection c, RequestHead head, int status, String detail,
                            Map<String, Object> extra, String extraHeader, boolean mayKeepAlive) {
         long requestEnd = head == null ? Long.MAX_VALUE : head.headLength() + head.contentLength();
-        boolean keepAlive = mayKeepAlive && running && head.keepAlive() && !head.method().equals("HEAD")
+        boolean keepAlive = mayKeepAlive && keepsConnections() && head.keepAlive() && !head.method().equals("HEAD")
                 && !head.chunked() && requestEnd <= c.buffer.position();
         ByteBuffer response = ByteBuffer.wrap(ProblemResponse.of(status, detail, keepAlive, extra, extraHeader));
         try {
@@ -322,7 +364,7 @@ final class EventLoop implements Runnable {
     private void handOff(Connection c, RequestHead head, Route route, byte[] prefix, boolean sendContinue) {
         long requestId = ((long) index << 56) | (++sequence & 0x00FF_FFFF_FFFF_FFFFL);
         FunctionDescriptor d = route.descriptor();
-        byte[] frame = new HandoffFrame(requestId, head.keepAlive() && running, d.name(), d.version(), d.runtime(),
+        byte[] frame = new HandoffFrame(requestId, head.keepAlive() && keepsConnections(), d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
                 head.contentLength(), prefix).encode();
@@ -370,7 +412,7 @@ final class EventLoop implements Runnable {
         f.slot().requestEnded();
         Connection c = f.connection();
         CallAdmission.end(c); // [concurrency]
-        if (ack.keepAlive() && running) {
+        if (ack.keepAlive() && keepsConnections()) {
             if (register(c, nextRequestTimeout(c))) {
                 processBuffered(c);
             }

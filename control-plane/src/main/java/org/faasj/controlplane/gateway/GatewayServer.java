@@ -7,6 +7,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.routing.RouteTable;
@@ -33,6 +34,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private static final int BODY_PREFIX_ROOM = 8 * 1024;
 
     private final FaasProperties.Gateway config;
+    private final Duration shutdownGrace;
     private final GatewayContext context;
     private final WorkerPool workers;
     private final WebRelay relay;
@@ -43,6 +45,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
                   LocalWebServer web) {
         this.config = properties.gateway();
+        this.shutdownGrace = properties.shutdown().grace();
         this.workers = workers;
         this.relay = new WebRelay(web);
         int maxHead = (int) config.maxHeadSize().toBytes();
@@ -132,6 +135,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         } catch (IOException e) {
             log.debug("closing the gateway socket", e);
         }
+        new GatewayDrain(loops, shutdownGrace).run(); // [drain] calls in flight finish first
         for (EventLoop loop : loops) {
             loop.shutdown();
         }

@@ -22,7 +22,8 @@ public record FaasProperties(
         @DefaultValue Workers workers,
         @DefaultValue Routing routing,
         @DefaultValue Deploy deploy,
-        @DefaultValue Sandbox sandbox) {
+        @DefaultValue Sandbox sandbox,
+        @DefaultValue Shutdown shutdown) {
 
     /**
      * The public HTTP acceptor.
@@ -169,6 +170,14 @@ public record FaasProperties(
         public long workerUidBase(int workerId) {
             return uidBase + 1 + (long) workerId * uidsPerWorker;
         }
+    }
+
+    /**
+     * Graceful shutdown on SIGTERM.
+     *
+     * @param grace longest the gateway waits for calls in flight before it stops them and the workers
+     */
+    public record Shutdown(@DefaultValue("30s") Duration grace) {
     }
 
     /** Where SQLite lives. */
