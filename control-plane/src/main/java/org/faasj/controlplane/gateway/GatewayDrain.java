@@ -26,10 +26,13 @@ final class GatewayDrain {
 
     private final EventLoop[] loops;
     private final Duration grace;
+    private final Runnable announceToWorkers;
 
-    GatewayDrain(EventLoop[] loops, Duration grace) {
+    /** @param announceToWorkers makes the workers answer the calls they run with {@code Connection: close} */
+    GatewayDrain(EventLoop[] loops, Duration grace, Runnable announceToWorkers) {
         this.loops = loops;
         this.grace = grace;
+        this.announceToWorkers = announceToWorkers;
     }
 
     /** Blocks until the loops are quiet or the grace period is over. */
@@ -39,6 +42,7 @@ final class GatewayDrain {
         for (EventLoop loop : loops) {
             loop.startDrain();
         }
+        announceToWorkers.run();
         int left = busy(deadline);
         if (left > 0) {
             log.info("Draining the gateway: {} calls still open", left);

@@ -135,7 +135,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         } catch (IOException e) {
             log.debug("closing the gateway socket", e);
         }
-        new GatewayDrain(loops, shutdownGrace).run(); // [drain] calls in flight finish first
+        new GatewayDrain(loops, shutdownGrace, workers::announceDrain).run(); // [drain] calls in flight finish first
         for (EventLoop loop : loops) {
             loop.shutdown();
         }
