@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * The gateway's part of a graceful shutdown (SIGTERM): after the listener is closed, every event
  * loop closes its idle keep-alive connections and stops keeping connections alive, and this waits
  * until no call is left in flight, parked for a concurrency place or half-sent, or until
- * {@code faas.shutdown.grace} is over. Only then do the loops stop (cutting what is left) and,
+ * {@code faas.shutdown.grace} is over. The workers are told too, so that the calls they run now
+ * answer {@code Connection: close}. Only then do the loops stop (cutting what is left) and,
  * in a later lifecycle phase, the workers and their functions.
  *
  * <p>Readiness needs nothing here: Spring publishes {@code REFUSING_TRAFFIC} as soon as the context

@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The public port. One acceptor thread takes connections and deals them out to the event loops;
- * it starts last (after Spring's web server, so the relay has somewhere to go) and stops first.
+ * it starts last (after Spring's web server, so the relay has somewhere to go) and stops first,
+ * letting calls in flight finish ({@link GatewayDrain}) before the workers are stopped.
  */
 @Component
 class GatewayServer implements SmartLifecycle, HandoffListener {
