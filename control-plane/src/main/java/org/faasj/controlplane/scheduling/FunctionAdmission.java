@@ -50,7 +50,10 @@ public final class FunctionAdmission {
         if (!function.limited()) {
             throw new IllegalArgumentException(function.name() + " has no concurrency limit");
         }
-        Limit limit = limits.computeIfAbsent(function.name(), name -> new Limit());
+        Limit limit = limits.get(function.name());
+        if (limit == null) {
+            limit = limits.computeIfAbsent(function.name(), name -> new Limit());
+        }
         return limit.admit(function, queueCapacity, onGrant);
     }
 
