@@ -125,6 +125,37 @@ class ConcurrencyLimitIT {
         assertEquals(200, platform.get("/ping").statusCode());
     }
 
+    @Test
+    void theDeployApiTakesConcurrencyShowsItAndRefusesBadValues() throws Exception {
+        String token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        HttpResponse<String> bad = deploy(token, "{\"runtime\":\"php\",\"name\":\"api-bad\",\"concurrency\":-2}");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals("concurrency", RunningPlatform.JSON.readTree(bad.body()).path("field").asString(), bad.body());
+
+        HttpResponse<String> deployed = deploy(token,
+                "{\"runtime\":\"php\",\"name\":\"api-one\",\"method\":\"GET\",\"concurrency\":1}");
+        assertEquals(201, deployed.statusCode(), deployed.body());
+        JsonNode listed = RunningPlatform.JSON.readTree(platform.get("/system/functions/api-one").body());
+        assertEquals(1, listed.path("concurrency").asInt(), listed.toString());
+
+        // enforced as deployed: four at once, one runs, two wait, one is refused
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(client.sendAsync(request("/api/api-one"), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = calls.stream().map(f -> f.join().statusCode()).sorted().toList();
+        assertEquals(List.of(200, 200, 200, 429), statuses);
+    }
+
+    private static HttpResponse<String> deploy(String token, String descriptor) throws Exception {
+        Multipart upload = new Multipart().file("code", "f.php", "<?php usleep(1000000); echo '{\"ok\":true}';\n")
+                .field("descriptor", descriptor);
+        return platform.http.send(HttpRequest.newBuilder(platform.uri("/system/functions")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", upload.contentType())
+                .POST(upload.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private record Timed(HttpResponse<String> response, long doneNanos) {
         @Override
         public String toString() {
