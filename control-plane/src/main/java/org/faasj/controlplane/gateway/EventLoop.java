@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * completion ack says the connection may serve another request. Every mutable field here is
  * touched only by this loop's thread; other threads talk to it through {@link #execute}.
  */
-final class EventLoop implements Runnable {
+final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -100,7 +100,8 @@ final class EventLoop implements Runnable {
     // ---- [drain] graceful shutdown (GatewayDrain); the orchestration lives there ----
 
     /** Stops keeping connections alive; idle ones get {@link #DRAIN_LINGER_NANOS} to send a last request. */
-    void startDrain() {
+    @Override
+    public void startDrain() {
         execute(() -> {
             draining = true;
             long closeBy = System.nanoTime() + DRAIN_LINGER_NANOS;
@@ -114,7 +115,8 @@ final class EventLoop implements Runnable {
     }
 
     /** Calls not finished yet: in flight on a worker, parked, or a connection that may still send one. */
-    CompletableFuture<Integer> openCalls() {
+    @Override
+    public CompletableFuture<Integer> openCalls() {
         CompletableFuture<Integer> count = new CompletableFuture<>();
         execute(() -> {
             int open = inFlight.size();

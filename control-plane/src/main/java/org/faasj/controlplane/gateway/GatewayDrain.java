@@ -22,15 +22,25 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayDrain {
 
+    /** What the drain needs of an event loop; thread-safe. */
+    interface Loop {
+
+        /** From now on keep no connection alive; close the idle ones soon. */
+        void startDrain();
+
+        /** Calls not finished yet, counted on the loop's own thread. */
+        CompletableFuture<Integer> openCalls();
+    }
+
     private static final Logger log = LoggerFactory.getLogger(GatewayDrain.class);
     private static final long POLL_MILLIS = 50;
 
-    private final EventLoop[] loops;
+    private final Loop[] loops;
     private final Duration grace;
     private final Runnable announceToWorkers;
 
     /** @param announceToWorkers makes the workers answer the calls they run with {@code Connection: close} */
-    GatewayDrain(EventLoop[] loops, Duration grace, Runnable announceToWorkers) {
+    GatewayDrain(Loop[] loops, Duration grace, Runnable announceToWorkers) {
         this.loops = loops;
         this.grace = grace;
         this.announceToWorkers = announceToWorkers;
@@ -40,7 +50,7 @@ final class GatewayDrain {
     void run() {
         long started = System.nanoTime();
         long deadline = started + grace.toNanos();
-        for (EventLoop loop : loops) {
+        for (Loop loop : loops) {
             loop.startDrain();
         }
         announceToWorkers.run();
@@ -63,11 +73,11 @@ final class GatewayDrain {
     /** Calls still open over all loops; a loop that does not answer in time counts as busy. */
     private int busy(long deadline) {
         int total = 0;
-        for (EventLoop loop : loops) {
+        for (Loop loop : loops) {
             CompletableFuture<Integer> count = loop.openCalls();
             try {
                 long wait = Math.max(1, Math.min(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime()));
-                total += count.get(wait, TimeUnit.NANOSECONDS);
+                total = (int) Math.min(Integer.MAX_VALUE, (long) total + count.get(wait, TimeUnit.NANOSECONDS));
             } catch (TimeoutException | ExecutionException e) {
                 total++;
             } catch (InterruptedException e) {
