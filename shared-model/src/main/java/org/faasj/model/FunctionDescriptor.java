@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param network        what network the invocation may use; null means {@link Network#OUTBOUND}
  * @param env            extra environment variables for the function
  * @param version        deploy version, grows by one per redeploy
+ * @param concurrency    most calls of this function running at once across the node; 0 = no limit of
+ *                       its own (the workers' caps still apply)
  */
 public record FunctionDescriptor(
         String name,
@@ -33,12 +35,15 @@ public record FunctionDescriptor(
         int processes,
         Network network,
         Map<String, String> env,
-        int version) {
+        int version,
+        int concurrency) {
 
     public static final int DEFAULT_MEMORY_MB = 128;
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_TMP_MB = 64;
     public static final int DEFAULT_PROCESSES = 64;
+    /** No concurrency limit of the function's own. */
+    public static final int UNLIMITED = 0;
 
     public FunctionDescriptor {
         Objects.requireNonNull(name, "name");
@@ -50,6 +55,22 @@ public record FunctionDescriptor(
         handler = handler == null ? "main" : handler;
         // rows and callers from before the sandbox fields had the host's network
         network = network == null ? Network.OUTBOUND : network;
+        if (concurrency < 0) {
+            throw new IllegalArgumentException("concurrency must be 0 (no limit) or more, got " + concurrency);
+        }
+    }
+
+    /** A descriptor without a concurrency limit of its own (as every descriptor was before the field). */
+    public FunctionDescriptor(String name, Runtime runtime, String method, String route, String module, String handler,
+                              int memoryMb, int timeoutSeconds, int tmpMb, int processes, Network network,
+                              Map<String, String> env, int version) {
+        this(name, runtime, method, route, module, handler, memoryMb, timeoutSeconds, tmpMb, processes, network, env,
+                version, UNLIMITED);
+    }
+
+    /** Whether calls of this function are counted and queued ({@code concurrency > 0}). */
+    public boolean limited() {
+        return concurrency > 0;
     }
 
     /** The routing key the original platform used: {@code METHOD:/path}. */

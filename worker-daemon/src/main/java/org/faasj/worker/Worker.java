@@ -116,6 +116,13 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** The control plane is shutting down: answers from now on close their connections. */
+    public void drain() {
+        if (dispatcher != null) {
+            dispatcher.closeConnections();
+        }
+    }
+
     /** Warm PHP processes ready now (tests and diagnostics). */
     int warmReady() {
         return warm == null ? 0 : warm.size();

@@ -29,7 +29,7 @@ public final class WorkerMain {
         Worker worker = new Worker(config);
         worker.start();
         log.info("worker {} ready on {} (pid {})", config.id(), config.socket(), ProcessHandle.current().pid());
-        ParentWatch.onParentExit(System.in, () -> {
+        ParentWatch.watch(System.in, worker::drain, () -> {
             log.info("worker {}: control plane gone, stopping", config.id());
             worker.close();
             System.exit(0);

@@ -20,7 +20,8 @@ record DeploySpec(
         int processes,
         Network network,
         String handler,
-        Map<String, String> env) {
+        Map<String, String> env,
+        int concurrency) {
 
     static final String DEFAULT_METHOD = "POST";
 
@@ -34,6 +35,6 @@ record DeploySpec(
 
     FunctionDescriptor toDescriptor(String finalName, String finalMethod, String finalRoute, String module, int version) {
         return new FunctionDescriptor(finalName, language.runtime(), finalMethod, finalRoute, module, handler,
-                memoryMb, timeoutSeconds, tmpMb, processes, network, env, version);
+                memoryMb, timeoutSeconds, tmpMb, processes, network, env, version, concurrency);
     }
 }

@@ -33,10 +33,12 @@ final class DescriptorParser {
     static final int MAX_TMP_MB = 4096;
     static final int MIN_PROCESSES = 1;
     static final int MAX_PROCESSES = 4096;
+    /** 0 (or absent): no limit of the function's own; the workers' caps still apply. */
+    static final int MAX_CONCURRENCY = 10_000;
 
     private static final Set<String> FIELDS = Set.of(
             "runtime", "method", "memory", "timeout", "tmp", "processes", "network", "handler", "name", "route", "env",
-            "target");
+            "target", "concurrency");
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -74,7 +76,8 @@ final class DescriptorParser {
                 integer(root, "processes", MIN_PROCESSES, MAX_PROCESSES, FunctionDescriptor.DEFAULT_PROCESSES),
                 network(root),
                 handler(root),
-                env(root));
+                env(root),
+                integer(root, "concurrency", FunctionDescriptor.UNLIMITED, MAX_CONCURRENCY, FunctionDescriptor.UNLIMITED));
     }
 
     private static JsonNode readObject(String json) {

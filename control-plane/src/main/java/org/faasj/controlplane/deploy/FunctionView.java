@@ -19,12 +19,14 @@ record FunctionView(
         String handler,
         Map<String, String> env,
         int version,
+        int concurrency,
         String deployedAt,
         String uri) {
 
     static FunctionView of(FunctionDescriptor d, long updatedEpochSeconds) {
         return new FunctionView(d.name(), d.runtime().id(), d.method(), d.route(), d.memoryMb(), d.timeoutSeconds(),
                 d.tmpMb(), d.processes(), d.network().id(), d.handler(), d.env(), d.version(),
+                d.concurrency(),
                 Instant.ofEpochSecond(updatedEpochSeconds).toString(), d.route());
     }
 }

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
+import org.faasj.controlplane.scheduling.FunctionAdmission;
+
 /**
  * One client connection while the gateway owns it: the channel, the bytes read but not yet
  * consumed (a partial head, or a pipelined request that arrived with the previous one), an answer
@@ -37,6 +39,10 @@ final class Connection {
     Runnable afterWrite;
     /** The caps' count for this connection was given back (it closed or left for the relay). */
     boolean released;
+    /** The call's claim on its function's concurrency places, while it waits or runs (see {@link CallAdmission}). */
+    FunctionAdmission.Ticket ticket;
+    /** Waiting for a place: not parsed, not handed off. */
+    boolean parked;
 
     Connection(SocketChannel channel, InetAddress client, int initialBufferSize, int maxBufferSize) {
         this.channel = channel;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -34,13 +35,15 @@ import org.slf4j.LoggerFactory;
  * request. Every mutable field here is touched only by this loop's thread; other threads talk to
  * it through {@link #execute}.
  */
-final class EventLoop implements Runnable {
+final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int REFUSED_BUFFER_BYTES = 512;
+    /** [drain] an idle keep-alive connection is closed this soon after a shutdown begins. */
+    private static final long DRAIN_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final int index;
     private final GatewayContext ctx;
@@ -53,6 +56,8 @@ final class EventLoop implements Runnable {
     private long nextSweepNanos;
     private volatile boolean running = true;
     private volatile boolean alive = true;
+    /** [drain] shutting down gracefully: no connection is kept alive after its current request. */
+    private boolean drainStarted;
 
     EventLoop(int index, GatewayContext ctx) throws IOException {
         this.index = index;
@@ -95,7 +100,7 @@ final class EventLoop implements Runnable {
                 throw e;
             }
             if (register(c, ctx.headTimeoutNanos())) {
-                answer(c, null, GatewayError.closing(503, why.detail + "; retry later"));
+                answer(c, null, GatewayError.unavailable(why.detail + "; retry later", Map.of()));
             }
         });
     }
@@ -127,6 +132,55 @@ final class EventLoop implements Runnable {
         running = false;
         selector.wakeup();
     }
+
+    // ---- [drain] graceful shutdown (GatewayDrain); the orchestration lives there ----
+
+    /** Stops keeping connections alive; idle ones get {@link #DRAIN_LINGER_NANOS} to send a last request. */
+    @Override
+    public void startDrain() {
+        execute(() -> {
+            drainStarted = true;
+            long closeBy = clock.nanoTime() + DRAIN_LINGER_NANOS;
+            for (SelectionKey key : selector.keys()) {
+                if (key.isValid() && key.attachment() instanceof Connection c && isIdle(c) && c.deadlineNanos - closeBy > 0) {
+                    c.deadlineNanos = closeBy;
+                }
+            }
+        });
+    }
+
+    /**
+     * Calls not finished yet: in flight on a worker, parked, about to be handed off, or a connection
+     * that may still send one or has not taken its answer yet. A dead loop has none (it closed everything).
+     */
+    @Override
+    public CompletableFuture<Integer> openCalls() {
+        if (!alive) {
+            return CompletableFuture.completedFuture(0);
+        }
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        execute(() -> {
+            int open = calls.size() + afterDeregistration.size();
+            for (SelectionKey key : selector.keys()) {
+                if (key.isValid() && key.attachment() instanceof Connection c && !c.draining) {
+                    open++;
+                }
+            }
+            count.complete(open);
+        });
+        return count;
+    }
+
+    /** Waiting for nothing but the client's next request: no bytes of one, no answer still to write, not parked. */
+    private static boolean isIdle(Connection c) {
+        return !c.parked && !c.draining && c.pending == null && !c.hasBufferedBytes();
+    }
+
+    private boolean keepsConnections() {
+        return running && !drainStarted;
+    }
+
+    // ---- end [drain] ----
 
     /**
      * The loop survives whatever one connection throws (that connection is closed); only a broken
@@ -197,6 +251,12 @@ final class EventLoop implements Runnable {
             drain(c);
             return;
         }
+        if (c.parked) { // [concurrency] waiting for a place: only notice a client that goes away
+            if (!CallAdmission.readWhileParked(c)) {
+                close(c);
+            }
+            return;
+        }
         boolean startsNewHead = !c.hasBufferedBytes();
         int n;
         try {
@@ -248,6 +308,9 @@ final class EventLoop implements Runnable {
             return answer(c, head, error);
         }
         if (verdict instanceof Verdict.HandOff handOff) {
+            if (handOff.route().descriptor().limited()) { // [concurrency] run, park until a place frees, or 429
+                return admit(c, head, handOff.route());
+            }
             prepareHandOff(c, head, handOff.route());
             return false;
         }
@@ -255,6 +318,36 @@ final class EventLoop implements Runnable {
         detach(c, () -> relay(c, head));
         return false;
     }
+
+    // ---- [concurrency] per-function limits (CallAdmission); the logic lives there ----
+
+    /** @return true when the connection stays here and may hold a further request (only after a 429) */
+    private boolean admit(Connection c, RequestHead head, Route route) {
+        FunctionDescriptor d = route.descriptor();
+        return switch (ctx.admission().admit(c, d, this::execute, () -> resumeParked(c, head, route))) {
+            case RUN -> {
+                prepareHandOff(c, head, route);
+                yield false;
+            }
+            case PARKED -> false;
+            case REFUSED -> answer(c, head, ctx.admission().refused(d));
+        };
+    }
+
+    private void resumeParked(Connection c, RequestHead head, Route route) {
+        if (CallAdmission.unpark(c)) {
+            prepareHandOff(c, head, route);
+        }
+    }
+
+    private void expireParked(Connection c) {
+        GatewayError tooLong = ctx.admission().expire(c);
+        if (tooLong != null) {
+            answer(c, null, tooLong);
+        }
+    }
+
+    // ---- end [concurrency] ----
 
     /**
      * Writes one of the gateway's own answers. The connection stays open only when the error allows
@@ -267,7 +360,7 @@ final class EventLoop implements Runnable {
      */
     private boolean answer(Connection c, RequestHead head, GatewayError error) {
         long requestEnd = head == null ? Long.MAX_VALUE : head.headLength() + head.contentLength();
-        boolean keepAlive = error.mayKeepAlive() && running && head.keepAlive() && !head.method().equals("HEAD")
+        boolean keepAlive = error.mayKeepAlive() && keepsConnections() && head.keepAlive() && !head.method().equals("HEAD")
                 && !head.chunked() && requestEnd <= c.buffer.position();
         ByteBuffer response = ByteBuffer.wrap(error.response(keepAlive));
         if (!write(c, response)) {
@@ -396,7 +489,7 @@ final class EventLoop implements Runnable {
     private void handOff(Connection c, RequestHead head, Route route, byte[] prefix) {
         long requestId = calls.nextId();
         FunctionDescriptor d = route.descriptor();
-        byte[] frame = new HandoffFrame(requestId, head.keepAlive() && running, d.name(), d.version(), d.runtime(),
+        byte[] frame = new HandoffFrame(requestId, head.keepAlive() && keepsConnections(), d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
                 head.contentLength(), prefix).encode();
@@ -412,24 +505,29 @@ final class EventLoop implements Runnable {
                 return;
             } catch (IOException e) {
                 calls.remove(requestId);
-                callEnded(call);
+                call.worker.requestEnded(); // not callEnded: the client's call goes on, to the next worker, keeping its place
                 excluded |= 1L << Math.min(63, slot.id());
                 log.debug("hand-off to worker {} failed: {}", slot.id(), e.toString());
             }
         }
-        answerDetached(c, GatewayError.closing(503, "no worker is available to run " + d.name()));
+        CallAdmission.end(c); // [concurrency] not while the 503 is written: its place goes to the next waiter now
+        answerDetached(c, GatewayError.unavailable("no worker is available to run " + d.name(), Map.of("function", d.name())));
     }
 
-    /** Every call that was handed off ends here exactly once: acked, lost, past its deadline, or never sent. */
+    /**
+     * Every call that was handed off ends here exactly once: acked, lost, past its deadline, or the
+     * loop stopped. (A send that failed ends only that worker's part; see {@link #handOff}.)
+     */
     private void callEnded(InFlightCalls.Call<WorkerSlot> call) {
         call.worker.requestEnded();
+        CallAdmission.end(call.connection); // [concurrency] its place goes to the next waiter
     }
 
     private void relay(Connection c, RequestHead head) {
         int consumed = head.headLength();
         byte[] alreadyRead = Arrays.copyOfRange(c.buffer.array(), consumed, c.buffer.position());
         if (!ctx.relay().start(c.channel, head, alreadyRead)) {
-            answerDetached(c, GatewayError.closing(503, "the console and API are not available right now"));
+            answerDetached(c, GatewayError.unavailable("the console and API are not available right now", Map.of()));
         }
     }
 
@@ -440,7 +538,7 @@ final class EventLoop implements Runnable {
         }
         callEnded(call);
         Connection c = call.connection;
-        if (ack.keepAlive() && running) {
+        if (ack.keepAlive() && keepsConnections()) {
             c.shrinkIfEmpty();
             if (register(c, nextRequestTimeout(c))) {
                 processBuffered(c);
@@ -452,9 +550,15 @@ final class EventLoop implements Runnable {
         }
     }
 
-    /** A pipelined request already begun must finish its head in time; an idle connection may wait longer. */
+    /**
+     * A pipelined request already begun must finish its head in time; an idle connection may wait
+     * longer, unless a drain began (its answer was already promised keep-alive) [drain].
+     */
     private long nextRequestTimeout(Connection c) {
-        return c.hasBufferedBytes() ? ctx.headTimeoutNanos() : ctx.keepAliveNanos();
+        if (c.hasBufferedBytes()) {
+            return ctx.headTimeoutNanos();
+        }
+        return drainStarted ? DRAIN_LINGER_NANOS : ctx.keepAliveNanos();
     }
 
     /**
@@ -512,7 +616,9 @@ final class EventLoop implements Runnable {
      * that did not read an answer in time, is just closed.
      */
     private void expire(Connection c) {
-        if (c.draining || c.pending != null) {
+        if (c.parked) { // [concurrency] the queue wait is over: 429, not 408
+            expireParked(c);
+        } else if (c.draining || c.pending != null) {
             close(c);
         } else if (c.hasBufferedBytes()) {
             answer(c, null, GatewayError.closing(408, "the request head did not arrive within the read timeout"));
@@ -560,6 +666,7 @@ final class EventLoop implements Runnable {
     }
 
     private void close(Connection c) {
+        CallAdmission.end(c); // [concurrency] a parked client that left, or any other end, frees its place
         if (c.key != null) {
             c.key.cancel();
             c.key = null;

@@ -15,6 +15,7 @@ import org.faasj.controlplane.scheduling.WorkerPicker;
  * @param clock               the time every deadline is measured in
  * @param caps                connections held in total and per client
  * @param writeTimeoutNanos   time a client has to take an answer of the gateway's own
+ * @param admission           per-function concurrency limits
  */
 record GatewayContext(
         HttpHeadParser parser,
@@ -29,5 +30,6 @@ record GatewayContext(
         long handoffGraceNanos,
         NanoClock clock,
         ConnectionCaps caps,
-        long writeTimeoutNanos) {
+        long writeTimeoutNanos,
+        CallAdmission admission) {
 }

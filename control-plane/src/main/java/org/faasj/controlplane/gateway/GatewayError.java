@@ -15,9 +15,17 @@ import java.util.Map;
 record GatewayError(int status, String detail, Map<String, Object> extra, String extraHeader, boolean mayKeepAlive)
         implements Verdict {
 
+    /** Overload is temporary: a client may try again after this long. */
+    static final String RETRY_AFTER = "Retry-After: 1";
+
     /** An answer after which the connection always closes. */
     static GatewayError closing(int status, String detail) {
         return new GatewayError(status, detail, Map.of(), null, false);
+    }
+
+    /** A 503 (closing) for a gateway that cannot serve the call now, but may soon. */
+    static GatewayError unavailable(String detail, Map<String, Object> extra) {
+        return new GatewayError(503, detail, extra, RETRY_AFTER, false);
     }
 
     static GatewayError of(HttpParseException e) {

@@ -8,10 +8,12 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.workers.HandoffListener;
@@ -25,7 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The public port. One acceptor thread takes connections and deals them out to the event loops;
- * it starts last (after Spring's web server, so the relay has somewhere to go) and stops first.
+ * it starts last (after Spring's web server, so the relay has somewhere to go) and stops first,
+ * letting calls in flight finish ({@link GatewayDrain}) before the workers are stopped.
  */
 @Component
 class GatewayServer implements SmartLifecycle, HandoffListener {
@@ -38,6 +41,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private static final long ACCEPT_BACKOFF_MILLIS = 50;
 
     private final FaasProperties.Gateway config;
+    private final Duration shutdownGrace;
     private final GatewayContext context;
     private final WorkerPool workers;
     private final WebRelay relay;
@@ -50,6 +54,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
                   LocalWebServer web) {
         this.config = properties.gateway();
+        this.shutdownGrace = properties.shutdown().grace();
         this.workers = workers;
         this.relay = new WebRelay(web);
         int maxHead = (int) config.maxHeadSize().toBytes();
@@ -60,7 +65,8 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
                 (int) config.initialBufferSize().toBytes(), maxHead + BODY_PREFIX_ROOM,
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
                 config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM, caps,
-                config.writeTimeout().toNanos());
+                config.writeTimeout().toNanos(), new CallAdmission(new FunctionAdmission(config.concurrencyQueue()),
+                        config.concurrencyQueueWait().toNanos(), NanoClock.SYSTEM));
     }
 
     @Override
@@ -206,10 +212,20 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         } catch (IOException e) {
             log.debug("closing the gateway socket", e);
         }
+        new GatewayDrain(currentLoops(), shutdownGrace, workers::announceDrain).run(); // [drain] calls in flight finish first
         for (int i = 0; i < loops.length(); i++) {
             loops.get(i).shutdown();
         }
         relay.shutdown();
+    }
+
+    /** The loops as they are now; none is replaced any more once {@link #running} is false. */
+    private GatewayDrain.Loop[] currentLoops() {
+        GatewayDrain.Loop[] current = new GatewayDrain.Loop[loops.length()];
+        for (int i = 0; i < current.length; i++) {
+            current[i] = loops.get(i);
+        }
+        return current;
     }
 
     @Override

@@ -58,6 +58,7 @@ final class ProblemResponse {
             case 411 -> "Length Required";
             case 413 -> "Content Too Large";
             case 417 -> "Expectation Failed";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
             case 501 -> "Not Implemented";

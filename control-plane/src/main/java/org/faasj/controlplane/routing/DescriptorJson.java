@@ -46,7 +46,8 @@ public final class DescriptorJson {
                 fields.positiveInt("processes", FunctionDescriptor.DEFAULT_PROCESSES),
                 network(fields),
                 fields.stringMap("env"),
-                fields.positiveInt("version", 1));
+                fields.positiveInt("version", 1),
+                fields.nonNegativeInt("concurrency", FunctionDescriptor.UNLIMITED));
     }
 
     /** The {@code v} column for this descriptor. */
@@ -64,6 +65,9 @@ public final class DescriptorJson {
         ObjectNode env = node.putObject("env");
         descriptor.env().forEach(env::put);
         node.put("version", descriptor.version());
+        if (descriptor.limited()) {
+            node.put("concurrency", descriptor.concurrency()); // absent = no limit, as in rows from before the field
+        }
         node.put("method", descriptor.method());
         node.put("route", descriptor.route());
         return MAPPER.writeValueAsString(node);
@@ -132,6 +136,14 @@ public final class DescriptorJson {
 
         /** Integers written as JSON strings ("64") are accepted: hand-edited rows often quote them. */
         int positiveInt(String field, int fallback) {
+            int value = nonNegativeInt(field, fallback);
+            if (value == 0) {
+                throw new InvalidDescriptorException(key + ": '" + field + "' must be positive, got 0");
+            }
+            return value;
+        }
+
+        int nonNegativeInt(String field, int fallback) {
             JsonNode node = root.get(field);
             if (node == null || node.isNull()) {
                 return fallback;
@@ -144,8 +156,8 @@ public final class DescriptorJson {
             } else {
                 throw new InvalidDescriptorException(key + ": '" + field + "' must be a whole number, got " + node);
             }
-            if (value <= 0) {
-                throw new InvalidDescriptorException(key + ": '" + field + "' must be positive, got " + value);
+            if (value < 0) {
+                throw new InvalidDescriptorException(key + ": '" + field + "' must not be negative, got " + value);
             }
             return value;
         }

@@ -22,7 +22,8 @@ public record FaasProperties(
         @DefaultValue Workers workers,
         @DefaultValue Routing routing,
         @DefaultValue Deploy deploy,
-        @DefaultValue Sandbox sandbox) {
+        @DefaultValue Sandbox sandbox,
+        @DefaultValue Shutdown shutdown) {
 
     /**
      * The public HTTP acceptor.
@@ -43,6 +44,9 @@ public record FaasProperties(
      * @param writeTimeout      a client must take each answer of the gateway's own (errors, {@code 100 Continue})
      *                          within this time, else its connection is closed
      * @param workerSendTimeout a hand-off a worker does not take within this time goes to another worker
+     * @param concurrencyQueue  calls of one function with a {@code concurrency} limit that may wait for a
+     *                          place; more get 429
+     * @param concurrencyQueueWait longest a call waits in that queue before it gets 429
      */
     public record Gateway(
             @DefaultValue("8080") int port,
@@ -57,7 +61,9 @@ public record FaasProperties(
             @DefaultValue("1000") int maxConnectionsPerClient,
             @DefaultValue("2KB") DataSize initialBufferSize,
             @DefaultValue("10s") Duration writeTimeout,
-            @DefaultValue("1s") Duration workerSendTimeout) {
+            @DefaultValue("1s") Duration workerSendTimeout,
+            @DefaultValue("100") int concurrencyQueue,
+            @DefaultValue("10s") Duration concurrencyQueueWait) {
     }
 
     /**
@@ -177,6 +183,14 @@ public record FaasProperties(
         public long workerUidBase(int workerId) {
             return uidBase + 1 + (long) workerId * uidsPerWorker;
         }
+    }
+
+    /**
+     * Graceful shutdown on SIGTERM.
+     *
+     * @param grace longest the gateway waits for calls in flight before it stops them and the workers
+     */
+    public record Shutdown(@DefaultValue("30s") Duration grace) {
     }
 
     /** Where SQLite lives. */

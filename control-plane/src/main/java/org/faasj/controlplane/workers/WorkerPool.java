@@ -72,6 +72,13 @@ public class WorkerPool {
         return all().stream().map(WorkerStatus::of).toList();
     }
 
+    /** [drain] See {@link WorkerSlot#announceDrain()}. */
+    public void announceDrain() {
+        for (WorkerSlot s : slots) {
+            s.announceDrain();
+        }
+    }
+
     public long readyCount() {
         int n = 0;
         for (WorkerSlot s : slots) {

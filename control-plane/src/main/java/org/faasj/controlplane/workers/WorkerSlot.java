@@ -2,6 +2,7 @@ package org.faasj.controlplane.workers;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.faasj.model.MetricsDatagram;
@@ -80,6 +81,24 @@ public final class WorkerSlot {
         if (report.pid() == pid()) {
             metrics = report;
             metricsReceivedNanos = receivedNanos;
+        }
+    }
+
+    /**
+     * [drain] Tells the worker that the control plane is shutting down, by the one byte its stdin
+     * pipe ever carries: calls still running then answer with {@code Connection: close}.
+     */
+    public void announceDrain() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            OutputStream stdin = p.getOutputStream();
+            stdin.write('D'); // never close it: end of file tells the worker to exit at once
+            stdin.flush();
+        } catch (IOException e) {
+            // the worker is gone or going; it has nothing left to answer
         }
     }
 

@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
  * Starts {@code faas.workers.count} worker JVMs, connects a link to each, restarts a worker that
  * dies (within a second; slower when one keeps crashing) and stops them all on shutdown.
  *
- * <p>Each worker gets a pipe as stdin that we never write: when the control plane dies, even by
- * {@code kill -9}, the pipe closes and the worker exits by itself, so no orphans are left.
+ * <p>Each worker gets a pipe as stdin that we never close (and write only the drain notice to, see
+ * {@link WorkerSlot#announceDrain()}): when the control plane dies, even by {@code kill -9}, the pipe
+ * closes and the worker exits by itself, so no orphans are left.
  */
 @Component
 public class WorkerSupervisor implements SmartLifecycle {

@@ -94,8 +94,37 @@ class DescriptorParserTest {
         DeployProblem problem = assertThrows(DeployProblem.class,
                 () -> DescriptorParser.parse("{\"runtime\":\"c\",\"pids\":10}"));
         assertEquals("pids", problem.field());
-        assertEquals("unknown descriptor field 'pids' (known: env, handler, memory, method, name, network, processes,"
-                + " route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
+        assertEquals("unknown descriptor field 'pids' (known: concurrency, env, handler, memory, method, name, network,"
+                + " processes, route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"runtime\":\"c\"}                          | 0",
+            "{\"runtime\":\"c\",\"concurrency\":null}     | 0",
+            "{\"runtime\":\"c\",\"concurrency\":0}        | 0",
+            "{\"runtime\":\"c\",\"concurrency\":1}        | 1",
+            "{\"runtime\":\"c\",\"concurrency\":\"12\"}   | 12",
+            "{\"runtime\":\"c\",\"concurrency\":10000}    | 10000",
+    })
+    void parse_concurrency_isCarriedIntoTheDescriptor(String json, int concurrency) {
+        FunctionDescriptor d = DescriptorParser.parse(json).toDescriptor("f", "POST", "/api/f", "m", 1);
+        assertEquals(concurrency, d.concurrency());
+        assertEquals(concurrency > 0, d.limited());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"runtime\":\"c\",\"concurrency\":-1}      | concurrency must be from 0 to 10000, got -1",
+            "{\"runtime\":\"c\",\"concurrency\":10001}   | concurrency must be from 0 to 10000, got 10001",
+            "{\"runtime\":\"c\",\"concurrency\":1.5}     | concurrency must be a whole number from 0 to 10000, got 1.5",
+            "{\"runtime\":\"c\",\"concurrency\":\"many\"} | concurrency must be a whole number from 0 to 10000, got \"many\"",
+    })
+    void parse_badConcurrency_is400NamingTheField(String json, String detail) {
+        DeployProblem problem = assertThrows(DeployProblem.class, () -> DescriptorParser.parse(json));
+        assertEquals(400, problem.getStatusCode().value());
+        assertEquals("concurrency", problem.field());
+        assertEquals(detail, problem.getBody().getDetail());
     }
 
     @Test

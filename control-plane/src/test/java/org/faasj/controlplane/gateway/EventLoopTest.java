@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class EventLoopTest {
     void start() throws IOException {
         GatewayContext ctx = new GatewayContext(new HttpHeadParser(MAX_HEAD), new RouteTable(), null, relay,
                 2048, MAX_HEAD + 8 * 1024, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(60), 1 << 20,
-                TimeUnit.SECONDS.toNanos(10), now::get, caps, WRITE_TIMEOUT);
+                TimeUnit.SECONDS.toNanos(10), now::get, caps, WRITE_TIMEOUT,
+                new CallAdmission(new FunctionAdmission(1), TimeUnit.SECONDS.toNanos(10), now::get));
         loop = new EventLoop(0, ctx);
         Thread t = new Thread(loop, "test-loop");
         t.setDaemon(true);

@@ -162,6 +162,24 @@ class DescriptorJsonTest {
     }
 
     @Test
+    void concurrencyIsReadWrittenAndAbsentMeansNoLimit() {
+        FunctionDescriptor limited = new FunctionDescriptor("q", Runtime.PHP, "GET", "/q", "m", null, 1, 1, 1, 1, null,
+                null, 1, 3);
+        String json = DescriptorJson.toJson(limited);
+        assertThat(json).contains("\"concurrency\":3");
+        assertThat(DescriptorJson.parse("GET:/q", json)).isEqualTo(limited);
+
+        FunctionDescriptor open = DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\"}");
+        assertThat(open.concurrency()).isZero();
+        assertThat(open.limited()).isFalse();
+        assertThat(DescriptorJson.toJson(open)).doesNotContain("concurrency");
+        assertThat(DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\",\"concurrency\":\"2\"}")
+                .concurrency()).isEqualTo(2);
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\",\"concurrency\":-1}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'concurrency' must not be negative");
+    }
+
+    @Test
     void everyRuntimeSurvivesTheRoundTrip() {
         for (Runtime runtime : Runtime.values()) {
             FunctionDescriptor d = new FunctionDescriptor("f", runtime, "GET", "/f", "m", null, 1, 1, 1, 1, null, null, 1);

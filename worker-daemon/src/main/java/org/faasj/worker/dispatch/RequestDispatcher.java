@@ -37,6 +37,8 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
+    /** [drain] set once the control plane shuts down: no connection is kept alive after that. */
+    private volatile boolean closing;
 
     public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued) {
         this.runners = runners;
@@ -90,11 +92,16 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     /** Keep-alive only if the client wants it and its connection is exactly at the next request. */
     private void finish(HandoffFrame frame, ClientConnection client, RequestBody body, AckSender acks,
                         HttpResponse response) {
-        boolean keepAlive = frame.keepAlive() && body.fullyConsumed();
+        boolean keepAlive = frame.keepAlive() && body.fullyConsumed() && !closing;
         acks.send(CompletionAck.responseStarted(frame.requestId())); // past this a worker's death is no longer the gateway's 502
         boolean written = writer.write(client.output(), response, keepAlive);
         client.release();
         acks.send(new CompletionAck(frame.requestId(), written ? response.status() : 0, keepAlive && written));
+    }
+
+    /** [drain] Answers from now on say {@code Connection: close} and the ack lets the gateway close. */
+    public void closeConnections() {
+        closing = true;
     }
 
     public int inFlight() {
