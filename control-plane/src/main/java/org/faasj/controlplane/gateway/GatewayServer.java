@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.WorkerPicker;
+import org.faasj.controlplane.security.AdminGuard;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.workers.HandoffListener;
 import org.faasj.controlplane.workers.WorkerPool;
@@ -40,10 +41,10 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private volatile boolean running;
 
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
-                  LocalWebServer web) {
+                  LocalWebServer web, AdminGuard guard) {
         this.config = properties.gateway();
         this.workers = workers;
-        this.relay = new WebRelay(web);
+        this.relay = new WebRelay(web, config.relay(), guard);
         int maxHead = (int) config.maxHeadSize().toBytes();
         this.context = new GatewayContext(new HttpHeadParser(maxHead), routes, picker, relay,
                 maxHead + BODY_PREFIX_ROOM,
