@@ -96,11 +96,6 @@ final class RelayAdmission {
         }
     }
 
-    /** Relays running now, health checks included. */
-    synchronized int inUse() {
-        return health + relays;
-    }
-
     private static Decision refused(int status, String detail) {
         return new Decision(null, status, detail);
     }

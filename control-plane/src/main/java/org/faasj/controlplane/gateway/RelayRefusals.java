@@ -67,11 +67,6 @@ final class RelayRefusals implements Runnable {
         selector.wakeup();
     }
 
-    /** Refusals written or lingering now. */
-    int inProgress() {
-        return pending.get();
-    }
-
     @Override
     public void run() {
         try {

@@ -208,14 +208,4 @@ public record FaasProperties(
             @DefaultValue({}) List<String> allowedHosts,
             @DefaultValue({}) List<String> allowedOrigins) {
     }
-
-    /** Where SQLite lives. */
-    public Path databaseFile() {
-        return dataDir.resolve("faas_meta.db");
-    }
-
-    /** Where deployed artifacts live. */
-    public Path functionsDir() {
-        return dataDir.resolve("functions");
-    }
 }
