@@ -3,7 +3,7 @@
 # and 1,000 slowloris connections alongside, then the same calls without them. Samples the control
 # plane's and every worker's fds, threads and RSS every 10 s, and writes
 # benchmarks/results/soak-<date>.md (plus the sample CSVs and soak-latest.md). Pass: fds, threads
-# and RSS stay within +5 % of their post-warm-up value, and the calls' p99 with the hostile clients
+# and RSS after the calls stay within +5 % of their post-warm-up value, and the calls' p99 with the hostile clients
 # is at most 2x the one without. See benchmarks/README.md.
 set -euo pipefail
 
@@ -19,7 +19,7 @@ CONNECTIONS=32
 WORKERS=4
 JAR="$REPO/control-plane/target/control-plane-0.1.0-SNAPSHOT.jar"
 RESULTS="$HERE/results"
-KEEP=0
+KEEP="${KEEP:-0}"
 
 usage() {
     cat <<EOF
@@ -150,8 +150,7 @@ one_run() {
     seconds="$(python3 -c 'import math, sys; print(max(10, math.ceil(float(sys.argv[1]) / max(1.0, float(sys.argv[2])))))' "$REQUESTS" "$rate")"
     log "[$name] warm-up: $rate req/s; measuring for $seconds s (about $REQUESTS calls)"
 
-    echo measure >"$WORK/phase"
-    sleep 1 # the sampler takes the post-warm-up sample
+    echo measure >"$WORK/phase" # the report's baseline is the first sample 5 s into this phase
     soak_wrk "$seconds" "$WORK/$name-wrk.txt"
     kill -0 "$cp" 2>/dev/null || die "[$name] the control plane died during the soak (log: $WORK/$name-control-plane.log)"
     echo end >"$WORK/phase"
