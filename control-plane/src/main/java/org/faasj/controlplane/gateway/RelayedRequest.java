@@ -191,7 +191,10 @@ final class RelayedRequest implements Runnable {
         }
     }
 
-    /** After the answer (or the end): stop the pump, answer a request cut short if nothing was sent yet, release. */
+    /**
+     * After the answer (or the end): stop the pump, answer a request cut short if nothing was sent
+     * yet (408 body stalled, 504 too long, 502 Spring gave no answer), release the place.
+     */
     private void finish(Future<?> pump) {
         try {
             boolean pumpEnded = true;
@@ -208,6 +211,9 @@ final class RelayedRequest implements Runnable {
             } else if (!answerStarted && why == Ending.TOTAL) {
                 shared.refusals().refuse(client, ProblemResponse.of(504, "the request took longer than the relay's total"
                         + " timeout (faas.gateway.relay.total-timeout)", false, Map.of(), null));
+            } else if (!answerStarted && why == Ending.NONE) {
+                shared.refusals().refuse(client, ProblemResponse.of(502, "the console and API did not answer",
+                        false, Map.of(), null));
             } else {
                 closeQuietly(client);
             }
