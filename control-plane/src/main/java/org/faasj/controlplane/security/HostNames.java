@@ -1,9 +1,12 @@
 package org.faasj.controlplane.security;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -47,10 +50,9 @@ final class HostNames {
         addresses.add(InetAddress.getLoopbackAddress());
         addLiteral(addresses, "127.0.0.1");
         addLiteral(addresses, "::1");
-        try {
-            names.add(normalise(InetAddress.getLocalHost().getHostName()));
-        } catch (UnknownHostException e) {
-            log.debug("this machine's host name is unknown: {}", e.toString());
+        String hostName = hostName();
+        if (hostName != null) {
+            names.add(hostName);
         }
         InetAddress bound = literal(normalise(bindAddress));
         if (bound == null) {
@@ -72,6 +74,17 @@ final class HostNames {
             }
         }
         return new HostNames(any, names, addresses);
+    }
+
+    /** The kernel's host name, read without a DNS lookup (InetAddress.getLocalHost() can wait on DNS). */
+    private static String hostName() {
+        try {
+            String name = normalise(Files.readString(Path.of("/proc/sys/kernel/hostname")));
+            return name.isEmpty() ? null : name;
+        } catch (IOException e) {
+            log.debug("this machine's host name is unknown: {}", e.toString());
+            return null;
+        }
     }
 
     /** Whether a request with this {@code Host} header value may be served; no header (HTTP/1.0) is fine. */

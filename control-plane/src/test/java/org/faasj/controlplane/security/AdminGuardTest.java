@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -69,7 +70,7 @@ class AdminGuardTest {
     }
 
     @Test
-    void hostNamesAcceptOnlyTheirNamesAndAddressesAndNeverResolveOthers() {
+    void hostNamesAcceptOnlyTheirNamesAndAddressesAndNeverResolveOthers() throws Exception {
         HostNames names = HostNames.of(List.of(), "127.0.0.1");
         assertTrue(names.allows("localhost:8080"));
         assertTrue(names.allows("[::1]:8080"));
@@ -82,6 +83,8 @@ class AdminGuardTest {
         assertNull(HostNames.literal("rebind.example"));
         assertEquals("[::1]", HostNames.hostOf("[::1]:80"));
         assertTrue(HostNames.of(List.of(), "0.0.0.0").allows("127.0.0.1"));
+        String machine = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        assertTrue(names.allows(machine + ":8080"), "this machine's host name " + machine);
     }
 
     private AdminGuard guard(List<String> hosts, List<String> origins) {
