@@ -3,12 +3,10 @@ package org.faasj.controlplane;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Starts the control plane: gateway, route sync, worker supervisor, deploy API and console. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@EnableScheduling
 public class FaasApplication {
 
     public static void main(String[] args) {

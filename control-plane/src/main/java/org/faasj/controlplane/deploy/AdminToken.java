@@ -24,41 +24,41 @@ import org.slf4j.LoggerFactory;
  * It is asked for on every address, loopback included: deployed functions reach the host's
  * loopback too (network "outbound"), and must not be able to deploy or rewrite routes.
  */
-final class AdminToken {
+public final class AdminToken {
 
     static final String FILE_NAME = "admin-token";
     private static final Logger log = LoggerFactory.getLogger(AdminToken.class);
     private static final String BEARER = "Bearer ";
     private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
 
-    private final boolean required;
     private final byte[] tokenDigest;
 
-    AdminToken(FaasProperties properties) {
-        this.required = true;
+    public AdminToken(FaasProperties properties) {
         String token = properties.adminToken() != null && !properties.adminToken().isBlank()
                 ? properties.adminToken().strip()
                 : fromFile(PrivateDirectory.ensure(properties.dataDir()).resolve(FILE_NAME));
         this.tokenDigest = sha256(token);
     }
 
-    boolean required() {
-        return required;
+    /** @throws DeployProblem 401 unless the header carries the token */
+    void check(String authorization) {
+        String refusal = refusal(authorization);
+        if (refusal != null) {
+            throw DeployProblem.unauthorized(refusal);
+        }
     }
 
-    /** @throws DeployProblem 401 unless the header carries the token (or none is required) */
-    void check(String authorization) {
-        if (!required) {
-            return;
-        }
+    /**
+     * Why this {@code Authorization} header value does not carry the token, or null when it does.
+     * The gateway asks this from the request head alone, before any of an upload's body is read.
+     */
+    public String refusal(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw DeployProblem.unauthorized("this endpoint needs 'Authorization: Bearer <admin token>'");
+            return "this endpoint needs 'Authorization: Bearer <admin token>'";
         }
         // compare digests: equal length always, so the comparison time says nothing about the token
         byte[] given = sha256(authorization.substring(BEARER.length()).strip());
-        if (!MessageDigest.isEqual(given, tokenDigest)) {
-            throw DeployProblem.unauthorized("wrong admin token");
-        }
+        return MessageDigest.isEqual(given, tokenDigest) ? null : "wrong admin token";
     }
 
     /** Reads the token file, creating it (mode 0600, 32 random bytes as hex) on first start. */

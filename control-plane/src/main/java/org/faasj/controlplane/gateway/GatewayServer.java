@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
+import org.faasj.controlplane.security.AdminGuard;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.workers.HandoffListener;
 import org.faasj.controlplane.workers.WorkerPool;
@@ -52,11 +53,11 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private volatile boolean running;
 
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
-                  LocalWebServer web) {
+                  LocalWebServer web, AdminGuard guard) {
         this.config = properties.gateway();
         this.shutdownGrace = properties.shutdown().grace();
         this.workers = workers;
-        this.relay = new WebRelay(web);
+        this.relay = new WebRelay(web, config.relay(), guard);
         int maxHead = (int) config.maxHeadSize().toBytes();
         int maxTotal = config.maxConnections() > 0 ? config.maxConnections()
                 : ConnectionCaps.defaultTotal(Runtime.getRuntime().maxMemory());

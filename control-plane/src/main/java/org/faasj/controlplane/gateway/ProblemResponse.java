@@ -23,7 +23,7 @@ final class ProblemResponse {
 
     /**
      * @param extra       further members of the problem object
-     * @param extraHeader one more header line without CRLF (e.g. {@code Allow: GET}), or null
+     * @param extraHeader more header lines, joined by CRLF, without a final CRLF (e.g. {@code Allow: GET}), or null
      */
     static byte[] of(int status, String detail, boolean keepAlive, Map<String, Object> extra, String extraHeader) {
         Map<String, Object> problem = new LinkedHashMap<>();
@@ -52,6 +52,8 @@ final class ProblemResponse {
     static String reason(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";

@@ -1,107 +1,112 @@
 package org.faasj.controlplane.gateway;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.faasj.controlplane.security.AdminGuard;
+import org.faasj.controlplane.security.Refusal;
+import org.faasj.controlplane.security.SecurityHeaders;
+import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.model.HttpHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Carries requests for the platform itself (console, REST API, actuator) to Spring's web server on
  * loopback and its answers back, byte for byte. The forwarded request says {@code Connection: close},
  * so one relay serves one request and then closes the client connection; this traffic is light and
- * keeping it apart from the function path keeps that path simple. Blocking I/O on a bounded pool,
- * two threads per relay (one per direction).
+ * keeping it apart from the function path keeps that path simple. Blocking I/O, one thread per
+ * relay plus one for a request body.
+ *
+ * <p>Before anything is relayed, the request's head alone decides: the {@link AdminGuard} (host,
+ * origin, admin token for writes, so an upload without the token is refused before its body is
+ * read), then {@link RelayAdmission} (per-client cap, a place, health checks kept apart). Refusals
+ * are answered by {@link RelayRefusals}; admitted relays are bounded in time by {@link RelayDeadlines}.
  */
 final class WebRelay {
 
-    private static final Logger log = LoggerFactory.getLogger(WebRelay.class);
-    private static final int MAX_THREADS = 64;
+    /** Places taken between a relay's end and its threads being idle again. */
+    private static final int THREAD_SLACK = 8;
 
     private final LocalWebServer web;
+    private final AdminGuard guard;
+    private final RelayAdmission admission;
+    private final RelayRefusals refusals;
+    private final RelayDeadlines deadlines;
     private final ThreadPoolExecutor pool;
+    private final RelayedRequest.Shared shared;
 
-    WebRelay(LocalWebServer web) {
+    WebRelay(LocalWebServer web, FaasProperties.Relay limits, AdminGuard guard) {
         this.web = web;
+        this.guard = guard;
+        this.admission = new RelayAdmission(limits);
+        try {
+            this.refusals = new RelayRefusals();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the relay's selector", e);
+        }
+        Thread refusalThread = new Thread(refusals, "web-relay-refusals");
+        refusalThread.setDaemon(true);
+        refusalThread.start();
+        this.deadlines = new RelayDeadlines(System::nanoTime);
+        // every relay takes one thread, an upload a second one for its body
+        int maxThreads = limits.healthRelays() + limits.maxRelays() + limits.maxUploads() + THREAD_SLACK;
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        this.pool = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "web-relay-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.shared = new RelayedRequest.Shared(pool, refusals, deadlines, System::nanoTime,
+                limits.idleTimeout().toNanos(), limits.totalTimeout().toNanos());
     }
 
     /**
-     * Starts relaying; the relay owns the (blocking) client channel from now on.
+     * Takes the (blocking) client channel over: relays the request or answers a refusal.
      *
      * @param alreadyRead bytes the gateway read after the head (the start of the body)
-     * @return false when the web server is not up or the relay is at capacity; the caller still owns the channel
+     * @return always true: the relay owns the channel from now on, refusals included
      */
     boolean start(SocketChannel client, RequestHead head, byte[] alreadyRead) {
-        int port = web.port();
-        if (port < 0 || pool.getActiveCount() + 2 > MAX_THREADS) {
-            return false;
-        }
-        try {
-            pool.execute(() -> relay(client, head, alreadyRead, port));
+        Refusal refusal = guard.check(head.method(), head.header("Host"), head.header("Origin"), head.header("Authorization"));
+        if (refusal != null) {
+            refuse(client, refusal.status(), refusal.detail(), refusal.header());
             return true;
-        } catch (RejectedExecutionException e) {
-            return false;
         }
-    }
-
-    private void relay(SocketChannel client, RequestHead head, byte[] alreadyRead, int port) {
-        try (Socket upstream = new Socket()) {
-            upstream.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            OutputStream toUpstream = upstream.getOutputStream();
-            toUpstream.write(forwardedHead(head, clientAddress(client)));
-            toUpstream.write(alreadyRead);
-            toUpstream.flush();
-            pool.execute(() -> pump(Channels.newInputStream(client), toUpstream));
-            copyToClient(upstream.getInputStream(), client);
-        } catch (IOException | RejectedExecutionException e) {
-            log.debug("relay to the web server failed: {}", e.toString());
-        } finally {
-            closeQuietly(client);
+        int port = web.port();
+        if (port < 0) {
+            refuse(client, 503, "the console and API are not available right now", "Retry-After: 1");
+            return true;
         }
-    }
-
-    /** The client's request body (if any) on its way up; ends when either side closes. */
-    private static void pump(InputStream from, OutputStream to) {
-        byte[] buf = new byte[16 * 1024];
+        InetAddress address = clientAddress(client);
+        boolean capped = !guard.carriesToken(head.header("Authorization"));
+        RelayAdmission.Decision decision = admission.admit(address, RelayAdmission.Lane.of(head), capped);
+        if (decision.ticket() == null) {
+            refuse(client, decision.status(), decision.detail(), "Retry-After: 1");
+            return true;
+        }
+        String forwardedFor = address == null ? "unknown" : address.getHostAddress();
         try {
-            int n;
-            while ((n = from.read(buf)) >= 0) {
-                to.write(buf, 0, n);
-            }
-        } catch (IOException e) {
-            log.trace("relay upload ended: {}", e.toString());
+            pool.execute(new RelayedRequest(client, head, alreadyRead, forwardedFor, port, decision.ticket(), shared));
+        } catch (RejectedExecutionException e) {
+            decision.ticket().release();
+            refuse(client, 503, "the console and API are busy; try again shortly", "Retry-After: 1");
         }
+        return true;
     }
 
-    private static void copyToClient(InputStream from, SocketChannel client) throws IOException {
-        byte[] buf = new byte[16 * 1024];
-        int n;
-        while ((n = from.read(buf)) >= 0) {
-            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-            while (b.hasRemaining()) {
-                client.write(b);
-            }
-        }
+    private void refuse(SocketChannel client, int status, String detail, String header) {
+        String headers = SecurityHeaders.asHeaderLines() + (header == null ? "" : "\r\n" + header);
+        refusals.refuse(client, ProblemResponse.of(status, detail, false, Map.of(), headers));
     }
 
     /** The head as Spring should see it: hop-by-hop connection headers replaced, client address added. */
@@ -125,24 +130,18 @@ final class WebRelay {
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static String clientAddress(SocketChannel client) {
+    private static InetAddress clientAddress(SocketChannel client) {
         try {
             SocketAddress remote = client.getRemoteAddress();
-            return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+            return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
         } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static void closeQuietly(SocketChannel client) {
-        try {
-            client.close();
-        } catch (IOException e) {
-            log.trace("close", e);
+            return null;
         }
     }
 
     void shutdown() {
         pool.shutdownNow();
+        deadlines.shutdown();
+        refusals.shutdown();
     }
 }

@@ -23,7 +23,8 @@ public record FaasProperties(
         @DefaultValue Routing routing,
         @DefaultValue Deploy deploy,
         @DefaultValue Sandbox sandbox,
-        @DefaultValue Shutdown shutdown) {
+        @DefaultValue Shutdown shutdown,
+        @DefaultValue Security security) {
 
     /**
      * The public HTTP acceptor.
@@ -47,6 +48,7 @@ public record FaasProperties(
      * @param concurrencyQueue  calls of one function with a {@code concurrency} limit that may wait for a
      *                          place; more get 429
      * @param concurrencyQueueWait longest a call waits in that queue before it gets 429
+     * @param relay             limits of the relay that carries console, API and actuator requests to Spring
      */
     public record Gateway(
             @DefaultValue("8080") int port,
@@ -63,7 +65,31 @@ public record FaasProperties(
             @DefaultValue("10s") Duration writeTimeout,
             @DefaultValue("1s") Duration workerSendTimeout,
             @DefaultValue("100") int concurrencyQueue,
-            @DefaultValue("10s") Duration concurrencyQueueWait) {
+            @DefaultValue("10s") Duration concurrencyQueueWait,
+            @DefaultValue Relay relay) {
+    }
+
+    /**
+     * The relay of platform paths (console, API, actuator) to Spring's loopback server: one or two
+     * blocking threads per relayed request, so every relay is bounded in number and in time.
+     *
+     * @param idleTimeout  a client that sends no byte of its request body, or reads no byte of the
+     *                     answer, for this long is cut (a body cut short gets 408)
+     * @param totalTimeout longest a relayed request may take from head to last answer byte (an upload
+     *                     plus its compile)
+     * @param maxRelays    relayed requests at once, health checks not counted; more get 503
+     * @param maxUploads   of those, requests with a body (they can be slow); more get 503
+     * @param maxPerClient relayed requests at once from one client address; more get 429
+     * @param healthRelays relays kept for {@code GET /actuator/health*} alone, so a probe never
+     *                     waits behind uploads
+     */
+    public record Relay(
+            @DefaultValue("10s") Duration idleTimeout,
+            @DefaultValue("120s") Duration totalTimeout,
+            @DefaultValue("64") int maxRelays,
+            @DefaultValue("32") int maxUploads,
+            @DefaultValue("8") int maxPerClient,
+            @DefaultValue("8") int healthRelays) {
     }
 
     /**
@@ -193,13 +219,20 @@ public record FaasProperties(
     public record Shutdown(@DefaultValue("30s") Duration grace) {
     }
 
-    /** Where SQLite lives. */
-    public Path databaseFile() {
-        return dataDir.resolve("faas_meta.db");
-    }
-
-    /** Where deployed artifacts live. */
-    public Path functionsDir() {
-        return dataDir.resolve("functions");
+    /**
+     * What a browser may do with the console and the admin API ({@code /}, {@code /upload},
+     * {@code /system/**}, {@code /actuator/**}); function routes are not affected.
+     *
+     * @param allowedHosts   host names (without port) the console and API answer to besides the
+     *                       loopback names, this machine's host name and the bound address (all
+     *                       local addresses when bound to the wildcard); others get 403, which
+     *                       stops DNS rebinding. {@code *} allows any host
+     * @param allowedOrigins origins ({@code scheme://host[:port]}) besides the platform's own from
+     *                       which a browser may send writes (POST, PUT, PATCH, DELETE) to the admin
+     *                       API; a write with any other {@code Origin} header gets 403
+     */
+    public record Security(
+            @DefaultValue({}) List<String> allowedHosts,
+            @DefaultValue({}) List<String> allowedOrigins) {
     }
 }

@@ -3,8 +3,8 @@ package org.faasj.controlplane.deploy;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +28,9 @@ class AdminTokenTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         String value = Files.readString(file).strip();
         assertEquals(64, value.length());
-        assertTrue(token.required());
         assertDoesNotThrow(() -> token.check("Bearer " + value));
+        assertNull(token.refusal("Bearer " + value));
+        assertEquals("wrong admin token", token.refusal("Bearer nope"));
         assertEquals(401, assertThrows(DeployProblem.class, () -> token.check("Bearer nope")).getStatusCode().value());
         assertEquals(401, assertThrows(DeployProblem.class, () -> token.check(null)).getStatusCode().value());
         assertEquals(401, assertThrows(DeployProblem.class, () -> token.check(value)).getStatusCode().value());
@@ -58,7 +59,6 @@ class AdminTokenTest {
     @Test
     void loopbackOnly_stillNeedsTheToken_functionsReachLoopbackToo() {
         AdminToken token = new AdminToken(properties("127.0.0.1", "s3cret"));
-        assertTrue(token.required());
         assertEquals(401, assertThrows(DeployProblem.class, () -> token.check(null)).getStatusCode().value());
         assertDoesNotThrow(() -> token.check("Bearer s3cret"));
     }

@@ -1,5 +1,7 @@
 package org.faasj.controlplane.gateway;
 
+import org.faasj.controlplane.system.FaasProperties;
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -30,9 +32,13 @@ class EventLoopTest {
     private static final long WRITE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
     private static final String NOT_FOUND = "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n";
 
+    /** These tests never relay; the relay only has to exist. */
+    private static final FaasProperties.Relay UNUSED_RELAY_LIMITS =
+            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 1, 1, 1, 1);
+
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final ConnectionCaps caps = new ConnectionCaps(100, 100, 10);
-    private final WebRelay relay = new WebRelay(new LocalWebServer());
+    private final WebRelay relay = new WebRelay(new LocalWebServer(), UNUSED_RELAY_LIMITS, null);
     private ServerSocketChannel server;
     private EventLoop loop;
 

@@ -1,5 +1,6 @@
 package org.faasj.controlplane.gateway;
 
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -46,9 +47,13 @@ class ParkedCallsAndDrainTest {
     private static final FunctionDescriptor ONE_AT_A_TIME = new FunctionDescriptor("f", Runtime.PHP, "GET", "/f",
             "f.php", null, 64, 10, 64, 64, null, null, 1, 1);
 
+    /** These tests never relay; the relay only has to exist. */
+    private static final FaasProperties.Relay UNUSED_RELAY_LIMITS =
+            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 1, 1, 1, 1);
+
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final ConnectionCaps caps = new ConnectionCaps(100, 100, 10);
-    private final WebRelay relay = new WebRelay(new LocalWebServer());
+    private final WebRelay relay = new WebRelay(new LocalWebServer(), UNUSED_RELAY_LIMITS, null);
     private final FunctionAdmission places = new FunctionAdmission(1);
     private ServerSocketChannel server;
     private EventLoop loop;
