@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.model.Runtime;
 import org.faasj.worker.dispatch.RequestDispatcher;
 import org.faasj.worker.dispatch.Runners;
+import org.faasj.worker.exec.BodyPumps;
 import org.faasj.worker.exec.CpuGate;
 import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.exec.FunctionRunner;
@@ -43,8 +44,8 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     /** Deadlines and metrics ticks: a single thread, since neither does more than a kill or a send. */
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("worker-timer"));
-    /** Body pumps for bodies larger than a pipe; cached because they are rare and short-lived. */
-    private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("body-pump"));
+    /** Body pumps for bodies larger than a pipe: bounded, each ends with its body or the body read timeout. */
+    private BodyPumps pumps;
     /** Starts warm PHP processes one at a time: in parallel they would only compete for the same cores. */
     private final ExecutorService warmRefill = Executors.newSingleThreadExecutor(daemon("warm-refill"));
     private Spawner spawner;
@@ -72,6 +73,8 @@ public final class Worker implements AutoCloseable {
                 : new ExecSettings(config.scratch(), Files.createDirectories(config.scratch().resolve("tmp")),
                         config.functionPath(), config.outputCap(), prelude, false);
         ProcessStarter starter = new ProcessStarter(spawner);
+        // one per call that can run, twice over: a pump may outlive its call by up to the body read timeout
+        pumps = new BodyPumps(2 * config.maxConcurrency(), daemon("body-pump"));
         gate = CpuGate.forProcesses(config.cpuSlots());
         startWarmPool(starter);
         ProcessRunner processes = new ProcessRunner(starter, gate, warm, new ProgramLocator(config.functionPath()), settings,
@@ -84,7 +87,7 @@ public final class Worker implements AutoCloseable {
         FunctionRunner processRunner = config.sandbox().mode() == SandboxMode.REFUSED
                 ? new UnavailableRunner(SANDBOX_REFUSED) : processes;
         dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
-                config.maxConcurrency(), config.maxQueued());
+                config.maxConcurrency(), config.maxQueued(), config.bodyIdleMs());
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();
@@ -116,6 +119,16 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Body pump threads alive now, running or idle (tests and diagnostics). */
+    int pumpThreads() {
+        return pumps == null ? 0 : pumps.threads();
+    }
+
+    /** Body pumps running or reserved now (tests and diagnostics). */
+    int pumpsBusy() {
+        return pumps == null ? 0 : pumps.busy();
+    }
+
     /** Warm PHP processes ready now (tests and diagnostics). */
     int warmReady() {
         return warm == null ? 0 : warm.size();
@@ -140,7 +153,9 @@ public final class Worker implements AutoCloseable {
         if (dispatcher != null) {
             dispatcher.close();
         }
-        pumps.shutdownNow();
+        if (pumps != null) {
+            pumps.close();
+        }
         warmRefill.shutdownNow();
         scheduler.shutdownNow();
         if (metrics != null) {

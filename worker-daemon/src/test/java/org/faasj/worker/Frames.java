@@ -95,6 +95,13 @@ final class Frames {
         return this;
     }
 
+    /** Announces {@code contentLength} bytes of which only {@code prefix} travels in the frame. */
+    Frames announced(long length, byte[] bodyPrefix) {
+        contentLength = length;
+        prefix = bodyPrefix;
+        return this;
+    }
+
     HandoffFrame build() {
         return new HandoffFrame(IDS.incrementAndGet(), keepAlive, "test-fn", 3, runtime, module.toString(), "main",
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers, contentLength,

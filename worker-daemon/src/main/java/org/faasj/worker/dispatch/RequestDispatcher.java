@@ -37,9 +37,12 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
+    private final int bodyIdleMs;
 
-    public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued) {
+    public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued,
+                             int bodyIdleMs) {
         this.runners = runners;
+        this.bodyIdleMs = bodyIdleMs;
         this.writer = writer;
         BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueued);
         AtomicInteger threads = new AtomicInteger();
@@ -58,7 +61,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
             return;
         }
         ClientConnection client = ClientConnection.adopt(fd);
-        RequestBody body = new RequestBody(frame.bodyPrefix(), frame.contentLength(), client);
+        RequestBody body = new RequestBody(frame.bodyPrefix(), frame.contentLength(), client, bodyIdleMs);
         try {
             pool.execute(() -> execute(frame, client, body, acks));
         } catch (RejectedExecutionException full) {

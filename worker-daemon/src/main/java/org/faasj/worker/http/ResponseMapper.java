@@ -2,6 +2,7 @@ package org.faasj.worker.http;
 
 import java.util.List;
 
+import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.Outcome;
 
 /**
@@ -20,6 +21,18 @@ public final class ResponseMapper {
         }
         if (outcome instanceof Outcome.Trapped trap) {
             return trapped(trap);
+        }
+        if (outcome instanceof Outcome.BodyIncomplete b) {
+            return b.cut() == BodySource.Cut.TIMED_OUT
+                    ? problem(408, "Request body timed out", "the client stopped sending the request body")
+                    : problem(400, "Request body incomplete", "the request body ended before its announced length");
+        }
+        if (outcome instanceof Outcome.BadBody b) {
+            return problem(400, "Bad request body", b.detail());
+        }
+        if (outcome instanceof Outcome.BodyTooLarge b) {
+            return problem(413, "Request body too large", "request body larger than the limit of " + b.limitBytes()
+                    + " bytes");
         }
         if (outcome instanceof Outcome.TimedOut t) {
             return problem(504, "Function timed out",
