@@ -30,6 +30,7 @@ import org.faasj.worker.exec.WasmMemoryBudget;
 import org.faasj.worker.exec.WasmModules;
 import org.faasj.worker.exec.WasmRunner;
 import org.faasj.worker.handoff.HandoffServer;
+import org.faasj.worker.http.BodySettings;
 import org.faasj.worker.http.ResponseWriter;
 import org.faasj.worker.metrics.MetricsReporter;
 import org.faasj.worker.metrics.ProcReader;
@@ -65,6 +66,7 @@ public final class Worker implements AutoCloseable {
     public void start() throws IOException {
         Path share = Files.createDirectories(config.scratch().resolve("share"));
         Path prelude = PhpPrelude.extractTo(share);
+        clearSpool(config.scratch().resolve("bodies"));
         spawner = Spawner.start(config.scratch(), config.sandbox(), share);
         trees = new ProcessTrees(spawner);
         ExecSettings settings = spawner.sandboxed()
@@ -87,10 +89,23 @@ public final class Worker implements AutoCloseable {
         FunctionRunner processRunner = config.sandbox().mode() == SandboxMode.REFUSED
                 ? new UnavailableRunner(SANDBOX_REFUSED) : processes;
         dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
-                config.maxConcurrency(), config.maxQueued(), config.bodyIdleMs());
+                config.maxConcurrency(), config.maxQueued(),
+                new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")));
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();
+    }
+
+    /** Spooled request bodies of a worker that died mid-call. */
+    private static void clearSpool(Path spool) throws IOException {
+        if (!Files.isDirectory(spool)) {
+            return;
+        }
+        try (var files = Files.list(spool)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private void startWarmPool(ProcessStarter starter) throws IOException {

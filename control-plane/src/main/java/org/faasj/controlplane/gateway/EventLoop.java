@@ -188,19 +188,20 @@ final class EventLoop implements Runnable {
         if (route == null) {
             return answerUnrouted(c, head);
         }
-        if (head.chunked()) {
-            return answer(c, head, 411, "chunked request bodies are not supported here; send a Content-Length",
-                    Map.of(), null, false);
-        }
+        // [worker: chunked bodies] no 411 any more: the worker decodes chunked bodies (issue 14, item 8)
         if (head.contentLength() > ctx.maxBodyBytes()) {
             return answer(c, head, 413, "request body of " + head.contentLength() + " bytes is larger than the limit of "
                     + ctx.maxBodyBytes() + " bytes", Map.of("limit", ctx.maxBodyBytes()), null, false);
         }
         int headEnd = head.headLength();
-        int prefixLength = (int) Math.min(c.buffer.position() - headEnd, head.contentLength());
+        // [worker: chunked bodies] a chunked body's end is unknown here: the worker gets all bytes read
+        // so far and decodes from them (it closes the connection if they held more than the body)
+        int buffered = c.buffer.position() - headEnd;
+        int prefixLength = head.chunked() ? buffered : (int) Math.min(buffered, head.contentLength());
         byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
         c.consume(headEnd + prefixLength);
-        boolean sendContinue = head.expectContinue() && prefixLength < head.contentLength();
+        boolean sendContinue = head.expectContinue()
+                && (head.chunked() ? prefixLength == 0 : prefixLength < head.contentLength());
         detach(c, () -> handOff(c, head, route, prefix, sendContinue));
         return false;
     }
@@ -280,7 +281,7 @@ final class EventLoop implements Runnable {
         byte[] frame = new HandoffFrame(requestId, head.keepAlive() && running, d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
-                head.contentLength(), prefix).encode();
+                head.contentLength(), prefix, head.chunked()).encode(); // [worker: chunked bodies] the flag
         if (sendContinue && !writeBlocking(c, CONTINUE)) {
             close(c);
             return;

@@ -16,7 +16,10 @@ import org.faasj.worker.exec.Invocation;
 import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.handoff.AckSender;
 import org.faasj.worker.handoff.FrameHandler;
+import org.faasj.worker.http.BodySettings;
+import org.faasj.worker.http.ChunkedBodyReader;
 import org.faasj.worker.http.ClientConnection;
+import org.faasj.worker.http.DecodedBody;
 import org.faasj.worker.http.HttpResponse;
 import org.faasj.worker.http.RequestBody;
 import org.faasj.worker.http.ResponseMapper;
@@ -37,12 +40,12 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
-    private final int bodyIdleMs;
+    private final BodySettings bodies;
 
     public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued,
-                             int bodyIdleMs) {
+                             BodySettings bodies) {
         this.runners = runners;
-        this.bodyIdleMs = bodyIdleMs;
+        this.bodies = bodies;
         this.writer = writer;
         BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueued);
         AtomicInteger threads = new AtomicInteger();
@@ -61,23 +64,43 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
             return;
         }
         ClientConnection client = ClientConnection.adopt(fd);
-        RequestBody body = new RequestBody(frame.bodyPrefix(), frame.contentLength(), client, bodyIdleMs);
         try {
-            pool.execute(() -> execute(frame, client, body, acks));
+            pool.execute(() -> execute(frame, client, acks));
         } catch (RejectedExecutionException full) {
-            finish(frame, client, body, acks, ResponseMapper.map(new Outcome.Unavailable(
+            finish(frame, client, false, acks, ResponseMapper.map(new Outcome.Unavailable(
                     "worker is at capacity, retry shortly")));
         }
     }
 
-    private void execute(HandoffFrame frame, ClientConnection client, RequestBody body, AckSender acks) {
+    private void execute(HandoffFrame frame, ClientConnection client, AckSender acks) {
         inFlight.incrementAndGet();
         try {
-            Outcome outcome = runSafely(new Invocation(frame, body));
-            finish(frame, client, body, acks, ResponseMapper.map(outcome));
+            if (frame.chunked()) {
+                executeChunked(frame, client, acks);
+            } else {
+                RequestBody body = new RequestBody(frame.bodyPrefix(), frame.contentLength(), client,
+                        bodies.idleTimeoutMillis());
+                Outcome outcome = runSafely(new Invocation(frame, body));
+                finish(frame, client, body.fullyConsumed(), acks, ResponseMapper.map(outcome));
+            }
         } finally {
             inFlight.decrementAndGet();
             completed.incrementAndGet();
+        }
+    }
+
+    /** A chunked body is decoded to its end first: the function gets it whole, with its length, or never runs. */
+    private void executeChunked(HandoffFrame frame, ClientConnection client, AckSender acks) {
+        DecodedBody body;
+        try {
+            body = ChunkedBodyReader.read(frame.bodyPrefix(), client, bodies);
+        } catch (ChunkedBodyReader.Refused refused) {
+            finish(frame, client, false, acks, ResponseMapper.map(refused.outcome()));
+            return;
+        }
+        try (body) {
+            Outcome outcome = runSafely(new Invocation(frame.decoded(body.length()), body));
+            finish(frame, client, body.fullyConsumed(), acks, ResponseMapper.map(outcome));
         }
     }
 
@@ -91,9 +114,9 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     }
 
     /** Keep-alive only if the client wants it and its connection is exactly at the next request. */
-    private void finish(HandoffFrame frame, ClientConnection client, RequestBody body, AckSender acks,
+    private void finish(HandoffFrame frame, ClientConnection client, boolean bodyConsumed, AckSender acks,
                         HttpResponse response) {
-        boolean keepAlive = frame.keepAlive() && body.fullyConsumed();
+        boolean keepAlive = frame.keepAlive() && bodyConsumed;
         boolean written = writer.write(client.output(), response, keepAlive);
         client.release();
         acks.send(new CompletionAck(frame.requestId(), written ? response.status() : 0, keepAlive && written));
