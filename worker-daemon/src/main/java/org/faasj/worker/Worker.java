@@ -18,6 +18,7 @@ import org.faasj.worker.exec.BodyPumps;
 import org.faasj.worker.exec.CpuGate;
 import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.exec.FunctionRunner;
+import org.faasj.worker.exec.OutputBudget;
 import org.faasj.worker.exec.PhpPrelude;
 import org.faasj.worker.exec.ProcessRunner;
 import org.faasj.worker.exec.ProcessStarter;
@@ -90,7 +91,8 @@ public final class Worker implements AutoCloseable {
                 ? new UnavailableRunner(SANDBOX_REFUSED) : processes;
         dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
                 config.maxConcurrency(), config.maxQueued(),
-                new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")));
+                new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")),
+                OutputBudget.forHeap(heap), scheduler);
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();

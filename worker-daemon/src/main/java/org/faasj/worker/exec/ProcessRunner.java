@@ -136,8 +136,8 @@ public final class ProcessRunner implements FunctionRunner {
         try {
             sendRequestEnv(process, plan);
             pumping = feedStdin(process, body, pump);
-            OutputCapture out = OutputCapture.read(process.stdout(), settings.outputCap());
-            if (out.overflowed()) {
+            OutputCapture out = OutputCapture.read(process.stdout(), settings.outputCap(), invocation.output());
+            if (out.overflowed() || out.outOfBudget()) {
                 trees.kill(process);
             }
             int exitCode = process.waitFor();
@@ -151,6 +151,9 @@ public final class ProcessRunner implements FunctionRunner {
             if (out.overflowed()) {
                 return new Outcome.OutputTooLarge(settings.outputCap());
             }
+            if (out.outOfBudget()) {
+                return new Outcome.Unavailable(OutputBudget.SPENT);
+            }
             return new Outcome.Exited(exitCode, out.bytes(), out.length(), exitCode == 0 ? "" : function.stderrTail());
         } catch (IOException | RejectedExecutionException e) {
             trees.kill(process);
@@ -159,6 +162,9 @@ public final class ProcessRunner implements FunctionRunner {
             trees.kill(process);
             Thread.currentThread().interrupt();
             return new Outcome.LaunchFailed("worker is shutting down");
+        } catch (RuntimeException | Error e) {
+            trees.kill(process); // its timer is cancelled below: nothing else would stop it
+            throw e;
         } finally {
             timer.cancel(false);
             trees.ended(process);

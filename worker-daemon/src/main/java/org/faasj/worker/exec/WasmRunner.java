@@ -91,7 +91,7 @@ public final class WasmRunner implements FunctionRunner {
             return new Outcome.Unavailable("worker is reading too many request bodies at once, retry shortly");
         }
         try {
-            Outcome outcome = execute(frame, compiled, limits, stdin.stream());
+            Outcome outcome = execute(frame, compiled, limits, stdin.stream(), invocation.output());
             // a guest that saw the end of a truncated body must not be answered as if it were whole
             return body.cut() != null ? new Outcome.BodyIncomplete(body.cut()) : outcome;
         } finally {
@@ -100,8 +100,9 @@ public final class WasmRunner implements FunctionRunner {
         }
     }
 
-    private Outcome execute(HandoffFrame frame, WasmModules.Compiled compiled, MemoryLimits limits, InputStream stdin) {
-        GuestOutput stdout = GuestOutput.capped(settings.outputCap());
+    private Outcome execute(HandoffFrame frame, WasmModules.Compiled compiled, MemoryLimits limits, InputStream stdin,
+                            OutputBudget.Account output) {
+        GuestOutput stdout = GuestOutput.capped(settings.outputCap(), output);
         GuestOutput stderr = GuestOutput.tail(STDERR_TAIL_BYTES);
         WasiOptions.Builder options = WasiOptions.builder()
                 .withStdin(stdin).withStdout(stdout).withStderr(stderr)
@@ -124,6 +125,8 @@ public final class WasmRunner implements FunctionRunner {
             return ended(deadline, frame, exit.exitCode(), stdout, stderr);
         } catch (GuestOutput.Overflow tooMuch) {
             return new Outcome.OutputTooLarge(settings.outputCap());
+        } catch (GuestOutput.OutOfBudget spent) {
+            return new Outcome.Unavailable(OutputBudget.SPENT);
         } catch (WasmMemoryBudget.Exhausted e) {
             return new Outcome.Trapped(e.getMessage(), stderr.text());
         } catch (ChicoryException e) {

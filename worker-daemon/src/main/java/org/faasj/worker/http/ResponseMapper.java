@@ -59,7 +59,19 @@ public final class ResponseMapper {
         if (looksLikeJson(exited.stdout(), exited.stdoutLength())) {
             return new HttpResponse(200, HttpResponse.JSON, exited.stdout(), exited.stdoutLength(), List.of());
         }
-        return HttpResponse.of(200, HttpResponse.JSON, JsonBodies.result(exited.stdout(), exited.stdoutLength()));
+        return JsonBodies.resultResponse(exited.stdout(), exited.stdoutLength());
+    }
+
+    /**
+     * Heap the mapping of this outcome will allocate beyond what the outcome holds: the wrapped copy
+     * of a successful output that is not JSON; small for everything else.
+     */
+    public static long mappingBytes(Outcome outcome) {
+        if (outcome instanceof Outcome.Exited exited && exited.exitCode() == 0
+                && !looksLikeJson(exited.stdout(), exited.stdoutLength())) {
+            return JsonBodies.resultBound(exited.stdout(), exited.stdoutLength());
+        }
+        return 0;
     }
 
     private static HttpResponse failure(Outcome.Exited exited) {
