@@ -136,6 +136,11 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Calls running now (tests and diagnostics). */
+    int inFlight() {
+        return dispatcher == null ? 0 : dispatcher.inFlight();
+    }
+
     /** Body pump threads alive now, running or idle (tests and diagnostics). */
     int pumpThreads() {
         return pumps == null ? 0 : pumps.threads();

@@ -110,6 +110,11 @@ final class WorkerHarness implements AutoCloseable {
         }
     }
 
+    /** Calls the worker is running now. */
+    int inFlight() {
+        return worker.inFlight();
+    }
+
     /** Body pumps running or reserved in the worker now. */
     int pumpsBusy() {
         return worker.pumpsBusy();
