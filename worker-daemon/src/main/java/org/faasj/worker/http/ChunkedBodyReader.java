@@ -60,11 +60,7 @@ public final class ChunkedBodyReader {
             throws Refused, ChunkedDecoder.MalformedException, ChunkedDecoder.TooLargeException, IOException {
         InputStream in = client.input();
         byte[] buf = new byte[READ_BUFFER];
-        try {
-            client.readTimeout(idleTimeoutMillis);
-        } catch (IOException e) {
-            throw new Refused(new Outcome.BodyIncomplete(BodySource.Cut.ENDED));
-        }
+        client.tryReadTimeout(idleTimeoutMillis);
         while (!decoder.done()) {
             long readStart = System.nanoTime();
             int n;

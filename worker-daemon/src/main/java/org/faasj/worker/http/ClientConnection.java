@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.newsclub.net.unix.AFSocket;
 import org.newsclub.net.unix.FileDescriptorCast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's duplicate of a client's TCP descriptor, received from the gateway.
@@ -27,6 +29,8 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * and the control socket is dropped with it.
  */
 public final class ClientConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
     private final FileDescriptor fd;
     private final FileInputStream in;
@@ -64,6 +68,18 @@ public final class ClientConnection {
      */
     public void readTimeout(int millis) throws IOException {
         control().setSoTimeout(millis);
+    }
+
+    /**
+     * {@link #readTimeout}, or nothing when the option cannot be set (then the gateway's own deadline
+     * for the call, which shuts the socket down, is what ends a stalled read).
+     */
+    public void tryReadTimeout(int millis) {
+        try {
+            readTimeout(millis);
+        } catch (IOException | RuntimeException e) {
+            log.debug("no read timeout on a client socket: {}", e.toString());
+        }
     }
 
     /**

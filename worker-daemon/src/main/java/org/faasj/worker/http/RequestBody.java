@@ -87,8 +87,8 @@ public final class RequestBody implements BodySource {
         InputStream in = client.input();
         byte[] buf = new byte[(int) Math.min(CHUNK, unread.get())];
         long readStart = System.nanoTime();
+        client.tryReadTimeout(idleTimeoutMillis);
         try {
-            client.readTimeout(idleTimeoutMillis);
             while (unread.get() > 0) {
                 readStart = System.nanoTime();
                 int n = in.read(buf, 0, (int) Math.min(buf.length, unread.get()));
