@@ -144,9 +144,13 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         }
     }
 
-    /** The wrapped copy of a large text output is charged to the budget too; without room it is a 503. */
+    /**
+     * The wrapped copy of a text output is charged to the budget too (a large one was mostly paid
+     * ahead by the capture); without room it is a 503.
+     */
     private void respond(Call call, Outcome outcome, boolean bodyConsumed, OutputBudget.Account output) {
-        Outcome answer = output.tryCharge(ResponseMapper.mappingBytes(outcome))
+        long more = ResponseMapper.mappingBytes(outcome) - output.prepaid();
+        Outcome answer = output.charge(more, OutputBudget.waitNanos(call.frame.timeoutMillis()))
                 ? outcome : new Outcome.Unavailable(OutputBudget.SPENT);
         call.answer(writer, ResponseMapper.map(answer), bodyConsumed);
     }

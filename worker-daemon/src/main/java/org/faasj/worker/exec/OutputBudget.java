@@ -1,11 +1,15 @@
 package org.faasj.worker.exec;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Heap for function output, shared by every call of the worker. 32 calls at the 6 MB output cap
  * would need 192 MB, more than the worker's whole heap; instead each call charges its output
- * buffers (and the copy the JSON wrapping makes) here as they grow, and a call that finds the
- * budget spent is stopped and answered 503 with Retry-After, rather than the worker running out of
- * memory with every call in it.
+ * buffers (and the copy the JSON wrapping makes) here. A call waits a while for others to give
+ * bytes back; one that still finds the budget spent is stopped and answered 503 with Retry-After,
+ * rather than the worker running out of memory with every call in it. A call never waits while
+ * holding more than a small buffer (see {@link OutputCapture}), so waiting calls cannot starve each
+ * other.
  */
 public final class OutputBudget {
 
@@ -27,6 +31,11 @@ public final class OutputBudget {
         return new OutputBudget(Math.max(16L << 20, maxHeapBytes * 3 / 10));
     }
 
+    /** How long a call waits for room: a while, never most of its own timeout. */
+    public static long waitNanos(int timeoutMillis) {
+        return TimeUnit.MILLISECONDS.toNanos(Math.min(5_000, Math.max(0, timeoutMillis / 2)));
+    }
+
     public Account open() {
         return new Account();
     }
@@ -39,9 +48,14 @@ public final class OutputBudget {
         return capacity;
     }
 
-    private synchronized boolean take(long bytes) {
-        if (bytes > capacity - used) {
-            return false;
+    private synchronized boolean take(long bytes, long waitNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + waitNanos;
+        while (bytes > capacity - used) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || bytes > capacity) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         used += bytes;
         return true;
@@ -49,28 +63,55 @@ public final class OutputBudget {
 
     private synchronized void give(long bytes) {
         used -= bytes;
+        if (bytes > 0) {
+            notifyAll();
+        }
     }
 
     /** What one call holds; closing it gives everything back (after its answer is written). */
     public final class Account implements AutoCloseable {
 
         private long held;
+        private long prepaid;
 
         private Account() {
         }
 
-        /** Takes {@code bytes} more, or nothing and false when the budget cannot spare them. */
+        /** Takes {@code bytes} more, or nothing and false when the budget cannot spare them now. */
         public boolean tryCharge(long bytes) {
+            return charge(bytes, 0);
+        }
+
+        /**
+         * Takes {@code bytes} more, waiting up to {@code waitNanos} for other calls to give some
+         * back; false (nothing taken) if they did not in time.
+         */
+        public boolean charge(long bytes, long waitNanos) {
             if (bytes <= 0) {
                 return true;
             }
-            if (!take(bytes)) {
+            try {
+                if (!take(bytes, waitNanos)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return false;
             }
             synchronized (this) {
                 held += bytes;
             }
             return true;
+        }
+
+        /** Of what this call holds, {@code bytes} were taken for the JSON wrapping of its output (see {@link #prepaid}). */
+        public synchronized void markPrepaid(long bytes) {
+            prepaid = Math.min(held, prepaid + bytes);
+        }
+
+        /** Bytes taken ahead of time for the wrapping; the wrapping then charges only what goes beyond. */
+        public synchronized long prepaid() {
+            return prepaid;
         }
 
         /** Gives back {@code bytes} no longer needed (a buffer replaced by a larger one). */
@@ -89,6 +130,7 @@ public final class OutputBudget {
             synchronized (this) {
                 back = held;
                 held = 0;
+                prepaid = 0;
             }
             give(back);
         }

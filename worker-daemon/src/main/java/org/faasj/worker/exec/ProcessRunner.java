@@ -136,7 +136,8 @@ public final class ProcessRunner implements FunctionRunner {
         try {
             sendRequestEnv(process, plan);
             pumping = feedStdin(process, body, pump);
-            OutputCapture out = OutputCapture.read(process.stdout(), settings.outputCap(), invocation.output());
+            OutputCapture out = OutputCapture.read(process.stdout(), settings.outputCap(), invocation.output(),
+                    OutputBudget.waitNanos(timeoutMillis));
             if (out.overflowed() || out.outOfBudget()) {
                 trees.kill(process);
             }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputCapture;
 
 /**
  * Turns how an invocation ended into the HTTP response, the same way for every runtime.
@@ -96,13 +97,6 @@ public final class ResponseMapper {
 
     /** First non-whitespace byte is '{' or '[': the function already speaks JSON. */
     static boolean looksLikeJson(byte[] output, int length) {
-        for (int i = 0; i < length; i++) {
-            byte b = output[i];
-            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
-                continue;
-            }
-            return b == '{' || b == '[';
-        }
-        return false;
+        return OutputCapture.looksLikeJson(output, length);
     }
 }
