@@ -43,6 +43,7 @@ class WorkerAbuseIT {
         AbuseSupport.deploy(platform, "ignores-body.php", "php", "abuse-ignore");
         AbuseSupport.deploy(platform, "body-length.c", "c", "abuse-length");
         AbuseSupport.deploy(platform, "six-megabytes.c", "c", "abuse-six-mb");
+        AbuseSupport.deploy(platform, "six-megabytes-text.c", "c", "abuse-six-mb-text");
     }
 
     @AfterAll
@@ -104,6 +105,16 @@ class WorkerAbuseIT {
 
     @Test
     void manyConcurrentCallsAtTheOutputCapAreAnsweredAndTheWorkersSurvive() throws Exception {
+        concurrentLargeOutputs("/api/abuse-six-mb", 6_000_001);
+    }
+
+    @Test
+    void manyConcurrentTextOutputsAtTheCapAreWrappedOrRefusedAndTheWorkersSurvive() throws Exception {
+        // {"result":"aaa...a"}: the wrapping needs a second copy of every output
+        concurrentLargeOutputs("/api/abuse-six-mb-text", 6_000_013);
+    }
+
+    private static void concurrentLargeOutputs(String path, int answerBytes) throws Exception {
         List<Long> workers = AbuseSupport.workerPids(platform);
         Map<Integer, Integer> statuses = new HashMap<>();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -113,7 +124,7 @@ class WorkerAbuseIT {
             List<Future<int[]>> calls = new ArrayList<>();
             for (int i = 0; i < 48; i++) {
                 calls.add(pool.submit(() -> {
-                    HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(platform.uri("/api/abuse-six-mb"))
+                    HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(platform.uri(path))
                             .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                             HttpResponse.BodyHandlers.ofInputStream());
                     try (InputStream body = r.body()) {
@@ -125,7 +136,7 @@ class WorkerAbuseIT {
                 int[] result = call.get();
                 statuses.merge(result[0], 1, Integer::sum);
                 if (result[0] == 200) {
-                    assertEquals(6_000_001, result[1], "a 200 with a cut body");
+                    assertEquals(answerBytes, result[1], "a 200 with a cut body");
                 } else {
                     assertEquals(503, result[0], "neither the output nor a clean 503");
                 }
@@ -133,7 +144,7 @@ class WorkerAbuseIT {
         } finally {
             pool.shutdownNow();
         }
-        System.out.println("48 concurrent 6 MB outputs answered: " + statuses);
+        System.out.println("48 concurrent calls of " + path + " answered: " + statuses);
         assertTrue(statuses.getOrDefault(200, 0) > 0, "no call got its output: " + statuses);
         assertEquals(workers, AbuseSupport.workerPids(platform), "a worker died (out of memory?): " + statuses);
         assertEquals(200, platform.post("/api/abuse-length", "abc").statusCode());
