@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,27 @@ class ChunkedBodyIT {
         JsonNode answer = RunningPlatform.JSON.readTree(r.body());
         assertEquals(300_000, answer.path("n").asLong(), r.body());
         assertEquals("300000", answer.path("contentLength").asString());
+        assertEquals(Long.toUnsignedString(hash(body)), answer.path("hash").toString());
+    }
+
+    @Test
+    void curlUploadingFromStdinIsAnsweredWithTheDecodedLength() throws Exception {
+        Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed");
+        byte[] body = new byte[200_000];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) ('a' + i % 26);
+        }
+        // -T - reads stdin to its end: curl sends it chunked, with Expect: 100-continue
+        Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "30", "-X", "POST", "-T", "-",
+                "http://127.0.0.1:" + platform.port + "/api/chunked-length").redirectErrorStream(true).start();
+        try (var stdin = curl.getOutputStream()) {
+            stdin.write(body);
+        }
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, curl.waitFor(), out);
+        JsonNode answer = RunningPlatform.JSON.readTree(out);
+        assertEquals(200_000, answer.path("n").asLong(), out);
+        assertEquals("200000", answer.path("contentLength").asString(), out);
         assertEquals(Long.toUnsignedString(hash(body)), answer.path("hash").toString());
     }
 
