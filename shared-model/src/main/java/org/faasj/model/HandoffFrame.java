@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * What the gateway sends to a worker together with the client's socket descriptor: the function
  * to run, the parsed request head and the body bytes the gateway had already read. The worker
- * reads the remaining {@code contentLength - bodyPrefix.length} bytes from the socket itself.
+ * reads the remaining {@code contentLength - bodyPrefix.length} bytes from the socket itself; for a
+ * chunked body ({@code chunked}, {@code contentLength} 0) the prefix is everything the gateway had
+ * read past the head, and the worker decodes the chunks up to the last one itself.
  *
  * <p>On the wire a frame is a 4-byte big-endian length followed by that many bytes; the
  * descriptor travels as SCM_RIGHTS ancillary data with the first byte of the frame.
@@ -21,6 +23,7 @@ import java.util.Map;
  * @param tmpMb         size cap of the invocation's private {@code /tmp}
  * @param processes     most processes and threads the invocation may have at once
  * @param network       what network the invocation may use
+ * @param chunked       the body comes with Transfer-Encoding: chunked (its length is not known)
  */
 public record HandoffFrame(
         long requestId,
@@ -41,13 +44,40 @@ public record HandoffFrame(
         String query,
         List<HttpHeader> headers,
         long contentLength,
-        byte[] bodyPrefix) {
+        byte[] bodyPrefix,
+        boolean chunked) {
 
     /** Frames are small (head ≤ 16 KiB plus what the gateway read of the body); anything larger is corrupt. */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
-    // bumped from "FAJ1" when the sandbox fields came: a worker from an older build refuses the frame
-    private static final int MAGIC = 0x46414A32; // "FAJ2"
+    // bumped from "FAJ1" when the sandbox fields came, from "FAJ2" when chunked came: a worker from
+    // an older build refuses the frame
+    private static final int MAGIC = 0x46414A33; // "FAJ3"
+
+    /** A frame for a body of known length (not chunked). */
+    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, Runtime runtime,
+                        String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
+                        Network network, Map<String, String> env, String method, String path, String query,
+                        List<HttpHeader> headers, long contentLength, byte[] bodyPrefix) {
+        this(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler, memoryMb, timeoutMillis,
+                tmpMb, processes, network, env, method, path, query, headers, contentLength, bodyPrefix, false);
+    }
+
+    /**
+     * This request as the function sees it once its chunked body is decoded: the decoded length, no
+     * Transfer-Encoding header, no body prefix (the decoded body travels separately).
+     */
+    public HandoffFrame decoded(long decodedLength) {
+        List<HttpHeader> plain = new ArrayList<>(headers.size());
+        for (HttpHeader h : headers) {
+            if (!h.name().equalsIgnoreCase("Transfer-Encoding")) {
+                plain.add(h);
+            }
+        }
+        return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler,
+                memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, plain, decodedLength,
+                new byte[0], false);
+    }
 
     /** The value of the first header with this name (case-insensitive), or null. */
     public String header(String name) {
@@ -86,6 +116,7 @@ public record HandoffFrame(
         }
         out.putLong(contentLength);
         out.putBytes(bodyPrefix);
+        out.putBoolean(chunked);
         return out.finishWithLength();
     }
 
@@ -122,8 +153,9 @@ public record HandoffFrame(
         }
         long contentLength = r.getLong();
         byte[] bodyPrefix = r.getBytes();
+        boolean chunked = r.getBoolean();
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath,
                 handler, memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers,
-                contentLength, bodyPrefix);
+                contentLength, bodyPrefix, chunked);
     }
 }

@@ -65,6 +65,33 @@ class HandoffFrameTest {
     }
 
     @Test
+    void aFrameWithTheMagicFromBeforeChunkedBodiesIsRefused() {
+        byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
+        ByteBuffer.wrap(encoded).putInt(4, 0x46414A32); // "FAJ2": no chunked flag at the end
+
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
+    }
+
+    @Test
+    void theChunkedFlagSurvivesTheRoundTripAndDecodingDropsTransferEncoding() {
+        HandoffFrame f = frame(64, 64, Network.OUTBOUND);
+        List<HttpHeader> headers = List.of(new HttpHeader("Transfer-Encoding", "chunked"), new HttpHeader("X-Id", "r1"));
+        HandoffFrame chunked = new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(),
+                f.runtime(), f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(),
+                f.network(), f.env(), f.method(), f.path(), f.query(), headers, 0, f.bodyPrefix(), true);
+
+        HandoffFrame decoded = HandoffFrame.decode(payload(chunked.encode()));
+        assertTrue(decoded.chunked());
+        assertTrue(!HandoffFrame.decode(payload(f.encode())).chunked());
+
+        HandoffFrame plain = decoded.decoded(12345);
+        assertEquals(12345, plain.contentLength());
+        assertTrue(!plain.chunked());
+        assertEquals(List.of(new HttpHeader("X-Id", "r1")), plain.headers());
+        assertEquals(0, plain.bodyPrefix().length);
+    }
+
+    @Test
     void anUnknownNetworkIsRefused() {
         byte[] encoded = frame(64, 64, Network.NONE).encode();
         byte[] none = "NONE".getBytes(StandardCharsets.US_ASCII);
@@ -86,7 +113,7 @@ class HandoffFrameTest {
     private static HandoffFrame withBody(HandoffFrame f, byte[] body) {
         return new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(), f.runtime(),
                 f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(), f.network(),
-                f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), body);
+                f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), body, f.chunked());
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.model.Runtime;
 import org.faasj.worker.dispatch.RequestDispatcher;
 import org.faasj.worker.dispatch.Runners;
+import org.faasj.worker.exec.BodyPumps;
 import org.faasj.worker.exec.CpuGate;
 import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.exec.FunctionRunner;
+import org.faasj.worker.exec.OutputBudget;
 import org.faasj.worker.exec.PhpPrelude;
 import org.faasj.worker.exec.ProcessRunner;
 import org.faasj.worker.exec.ProcessStarter;
@@ -29,6 +31,7 @@ import org.faasj.worker.exec.WasmMemoryBudget;
 import org.faasj.worker.exec.WasmModules;
 import org.faasj.worker.exec.WasmRunner;
 import org.faasj.worker.handoff.HandoffServer;
+import org.faasj.worker.http.BodySettings;
 import org.faasj.worker.http.ResponseWriter;
 import org.faasj.worker.metrics.MetricsReporter;
 import org.faasj.worker.metrics.ProcReader;
@@ -43,8 +46,8 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     /** Deadlines and metrics ticks: a single thread, since neither does more than a kill or a send. */
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("worker-timer"));
-    /** Body pumps for bodies larger than a pipe; cached because they are rare and short-lived. */
-    private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("body-pump"));
+    /** Body pumps for bodies larger than a pipe: bounded, each ends with its body or the body read timeout. */
+    private BodyPumps pumps;
     /** Starts warm PHP processes one at a time: in parallel they would only compete for the same cores. */
     private final ExecutorService warmRefill = Executors.newSingleThreadExecutor(daemon("warm-refill"));
     private Spawner spawner;
@@ -64,6 +67,7 @@ public final class Worker implements AutoCloseable {
     public void start() throws IOException {
         Path share = Files.createDirectories(config.scratch().resolve("share"));
         Path prelude = PhpPrelude.extractTo(share);
+        clearSpool(config.scratch().resolve("bodies"));
         spawner = Spawner.start(config.scratch(), config.sandbox(), share);
         trees = new ProcessTrees(spawner);
         ExecSettings settings = spawner.sandboxed()
@@ -72,6 +76,8 @@ public final class Worker implements AutoCloseable {
                 : new ExecSettings(config.scratch(), Files.createDirectories(config.scratch().resolve("tmp")),
                         config.functionPath(), config.outputCap(), prelude, false);
         ProcessStarter starter = new ProcessStarter(spawner);
+        // one per call that can run, twice over: a pump may outlive its call by up to the body read timeout
+        pumps = new BodyPumps(2 * config.maxConcurrency(), daemon("body-pump"));
         gate = CpuGate.forProcesses(config.cpuSlots());
         startWarmPool(starter);
         ProcessRunner processes = new ProcessRunner(starter, gate, warm, new ProgramLocator(config.functionPath()), settings,
@@ -84,10 +90,24 @@ public final class Worker implements AutoCloseable {
         FunctionRunner processRunner = config.sandbox().mode() == SandboxMode.REFUSED
                 ? new UnavailableRunner(SANDBOX_REFUSED) : processes;
         dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
-                config.maxConcurrency(), config.maxQueued());
+                config.maxConcurrency(), config.maxQueued(),
+                new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")),
+                OutputBudget.forHeap(heap), scheduler);
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();
+    }
+
+    /** Spooled request bodies of a worker that died mid-call. */
+    private static void clearSpool(Path spool) throws IOException {
+        if (!Files.isDirectory(spool)) {
+            return;
+        }
+        try (var files = Files.list(spool)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private void startWarmPool(ProcessStarter starter) throws IOException {
@@ -123,6 +143,21 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Calls running now (tests and diagnostics). */
+    int inFlight() {
+        return dispatcher == null ? 0 : dispatcher.inFlight();
+    }
+
+    /** Body pump threads alive now, running or idle (tests and diagnostics). */
+    int pumpThreads() {
+        return pumps == null ? 0 : pumps.threads();
+    }
+
+    /** Body pumps running or reserved now (tests and diagnostics). */
+    int pumpsBusy() {
+        return pumps == null ? 0 : pumps.busy();
+    }
+
     /** Warm PHP processes ready now (tests and diagnostics). */
     int warmReady() {
         return warm == null ? 0 : warm.size();
@@ -147,7 +182,9 @@ public final class Worker implements AutoCloseable {
         if (dispatcher != null) {
             dispatcher.close();
         }
-        pumps.shutdownNow();
+        if (pumps != null) {
+            pumps.close();
+        }
         warmRefill.shutdownNow();
         scheduler.shutdownNow();
         if (metrics != null) {

@@ -25,6 +25,9 @@ import org.faasj.worker.spawn.SandboxMode;
  * @param warmIdleMs         a warm process nobody took for this long is killed
  * @param cpuSlots           function processes this worker lets run on a CPU at once (see CpuGate)
  * @param sandbox            how function processes are isolated (off unless the control plane says so)
+ * @param bodyIdleMs         a client that sends no byte of its request body for this long is cut off (408)
+ * @param maxBodyBytes       largest request body; a larger chunked body is refused with 413 (the gateway
+ *                           refuses a larger Content-Length itself)
  */
 public record WorkerConfig(
         int id,
@@ -40,7 +43,9 @@ public record WorkerConfig(
         int warmTotal,
         long warmIdleMs,
         int cpuSlots,
-        SandboxConfig sandbox) {
+        SandboxConfig sandbox,
+        int bodyIdleMs,
+        long maxBodyBytes) {
 
     public static final String DEFAULT_FUNCTION_PATH = "/usr/local/bin:/usr/bin:/bin";
     /**
@@ -61,6 +66,19 @@ public record WorkerConfig(
      */
     public static final int DEFAULT_CPU_SLOTS = 2 * java.lang.Runtime.getRuntime().availableProcessors();
 
+    /** As long as the gateway's request head timeout: a body should not be slower to start than a head. */
+    public static final int DEFAULT_BODY_IDLE_MS = 10_000;
+    /** The gateway's default {@code faas.gateway.max-body-size}. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+
+    /** The options from before the body limits existed, with their defaults. */
+    public WorkerConfig(int id, Path socket, Path metricsSocket, Path scratch, int maxConcurrency, int maxQueued,
+                        int outputCap, long metricsIntervalMs, String functionPath, int warmPerFunction, int warmTotal,
+                        long warmIdleMs, int cpuSlots, SandboxConfig sandbox) {
+        this(id, socket, metricsSocket, scratch, maxConcurrency, maxQueued, outputCap, metricsIntervalMs, functionPath,
+                warmPerFunction, warmTotal, warmIdleMs, cpuSlots, sandbox, DEFAULT_BODY_IDLE_MS, DEFAULT_MAX_BODY_BYTES);
+    }
+
     /** The options from before the warm pool existed, with its defaults. */
     public WorkerConfig(int id, Path socket, Path metricsSocket, Path scratch, int maxConcurrency, int maxQueued,
                         int outputCap, long metricsIntervalMs, String functionPath) {
@@ -78,6 +96,8 @@ public record WorkerConfig(
         require(warmIdleMs > 0, "--warm-idle-ms must be positive");
         require(cpuSlots > 0, "--cpu-slots must be positive");
         require(sandbox != null, "sandbox settings are required");
+        require(bodyIdleMs > 0, "--body-idle-ms must be positive");
+        require(maxBodyBytes > 0, "--max-body-bytes must be positive");
         require(sandbox.mode() != SandboxMode.ON || sandbox.uidBase() > 0, "--sandbox on needs --sandbox-uid-base");
     }
 
@@ -101,11 +121,14 @@ public record WorkerConfig(
                 new SandboxConfig(SandboxMode.parse(options.getOrDefault("--sandbox", "off")),
                         Long.parseLong(options.getOrDefault("--sandbox-uid-base", "0")),
                         Integer.parseInt(options.getOrDefault("--sandbox-uid-count", "1")),
-                        Long.parseLong(options.getOrDefault("--sandbox-memory-mb", "0"))));
+                        Long.parseLong(options.getOrDefault("--sandbox-memory-mb", "0"))),
+                Integer.parseInt(options.getOrDefault("--body-idle-ms", String.valueOf(DEFAULT_BODY_IDLE_MS))),
+                Long.parseLong(options.getOrDefault("--max-body-bytes", String.valueOf(DEFAULT_MAX_BODY_BYTES))));
         options.keySet().removeAll(List.of("--id", "--socket", "--metrics", "--scratch",
                 "--max-concurrency", "--max-queued", "--output-cap", "--metrics-interval-ms", "--function-path",
                 "--warm-per-function", "--warm-total", "--warm-idle-ms", "--cpu-slots",
-                "--sandbox", "--sandbox-uid-base", "--sandbox-uid-count", "--sandbox-memory-mb"));
+                "--sandbox", "--sandbox-uid-base", "--sandbox-uid-count", "--sandbox-memory-mb",
+                "--body-idle-ms", "--max-body-bytes"));
         require(options.isEmpty(), "unknown options: " + options.keySet());
         return config;
     }

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point: {@code WorkerMain --id N --socket PATH --metrics PATH --scratch DIR [--max-concurrency N]
  * [--max-queued N] [--output-cap BYTES] [--metrics-interval-ms MS] [--function-path PATH]
- * [--warm-per-function N] [--warm-total N] [--warm-idle-ms MS]}.
+ * [--warm-per-function N] [--warm-total N] [--warm-idle-ms MS] [--cpu-slots N] [--sandbox on|off|refused ...]
+ * [--body-idle-ms MS] [--max-body-bytes N]}.
  */
 public final class WorkerMain {
 

@@ -31,6 +31,7 @@ final class Frames {
     private Map<String, String> env = Map.of();
     private long contentLength;
     private byte[] prefix = new byte[0];
+    private boolean chunked;
 
     static Frames native_(Path module) {
         Frames f = new Frames();
@@ -95,9 +96,25 @@ final class Frames {
         return this;
     }
 
+    /** Announces {@code contentLength} bytes of which only {@code prefix} travels in the frame. */
+    Frames announced(long length, byte[] bodyPrefix) {
+        contentLength = length;
+        prefix = bodyPrefix;
+        return this;
+    }
+
+    /** A chunked body of which the gateway had read {@code alreadyRead} (raw, still encoded). */
+    Frames chunked(byte[] alreadyRead) {
+        chunked = true;
+        contentLength = 0;
+        prefix = alreadyRead;
+        headers.add(new HttpHeader("Transfer-Encoding", "chunked"));
+        return this;
+    }
+
     HandoffFrame build() {
         return new HandoffFrame(IDS.incrementAndGet(), keepAlive, "test-fn", 3, runtime, module.toString(), "main",
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers, contentLength,
-                prefix);
+                prefix, chunked);
     }
 }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
@@ -50,7 +52,9 @@ class WarmPoolTest {
 
         Exchange first = worker.call(Frames.of(Runtime.PHP, fn).get("/api/r", "a=1").header("X-Trace-Id", "t-1").build());
         awaitWarm(n -> n == 2);
-        Thread.sleep(1200); // a warm process started well before its request
+        // a warm process started well before its request: wait until every php process is 1.5 s old
+        Conditions.await(Duration.ofSeconds(20), () -> phpProcesses().stream().allMatch(
+                pid -> startedBefore(pid, Instant.now().minusMillis(1_500))), "warm php processes 1.5 s old");
         Exchange second = worker.call(Frames.of(Runtime.PHP, fn).body("payload".getBytes(StandardCharsets.UTF_8)).build());
 
         String a = first.response().text();
@@ -67,7 +71,8 @@ class WarmPoolTest {
         assertEquals(null, field(b, "serverTrace"), b);
         assertEquals("payload", field(b, "body"), b);
         assertNotEquals(field(a, "pid"), field(b, "pid"));
-        assertTrue(Double.parseDouble(field(b, "age")) < 0.5, "REQUEST_TIME_FLOAT is the request's: " + b);
+        // the process is at least 1.5 s old: an age well below that is the request's time, not the start's
+        assertTrue(Double.parseDouble(field(b, "age")) < 1.0, "REQUEST_TIME_FLOAT is the request's: " + b);
     }
 
     @Test
@@ -127,12 +132,31 @@ class WarmPoolTest {
     @Test
     void theTotalBoundHolds() throws Exception {
         worker = WorkerHarness.withWarmPool(dir, 2, 3, 30_000);
+        List<Path> functions = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Path fn = worker.script("f" + i + ".php", REPORT);
+            functions.add(fn);
             worker.call(Frames.of(Runtime.PHP, fn).build());
         }
-        Thread.sleep(500);
-        assertEquals(3, worker.warmReady());
+        awaitWarmWithin(3);
+        // every take makes the pool refill: six wanted (two per function), never more than three ready
+        for (Path fn : functions) {
+            worker.call(Frames.of(Runtime.PHP, fn).build());
+        }
+        awaitWarmWithin(3);
+    }
+
+    /** Waits until exactly {@code bound} processes are ready, failing as soon as more are seen. */
+    private void awaitWarmWithin(int bound) throws InterruptedException {
+        Conditions.await(Duration.ofSeconds(20), () -> {
+            int ready = worker.warmReady();
+            assertTrue(ready <= bound, ready + " warm processes, above the total bound of " + bound);
+            return ready == bound;
+        }, bound + " warm processes");
+    }
+
+    private static boolean startedBefore(long pid, Instant instant) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(t -> t.isBefore(instant)).orElse(true);
     }
 
     /** A worker keeping two warm processes per function, whose REPORT function was called once and has both. */

@@ -53,4 +53,19 @@ class WorkerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
                 "--metrics", "/m", "--scratch", "/d", "--max-concurrency", "0"));
     }
+
+    @Test
+    void bodyLimitsHaveDefaultsAndMustBePositive() {
+        WorkerConfig defaults = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d");
+        assertEquals(WorkerConfig.DEFAULT_BODY_IDLE_MS, defaults.bodyIdleMs());
+        assertEquals(WorkerConfig.DEFAULT_MAX_BODY_BYTES, defaults.maxBodyBytes());
+        WorkerConfig set = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
+                "--body-idle-ms", "2500", "--max-body-bytes", "1048576");
+        assertEquals(2500, set.bodyIdleMs());
+        assertEquals(1 << 20, set.maxBodyBytes());
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
+                "--metrics", "/m", "--scratch", "/d", "--body-idle-ms", "0"));
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
+                "--metrics", "/m", "--scratch", "/d", "--max-body-bytes", "-1"));
+    }
 }

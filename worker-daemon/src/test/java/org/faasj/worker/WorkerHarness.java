@@ -70,6 +70,14 @@ final class WorkerHarness implements AutoCloseable {
         reader.start();
     }
 
+    /** A worker with the given body read timeout and body cap, defaults otherwise. */
+    static WorkerHarness withBodyLimits(Path dir, int maxConcurrency, int bodyIdleMs, long maxBodyBytes) throws IOException {
+        return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
+                dir.resolve("scratch"), maxConcurrency, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH,
+                WorkerConfig.DEFAULT_WARM_PER_FUNCTION, WorkerConfig.DEFAULT_WARM_TOTAL, WorkerConfig.DEFAULT_WARM_IDLE_MS,
+                WorkerConfig.DEFAULT_CPU_SLOTS, SandboxConfig.OFF, bodyIdleMs, maxBodyBytes));
+    }
+
     static WorkerHarness start(Path dir) throws IOException {
         return new WorkerHarness(dir, 4, 16, 6 << 20, WorkerConfig.DEFAULT_FUNCTION_PATH);
     }
@@ -112,6 +120,16 @@ final class WorkerHarness implements AutoCloseable {
             accepted.close();
             socket.close();
         }
+    }
+
+    /** Calls the worker is running now. */
+    int inFlight() {
+        return worker.inFlight();
+    }
+
+    /** Body pumps running or reserved in the worker now. */
+    int pumpsBusy() {
+        return worker.pumpsBusy();
     }
 
     /** Warm PHP processes ready in the worker now. */

@@ -440,10 +440,15 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     /** Takes what the worker needs out of the buffer, then hands off once the connection left the selector. */
     private void prepareHandOff(Connection c, RequestHead head, Route route) {
         int headEnd = head.headLength();
-        int prefixLength = (int) Math.min(c.buffer.position() - headEnd, head.contentLength());
+        // [worker: chunked bodies] a chunked body's end is unknown here: the worker gets all bytes read
+        // so far (a parked call's too) and decodes from them; it closes the connection if they held more
+        // than the body. 100 Continue only when the client has sent nothing of the body yet.
+        int buffered = c.buffer.position() - headEnd;
+        int prefixLength = head.chunked() ? buffered : (int) Math.min(buffered, head.contentLength());
         byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
         c.consume(headEnd + prefixLength);
-        if (head.expectContinue() && prefixLength < head.contentLength()) {
+        boolean bodyStillToCome = head.chunked() ? prefixLength == 0 : prefixLength < head.contentLength();
+        if (head.expectContinue() && bodyStillToCome) {
             ByteBuffer continueLine = ByteBuffer.wrap(CONTINUE);
             if (!write(c, continueLine)) {
                 return;
@@ -492,7 +497,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         byte[] frame = new HandoffFrame(requestId, head.keepAlive() && keepsConnections(), d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
-                head.contentLength(), prefix).encode();
+                head.contentLength(), prefix, head.chunked()).encode(); // [worker: chunked bodies] the flag
         FileDescriptor fd = SocketDescriptors.of(c.channel);
         long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
         long excluded = 0;

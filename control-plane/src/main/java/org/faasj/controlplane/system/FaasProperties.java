@@ -107,6 +107,8 @@ public record FaasProperties(
      * @param cpuSlots        function processes one worker lets run on a CPU at once; 0 splits two
      *                        per core over the workers (see {@link #cpuSlotsPerWorker(int)})
      * @param jvmOptions      options for each worker JVM
+     * @param bodyReadTimeout a client that sends no byte of its request body for this long is cut off
+     *                        (408, the function killed): it cannot hold a worker's body pump
      */
     public record Workers(
             @DefaultValue("4") int count,
@@ -133,7 +135,8 @@ public record FaasProperties(
             // leaving the PHP processes 87.6-89.3 % instead of 84.0-85.5 %.
             @DefaultValue({"-Xms16m", "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-XX:CompileThresholdScaling=0.05", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=48m"})
-            List<String> jvmOptions) {
+            List<String> jvmOptions,
+            @DefaultValue("10s") Duration bodyReadTimeout) {
 
         /**
          * About two CPU-bound processes per core over all workers, at least one per worker: the

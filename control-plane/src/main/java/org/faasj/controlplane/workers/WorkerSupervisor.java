@@ -184,7 +184,9 @@ public class WorkerSupervisor implements SmartLifecycle {
                 "--sandbox", sandbox.mode().option(),
                 "--sandbox-uid-base", Long.toString(properties.sandbox().workerUidBase(workerId)),
                 "--sandbox-uid-count", Integer.toString(properties.sandbox().uidsPerWorker()),
-                "--sandbox-memory-mb", Long.toString(properties.sandbox().workerMemoryMb(totalRam(), w.count()))));
+                "--sandbox-memory-mb", Long.toString(properties.sandbox().workerMemoryMb(totalRam(), w.count())),
+                "--body-idle-ms", Long.toString(w.bodyReadTimeout().toMillis()),
+                "--max-body-bytes", Long.toString(properties.gateway().maxBodySize().toBytes())));
         return cmd;
     }
 

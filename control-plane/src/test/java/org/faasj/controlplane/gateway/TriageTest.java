@@ -72,10 +72,9 @@ class TriageTest {
     }
 
     @Test
-    void aChunkedBodyToAFunctionIsRefusedAndCloses() throws Exception {
-        GatewayError e = (GatewayError) decide("POST /api/hello HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
-        assertThat(e.status()).isEqualTo(411);
-        assertThat(e.mayKeepAlive()).isFalse();
+    void aChunkedBodyToAFunctionIsHandedOffForTheWorkerToDecode() throws Exception {
+        assertThat(decide("POST /api/hello HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"))
+                .isEqualTo(new Verdict.HandOff(hello));
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +15,13 @@ import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
 import org.faasj.worker.exec.Invocation;
 import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputBudget;
 import org.faasj.worker.handoff.AckSender;
 import org.faasj.worker.handoff.FrameHandler;
+import org.faasj.worker.http.BodySettings;
+import org.faasj.worker.http.ChunkedBodyReader;
 import org.faasj.worker.http.ClientConnection;
+import org.faasj.worker.http.DecodedBody;
 import org.faasj.worker.http.HttpResponse;
 import org.faasj.worker.http.RequestBody;
 import org.faasj.worker.http.ResponseMapper;
@@ -26,23 +31,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each handed-off request on a bounded pool and finishes it: response to the client, then
- * the ack to the gateway. When the pool and its queue are full the client gets 503 at once.
+ * the ack to the gateway. When the pool and its queue are full the client gets 503, written off the
+ * frame reader's thread ({@link Refusals}). Whatever a call throws, an {@link Error} included, its
+ * client gets an answer or a close and the gateway its ack.
  */
 public final class RequestDispatcher implements FrameHandler, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+    /** Built once: after an Error there may be no memory to build it. */
+    private static final HttpResponse INTERNAL_ERROR = ResponseMapper.map(
+            new Outcome.LaunchFailed("internal error in the worker"));
+    private static final HttpResponse AT_CAPACITY = ResponseMapper.map(
+            new Outcome.Unavailable("worker is at capacity, retry shortly"));
 
     private final Runners runners;
     private final ResponseWriter writer;
     private final ThreadPoolExecutor pool;
+    private final BodySettings bodies;
+    private final OutputBudget outputBudget;
+    private final Refusals refusals;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
     /** [drain] set once the control plane shuts down: no connection is kept alive after that. */
     private volatile boolean closing;
 
-    public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued) {
+    public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued,
+                             BodySettings bodies, OutputBudget outputBudget, ScheduledExecutorService deadlines) {
         this.runners = runners;
         this.writer = writer;
+        this.bodies = bodies;
+        this.outputBudget = outputBudget;
+        this.refusals = new Refusals(writer, deadlines);
         BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueued);
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 0, TimeUnit.MILLISECONDS, queue, task -> {
@@ -59,24 +78,62 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
             acks.send(new CompletionAck(frame.requestId(), 0, false));
             return;
         }
-        ClientConnection client = ClientConnection.adopt(fd);
-        RequestBody body = new RequestBody(frame.bodyPrefix(), frame.contentLength(), client);
+        Call call = new Call(frame, ClientConnection.adopt(fd), acks, () -> closing);
         try {
-            pool.execute(() -> execute(frame, client, body, acks));
+            pool.execute(() -> execute(call));
         } catch (RejectedExecutionException full) {
-            finish(frame, client, body, acks, ResponseMapper.map(new Outcome.Unavailable(
-                    "worker is at capacity, retry shortly")));
+            refusals.refuse(call, AT_CAPACITY);
+        } catch (Error e) {
+            call.drop(); // our copy of the descriptor goes, so the gateway's close really ends the connection
+            throw e;
         }
     }
 
-    private void execute(HandoffFrame frame, ClientConnection client, RequestBody body, AckSender acks) {
+    private void execute(Call call) {
         inFlight.incrementAndGet();
-        try {
-            Outcome outcome = runSafely(new Invocation(frame, body));
-            finish(frame, client, body, acks, ResponseMapper.map(outcome));
+        try (OutputBudget.Account output = outputBudget.open()) {
+            serve(call, output);
+        } catch (Throwable t) { // an Error too: this client must still get an answer or a close, the gateway its ack
+            failed(call, t);
         } finally {
             inFlight.decrementAndGet();
             completed.incrementAndGet();
+        }
+    }
+
+    private void failed(Call call, Throwable t) {
+        try {
+            call.answer(writer, INTERNAL_ERROR, false);
+        } finally {
+            call.drop(); // if even the answer could not be written
+            try {
+                log.error("request {} for {} failed", call.frame.requestId(), call.frame.functionName(), t);
+            } catch (Throwable logFailed) {
+                // out of memory even for the log line; the call is finished, which is what matters
+            }
+        }
+    }
+
+    private void serve(Call call, OutputBudget.Account output) {
+        HandoffFrame frame = call.frame;
+        if (!frame.chunked()) {
+            RequestBody body = new RequestBody(frame.bodyPrefix(), frame.contentLength(), call.client,
+                    bodies.idleTimeoutMillis());
+            Outcome outcome = runSafely(new Invocation(frame, body, output));
+            respond(call, outcome, body.fullyConsumed(), output);
+            return;
+        }
+        // a chunked body is decoded to its end first: the function gets it whole, with its length, or never runs
+        DecodedBody body;
+        try {
+            body = ChunkedBodyReader.read(frame.bodyPrefix(), call.client, bodies);
+        } catch (ChunkedBodyReader.Refused refused) {
+            call.answer(writer, ResponseMapper.map(refused.outcome()), false);
+            return;
+        }
+        try (body) {
+            Outcome outcome = runSafely(new Invocation(frame.decoded(body.length()), body, output));
+            respond(call, outcome, body.fullyConsumed(), output);
         }
     }
 
@@ -89,14 +146,15 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         }
     }
 
-    /** Keep-alive only if the client wants it and its connection is exactly at the next request. */
-    private void finish(HandoffFrame frame, ClientConnection client, RequestBody body, AckSender acks,
-                        HttpResponse response) {
-        boolean keepAlive = frame.keepAlive() && body.fullyConsumed() && !closing;
-        acks.send(CompletionAck.responseStarted(frame.requestId())); // past this a worker's death is no longer the gateway's 502
-        boolean written = writer.write(client.output(), response, keepAlive);
-        client.release();
-        acks.send(new CompletionAck(frame.requestId(), written ? response.status() : 0, keepAlive && written));
+    /**
+     * The wrapped copy of a text output is charged to the budget too (a large one was mostly paid
+     * ahead by the capture); without room it is a 503.
+     */
+    private void respond(Call call, Outcome outcome, boolean bodyConsumed, OutputBudget.Account output) {
+        long more = ResponseMapper.mappingBytes(outcome) - output.prepaid();
+        Outcome answer = output.charge(more, OutputBudget.waitNanos(call.frame.timeoutMillis()))
+                ? outcome : new Outcome.Unavailable(OutputBudget.SPENT);
+        call.answer(writer, ResponseMapper.map(answer), bodyConsumed);
     }
 
     /** [drain] Answers from now on say {@code Connection: close} and the ack lets the gateway close. */
@@ -115,5 +173,6 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        refusals.close();
     }
 }

@@ -20,22 +20,31 @@ final class GuestOutput extends OutputStream {
 
     private static final int INITIAL = 4 * 1024;
 
+    /** Thrown from inside the guest's {@code fd_write} when the worker's output budget is spent. */
+    static final class OutOfBudget extends RuntimeException {
+        OutOfBudget() {
+            super("output budget spent", null, false, false);
+        }
+    }
+
     private final int cap;
     private final boolean keepTail;
+    private final OutputBudget.Account budget;
     private byte[] buf = new byte[INITIAL];
     private int length;
 
-    private GuestOutput(int cap, boolean keepTail) {
+    private GuestOutput(int cap, boolean keepTail, OutputBudget.Account budget) {
         this.cap = cap;
         this.keepTail = keepTail;
+        this.budget = budget;
     }
 
-    static GuestOutput capped(int cap) {
-        return new GuestOutput(cap, false);
+    static GuestOutput capped(int cap, OutputBudget.Account budget) {
+        return new GuestOutput(cap, false, budget);
     }
 
     static GuestOutput tail(int bytes) {
-        return new GuestOutput(bytes, true);
+        return new GuestOutput(bytes, true, OutputBudget.UNLIMITED.open());
     }
 
     @Override
@@ -73,7 +82,13 @@ final class GuestOutput extends OutputStream {
 
     private void ensure(int size) {
         if (size > buf.length) {
-            buf = Arrays.copyOf(buf, (int) Math.min(Math.max((long) buf.length * 2, size), Math.max(cap, size)));
+            int grown = (int) Math.min(Math.max((long) buf.length * 2, size), Math.max(cap, size));
+            if (!budget.tryCharge(grown)) {
+                throw new OutOfBudget();
+            }
+            int old = buf.length;
+            buf = Arrays.copyOf(buf, grown);
+            budget.refund(old == INITIAL ? 0 : old);
         }
     }
 

@@ -17,6 +17,21 @@ public sealed interface Outcome {
     record Trapped(String message, String stderrTail) implements Outcome {
     }
 
+    /**
+     * The client stopped sending its body before its end (closed, or silent past the body read
+     * timeout): the function was killed or never started, and its output is never an answer.
+     */
+    record BodyIncomplete(BodySource.Cut cut) implements Outcome {
+    }
+
+    /** The request body was not valid (e.g. malformed chunked coding): 400. */
+    record BadBody(String detail) implements Outcome {
+    }
+
+    /** The request body is larger than the worker accepts: 413. */
+    record BodyTooLarge(long limitBytes) implements Outcome {
+    }
+
     /** The wall-clock limit passed and the function was killed. */
     record TimedOut(int timeoutMillis) implements Outcome {
     }

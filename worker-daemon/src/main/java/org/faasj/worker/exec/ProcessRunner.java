@@ -4,14 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,14 +32,14 @@ public final class ProcessRunner implements FunctionRunner {
     private final ProgramLocator locator;
     private final ExecSettings settings;
     private final ScheduledExecutorService deadlines;
-    private final ExecutorService pumps;
+    private final BodyPumps pumps;
     private final ProcessTrees trees;
     /** One stderr file per pool thread, truncated by each cold start: no extra thread drains stderr. */
     private final ThreadLocal<Path> stderrFile;
 
     /** {@code warm} may be null: every process is then started on demand. */
     public ProcessRunner(ProcessStarter starter, CpuGate gate, WarmPool warm, ProgramLocator locator,
-                         ExecSettings settings, ScheduledExecutorService deadlines, ExecutorService pumps,
+                         ExecSettings settings, ScheduledExecutorService deadlines, BodyPumps pumps,
                          ProcessTrees trees) {
         this.starter = starter;
         this.gate = gate;
@@ -74,18 +70,34 @@ public final class ProcessRunner implements FunctionRunner {
             }
         }
         LaunchPlan plan = LaunchPlan.of(frame, interpreter.orElse(null), settings);
+        BodyPumps.Reservation pump = null;
+        if (invocation.body().inMemory(INLINE_BODY_MAX) == null) {
+            pump = pumps.tryReserve();
+            if (pump == null) {
+                return new Outcome.Unavailable("worker is reading too many request bodies at once, retry shortly");
+            }
+        }
         FunctionProcess process;
         try {
             process = obtain(plan, module, frame.timeoutMillis(), wanted.isPresent());
         } catch (SpawnerUnavailableException e) {
+            cancel(pump);
             return new Outcome.Unavailable("could not start the function: " + e.getMessage());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            cancel(pump);
             return new Outcome.LaunchFailed("could not start the function: " + e.getMessage());
         } catch (InterruptedException e) {
+            cancel(pump);
             Thread.currentThread().interrupt();
             return new Outcome.LaunchFailed("worker is shutting down");
         }
-        return supervise(process, plan, invocation);
+        return supervise(process, plan, invocation, pump);
+    }
+
+    private static void cancel(BodyPumps.Reservation pump) {
+        if (pump != null) {
+            pump.cancel();
+        }
     }
 
     /**
@@ -109,22 +121,24 @@ public final class ProcessRunner implements FunctionRunner {
         }
     }
 
-    private Outcome supervise(FunctionProcess function, LaunchPlan plan, Invocation invocation) {
+    private Outcome supervise(FunctionProcess function, LaunchPlan plan, Invocation invocation,
+                              BodyPumps.Reservation pump) {
         SpawnedProcess process = function.process();
         trees.started(process);
         int timeoutMillis = invocation.frame().timeoutMillis();
-        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> timer = deadlines.schedule(() -> {
             timedOut.set(true);
             trees.kill(process);
         }, timeoutMillis, TimeUnit.MILLISECONDS);
-        Future<?> pump = null;
+        BodySource body = invocation.body();
+        boolean pumping = false;
         try {
             sendRequestEnv(process, plan);
-            pump = feedStdin(process, invocation.body());
-            OutputCapture out = OutputCapture.read(process.stdout(), settings.outputCap());
-            if (out.overflowed()) {
+            pumping = feedStdin(process, body, pump);
+            OutputCapture out = OutputCapture.read(process.stdout(), settings.outputCap(), invocation.output(),
+                    OutputBudget.waitNanos(timeoutMillis));
+            if (out.overflowed() || out.outOfBudget()) {
                 trees.kill(process);
             }
             int exitCode = process.waitFor();
@@ -132,10 +146,15 @@ public final class ProcessRunner implements FunctionRunner {
             if (timedOut.get()) {
                 return new Outcome.TimedOut(timeoutMillis);
             }
+            if (body.cut() != null) {
+                return new Outcome.BodyIncomplete(body.cut());
+            }
             if (out.overflowed()) {
                 return new Outcome.OutputTooLarge(settings.outputCap());
             }
-            awaitPump(pump, deadlineNanos);
+            if (out.outOfBudget()) {
+                return new Outcome.Unavailable(OutputBudget.SPENT);
+            }
             return new Outcome.Exited(exitCode, out.bytes(), out.length(), exitCode == 0 ? "" : function.stderrTail());
         } catch (IOException | RejectedExecutionException e) {
             trees.kill(process);
@@ -144,10 +163,19 @@ public final class ProcessRunner implements FunctionRunner {
             trees.kill(process);
             Thread.currentThread().interrupt();
             return new Outcome.LaunchFailed("worker is shutting down");
+        } catch (RuntimeException | Error e) {
+            trees.kill(process); // its timer is cancelled below: nothing else would stop it
+            throw e;
         } finally {
             timer.cancel(false);
             trees.ended(process);
-            function.release(pump != null);
+            if (!pumping) {
+                cancel(pump);
+            }
+            // the function is done: the answer goes out now, and closes the connection if the body
+            // is not all read, rather than waiting for a client that may never send it
+            body.abandon();
+            function.release(pumping);
         }
     }
 
@@ -163,29 +191,21 @@ public final class ProcessRunner implements FunctionRunner {
         }
     }
 
-    /** Small bodies already in memory go in directly; anything else is pumped from another thread. */
-    private Future<?> feedStdin(SpawnedProcess process, BodySource body) {
+    /**
+     * Small bodies already in memory go in directly; anything else is pumped from another thread,
+     * which kills the function if the client stops sending mid-body. Returns whether a pump runs.
+     */
+    private boolean feedStdin(SpawnedProcess process, BodySource body, BodyPumps.Reservation pump) {
         byte[] small = body.inMemory(INLINE_BODY_MAX);
         if (small == null) {
-            return pumps.submit(body.copyTask(process.stdin()));
+            pump.start(body.copyTask(process.stdin(), () -> trees.kill(process)));
+            return true;
         }
         try (OutputStream stdin = process.stdin()) {
             stdin.write(small);
         } catch (IOException functionDidNotRead) {
             // it exited or closed stdin without reading: its output still decides the answer
         }
-        return null;
-    }
-
-    /** The pump must finish for the connection to be reusable; past the deadline we stop waiting. */
-    private static void awaitPump(Future<?> pump, long deadlineNanos) throws InterruptedException {
-        if (pump == null) {
-            return;
-        }
-        try {
-            pump.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException stillRunningOrFailed) {
-            // the body was not fully read: the answer will close the connection
-        }
+        return false;
     }
 }

@@ -9,13 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -52,10 +47,10 @@ public final class WasmRunner implements FunctionRunner {
     private final WasmModules modules;
     private final WasmMemoryBudget budget;
     private final ScheduledExecutorService deadlines;
-    private final ExecutorService pumps;
+    private final BodyPumps pumps;
 
     public WasmRunner(ExecSettings settings, WasmModules modules, WasmMemoryBudget budget,
-                      ScheduledExecutorService deadlines, ExecutorService pumps) {
+                      ScheduledExecutorService deadlines, BodyPumps pumps) {
         this.settings = settings;
         this.modules = modules;
         this.budget = budget;
@@ -85,22 +80,29 @@ public final class WasmRunner implements FunctionRunner {
         } catch (IllegalArgumentException e) {
             return new Outcome.Trapped(e.getMessage(), "");
         }
-        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(frame.timeoutMillis());
+        BodySource body = invocation.body();
         Stdin stdin;
         try {
-            stdin = stdin(invocation.body());
+            stdin = stdin(body);
         } catch (IOException | RejectedExecutionException e) {
             return new Outcome.LaunchFailed("could not feed the request body: " + e.getMessage());
         }
+        if (stdin == null) {
+            return new Outcome.Unavailable("worker is reading too many request bodies at once, retry shortly");
+        }
         try {
-            return execute(frame, compiled, limits, stdin.stream());
+            Outcome outcome = execute(frame, compiled, limits, stdin.stream(), invocation.output());
+            // a guest that saw the end of a truncated body must not be answered as if it were whole
+            return body.cut() != null ? new Outcome.BodyIncomplete(body.cut()) : outcome;
         } finally {
-            stdin.close(deadlineNanos);
+            stdin.close();
+            body.abandon();
         }
     }
 
-    private Outcome execute(HandoffFrame frame, WasmModules.Compiled compiled, MemoryLimits limits, InputStream stdin) {
-        GuestOutput stdout = GuestOutput.capped(settings.outputCap());
+    private Outcome execute(HandoffFrame frame, WasmModules.Compiled compiled, MemoryLimits limits, InputStream stdin,
+                            OutputBudget.Account output) {
+        GuestOutput stdout = GuestOutput.capped(settings.outputCap(), output);
         GuestOutput stderr = GuestOutput.tail(STDERR_TAIL_BYTES);
         WasiOptions.Builder options = WasiOptions.builder()
                 .withStdin(stdin).withStdout(stdout).withStderr(stderr)
@@ -123,6 +125,8 @@ public final class WasmRunner implements FunctionRunner {
             return ended(deadline, frame, exit.exitCode(), stdout, stderr);
         } catch (GuestOutput.Overflow tooMuch) {
             return new Outcome.OutputTooLarge(settings.outputCap());
+        } catch (GuestOutput.OutOfBudget spent) {
+            return new Outcome.Unavailable(OutputBudget.SPENT);
         } catch (WasmMemoryBudget.Exhausted e) {
             return new Outcome.Trapped(e.getMessage(), stderr.text());
         } catch (ChicoryException e) {
@@ -179,33 +183,40 @@ public final class WasmRunner implements FunctionRunner {
         return String.format(java.util.Locale.ROOT, "%.1f", pages / 16.0);
     }
 
-    /** The body as the guest's stdin: from memory when it is there, else pumped through a pipe. */
+    /**
+     * The body as the guest's stdin: from memory when it is there, else pumped through a pipe; null
+     * when no pump is free.
+     */
     private Stdin stdin(BodySource body) throws IOException {
         byte[] small = body.inMemory(ProcessRunner.INLINE_BODY_MAX);
         if (small != null) {
-            return new Stdin(new ByteArrayInputStream(small), null);
+            return new Stdin(new ByteArrayInputStream(small));
+        }
+        BodyPumps.Reservation pump = pumps.tryReserve();
+        if (pump == null) {
+            return null;
         }
         PipedInputStream in = new PipedInputStream(PIPE_BYTES);
-        PipedOutputStream out = new PipedOutputStream(in);
-        return new Stdin(in, pumps.submit(body.copyTask(out)));
+        try {
+            PipedOutputStream out = new PipedOutputStream(in);
+            pump.start(body.copyTask(out, () -> { }));
+        } catch (IOException | RuntimeException e) {
+            pump.cancel();
+            throw e;
+        }
+        return new Stdin(in);
     }
 
     /**
-     * Closing the read end makes a pump still writing drop the rest of the body (its writes fail),
-     * so the client connection is released either way.
+     * Closing the read end makes a pump still writing drop the rest of the body (its writes fail);
+     * the runner then abandons the body, so the pump does not wait for the client either.
      */
-    private record Stdin(InputStream stream, Future<?> pump) {
-        /** The pump must finish for the connection to be reusable; past the deadline we stop waiting. */
-        void close(long deadlineNanos) {
+    private record Stdin(InputStream stream) {
+        void close() {
             try {
                 stream.close();
-                if (pump != null) {
-                    pump.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-                }
-            } catch (IOException | TimeoutException | ExecutionException notAllRead) {
-                // the body was not fully read: the answer will close the connection
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (IOException ignored) {
+                // an in-memory or pipe stream: nothing to recover
             }
         }
     }

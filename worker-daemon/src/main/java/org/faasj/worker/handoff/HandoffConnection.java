@@ -71,8 +71,25 @@ final class HandoffConnection implements Runnable, AckSender {
         readFully(in, payload, false);
         FileDescriptor client = takeClientDescriptor();
         HandoffFrame frame = decode(payload, client);
-        handler.handle(frame, client, this);
+        dispatch(frame, client);
         return true;
+    }
+
+    /**
+     * A handler that throws (an Error such as OutOfMemoryError included) costs this one request,
+     * answered by a close, never the reader of every later frame on this connection.
+     */
+    private void dispatch(HandoffFrame frame, FileDescriptor client) {
+        try {
+            handler.handle(frame, client, this);
+        } catch (Throwable t) {
+            send(new CompletionAck(frame.requestId(), 0, false));
+            try {
+                log.error("frame {} could not be dispatched", frame.requestId(), t);
+            } catch (Throwable logFailed) {
+                // out of memory even for the log line; the gateway has its ack
+            }
+        }
     }
 
     private static HandoffFrame decode(byte[] payload, FileDescriptor client) throws IOException {

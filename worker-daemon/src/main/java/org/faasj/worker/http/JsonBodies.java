@@ -1,11 +1,10 @@
 package org.faasj.worker.http;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 
 import tools.jackson.core.JsonGenerator;
@@ -19,10 +18,45 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
-    /** {@code {"result":"<output>"}} with the output decoded as UTF-8 (bad bytes become U+FFFD). */
-    static byte[] result(byte[] output, int length) {
-        String text = decodeUtf8(output, length);
-        return write(length + 16, g -> g.writeStringProperty("result", text));
+    /**
+     * {@code {"result":"<output>"}} with the output decoded as UTF-8 (bad bytes become U+FFFD),
+     * written straight into one buffer of {@link #resultBound} bytes: no intermediate String, no
+     * growth, no final copy, so a large output costs its own size once more, and not several times.
+     */
+    static HttpResponse resultResponse(byte[] output, int length) {
+        Exposed out = new Exposed(resultBound(output, length));
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeName("result");
+            // InputStreamReader replaces malformed input with U+FFFD
+            g.writeString(new InputStreamReader(new ByteArrayInputStream(output, 0, length), StandardCharsets.UTF_8), -1);
+            g.writeEndObject();
+        }
+        return new HttpResponse(200, HttpResponse.JSON, out.bytes(), out.size(), List.of());
+    }
+
+    /**
+     * Most bytes {@link #resultResponse} can need: a control byte becomes a six-byte unicode escape, a quote
+     * or backslash 2, a byte of broken UTF-8 U+FFFD (3), anything else itself.
+     */
+    static int resultBound(byte[] output, int length) {
+        long bound = 16;
+        for (int i = 0; i < length; i++) {
+            int b = output[i] & 0xFF;
+            bound += b < 0x20 ? 6 : b == '"' || b == '\\' ? 2 : b >= 0x80 ? 3 : 1;
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 16, bound);
+    }
+
+    /** A byte stream whose buffer is handed out as it is. */
+    private static final class Exposed extends ByteArrayOutputStream {
+        Exposed(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     /** An RFC 9457 problem document; {@code extras} adds members after the standard ones. */
@@ -34,17 +68,6 @@ final class JsonBodies {
             g.writeStringProperty("detail", detail);
             extras.accept(g);
         });
-    }
-
-    static String decodeUtf8(byte[] bytes, int length) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try {
-            return decoder.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
-        } catch (CharacterCodingException impossible) {
-            throw new IllegalStateException("REPLACE never throws", impossible);
-        }
     }
 
     private static byte[] write(int sizeHint, Consumer<JsonGenerator> members) {

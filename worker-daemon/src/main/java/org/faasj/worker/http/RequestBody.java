@@ -10,7 +10,9 @@ import org.faasj.worker.exec.BodySource;
 /**
  * A request body: the bytes the gateway already read, then exactly the rest from the client
  * socket. Reading stops at the body's end because the gateway may have the client's next
- * pipelined request waiting behind it on the same connection.
+ * pipelined request waiting behind it on the same connection. Every read from the socket has a
+ * deadline ({@code idleTimeoutMillis} without a byte), so a client that announces a body and never
+ * sends it cannot hold a pump thread.
  */
 public final class RequestBody implements BodySource {
 
@@ -18,11 +20,15 @@ public final class RequestBody implements BodySource {
 
     private final byte[] prefix;
     private final ClientConnection client;
+    private final int idleTimeoutMillis;
     private final AtomicLong unread;
+    private volatile Cut cut;
+    private volatile boolean abandoned;
 
-    public RequestBody(byte[] prefix, long contentLength, ClientConnection client) {
+    public RequestBody(byte[] prefix, long contentLength, ClientConnection client, int idleTimeoutMillis) {
         this.prefix = prefix;
         this.client = client;
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.unread = new AtomicLong(Math.max(0, contentLength - prefix.length));
     }
 
@@ -36,40 +42,67 @@ public final class RequestBody implements BodySource {
         return unread.get() == 0;
     }
 
+    @Override
+    public Cut cut() {
+        return cut;
+    }
+
+    @Override
+    public void abandon() {
+        if (!fullyConsumed()) {
+            abandoned = true;
+            client.shutdownInput();
+        }
+    }
+
     /**
      * The connection is retained from now until the task ends, so it may outlive the request
      * thread (a function that timed out while the client was still sending).
      */
     @Override
-    public Runnable copyTask(OutputStream sink) {
+    public Runnable copyTask(OutputStream sink, Runnable onCut) {
         client.retain();
-        return () -> copyAndRelease(sink);
+        return () -> copyAndRelease(sink, onCut);
     }
 
-    private void copyAndRelease(OutputStream sink) {
+    private void copyAndRelease(OutputStream sink, Runnable onCut) {
         try {
             OutputStream target = writeOrDrop(sink, prefix, 0, prefix.length);
-            streamRest(target);
+            Cut stoppedShort = streamRest(target);
+            if (stoppedShort != null && !abandoned) {
+                cut = stoppedShort;
+                onCut.run();
+            }
         } finally {
             closeQuietly(sink);
             client.release();
         }
     }
 
-    private void streamRest(OutputStream target) {
+    /** Returns why the body stopped short, or null when it all arrived. */
+    private Cut streamRest(OutputStream target) {
+        if (unread.get() == 0) {
+            return null;
+        }
         InputStream in = client.input();
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(1, unread.get()))];
+        byte[] buf = new byte[(int) Math.min(CHUNK, unread.get())];
+        long readStart = System.nanoTime();
+        client.tryReadTimeout(idleTimeoutMillis);
         try {
             while (unread.get() > 0) {
+                readStart = System.nanoTime();
                 int n = in.read(buf, 0, (int) Math.min(buf.length, unread.get()));
                 if (n < 0) {
-                    return; // client went away mid-body: unread stays above zero
+                    return Cut.ENDED;
                 }
                 unread.addAndGet(-n);
                 target = writeOrDrop(target, buf, 0, n);
             }
+            return null;
         } catch (IOException e) {
-            // the client connection failed; unread stays above zero, so the answer closes it
+            // SO_RCVTIMEO surfaces as EAGAIN, which a file stream reports as a plain IOException
+            long idleMillis = (System.nanoTime() - readStart) / 1_000_000;
+            return idleMillis >= idleTimeoutMillis - 50 ? Cut.TIMED_OUT : Cut.ENDED;
         }
     }
 

@@ -2,7 +2,9 @@ package org.faasj.worker.http;
 
 import java.util.List;
 
+import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputCapture;
 
 /**
  * Turns how an invocation ended into the HTTP response, the same way for every runtime.
@@ -20,6 +22,18 @@ public final class ResponseMapper {
         }
         if (outcome instanceof Outcome.Trapped trap) {
             return trapped(trap);
+        }
+        if (outcome instanceof Outcome.BodyIncomplete b) {
+            return b.cut() == BodySource.Cut.TIMED_OUT
+                    ? problem(408, "Request body timed out", "the client stopped sending the request body")
+                    : problem(400, "Request body incomplete", "the request body ended before its announced length");
+        }
+        if (outcome instanceof Outcome.BadBody b) {
+            return problem(400, "Bad request body", b.detail());
+        }
+        if (outcome instanceof Outcome.BodyTooLarge b) {
+            return problem(413, "Request body too large", "request body larger than the limit of " + b.limitBytes()
+                    + " bytes");
         }
         if (outcome instanceof Outcome.TimedOut t) {
             return problem(504, "Function timed out",
@@ -46,7 +60,19 @@ public final class ResponseMapper {
         if (looksLikeJson(exited.stdout(), exited.stdoutLength())) {
             return new HttpResponse(200, HttpResponse.JSON, exited.stdout(), exited.stdoutLength(), List.of());
         }
-        return HttpResponse.of(200, HttpResponse.JSON, JsonBodies.result(exited.stdout(), exited.stdoutLength()));
+        return JsonBodies.resultResponse(exited.stdout(), exited.stdoutLength());
+    }
+
+    /**
+     * Heap the mapping of this outcome will allocate beyond what the outcome holds: the wrapped copy
+     * of a successful output that is not JSON; small for everything else.
+     */
+    public static long mappingBytes(Outcome outcome) {
+        if (outcome instanceof Outcome.Exited exited && exited.exitCode() == 0
+                && !looksLikeJson(exited.stdout(), exited.stdoutLength())) {
+            return JsonBodies.resultBound(exited.stdout(), exited.stdoutLength());
+        }
+        return 0;
     }
 
     private static HttpResponse failure(Outcome.Exited exited) {
@@ -71,13 +97,6 @@ public final class ResponseMapper {
 
     /** First non-whitespace byte is '{' or '[': the function already speaks JSON. */
     static boolean looksLikeJson(byte[] output, int length) {
-        for (int i = 0; i < length; i++) {
-            byte b = output[i];
-            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
-                continue;
-            }
-            return b == '{' || b == '[';
-        }
-        return false;
+        return OutputCapture.looksLikeJson(output, length);
     }
 }

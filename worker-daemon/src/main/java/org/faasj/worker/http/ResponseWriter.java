@@ -57,6 +57,9 @@ public final class ResponseWriter {
     static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
             case 500 -> "Internal Server Error";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";

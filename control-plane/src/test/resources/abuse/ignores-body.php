@@ -1,0 +1,3 @@
+<?php
+// Answers without reading its body.
+echo json_encode(['pong' => true]);
