@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
 
 /**
  * Issue 14 item 3, the worker's part, against the packaged jar: workers with one slot and no
@@ -41,21 +44,20 @@ class WorkerCapacityIT {
 
     @Test
     void callsPastTheOnlySlotGet503AndNonReadingClientsHoldNothingUp() throws Exception {
-        // one slow call per worker (two workers, one slot each)
+        // slow calls keep both slots (two workers, one slot each) taken; a call sent while each worker
+        // has one in flight is refused. Calls in flight are topped up on every try: the picker follows
+        // the workers' load scores, so two slow calls may meet on one worker (one refused, the other
+        // worker left free), and a try that found a free slot takes as long as the slow calls do.
         List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            slow.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return platform.post("/api/capacity-slow", "{}");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
-        // the slots are taken once a second call is refused; until then the slow call may not have arrived
         String refused = "";
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (AbuseSupport.status(refused) != 503 && System.nanoTime() < deadline) {
+            while (slow.stream().filter(call -> !call.isDone()).count() < 2) {
+                slow.add(slowCall());
+            }
+            if (!eachWorkerBusy(Duration.ofSeconds(1))) {
+                continue;
+            }
             refused = platform.raw("POST /api/capacity-slow HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
                     + "Connection: close\r\n\r\n{}", Duration.ofSeconds(30));
         }
@@ -82,5 +84,31 @@ class WorkerCapacityIT {
                 s.close();
             }
         }
+    }
+
+    private static CompletableFuture<HttpResponse<String>> slowCall() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return platform.post("/api/capacity-slow", "{}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Waits until every worker has a call in flight (as the gateway counts them); false past the timeout. */
+    private static boolean eachWorkerBusy(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (JsonNode w : platform.health().path("components").path("workers").path("details").path("workers")) {
+                all &= w.path("inFlight").asInt() > 0;
+            }
+            if (all) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return false;
     }
 }
