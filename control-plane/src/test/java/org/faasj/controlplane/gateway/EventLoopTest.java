@@ -1,12 +1,9 @@
 package org.faasj.controlplane.gateway;
 
-import org.faasj.controlplane.system.FaasProperties;
-import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.faasj.controlplane.testing.RawResponses.readResponse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +11,7 @@ import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +19,7 @@ import java.util.function.BooleanSupplier;
 
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
+import org.faasj.controlplane.system.FaasProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,26 +154,5 @@ class EventLoopTest {
             }
             TimeUnit.MILLISECONDS.sleep(pollMillis);
         }
-    }
-
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.write(b);
-            byte[] h = head.toByteArray();
-            int n = h.length;
-            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-                break;
-            }
-        }
-        String headText = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : headText.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return headText + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }

@@ -1,11 +1,10 @@
 package org.faasj.controlplane.it;
 
+import static org.faasj.controlplane.testing.RawResponses.readResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -259,27 +258,5 @@ class GatewayAbuseIT {
     private static String exchange(Socket s, String request) throws IOException {
         s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         return readResponse(s.getInputStream());
-    }
-
-    /** Reads one response (head plus Content-Length body) without reading past it. */
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.write(b);
-            byte[] h = head.toByteArray();
-            int n = h.length;
-            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-                break;
-            }
-        }
-        String headText = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : headText.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return headText + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }

@@ -1,10 +1,10 @@
 package org.faasj.controlplane.it;
 
+import static org.faasj.controlplane.testing.RawResponses.readResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import tools.jackson.databind.JsonNode;
 
 /** The whole request path through the real jar: gateway → FD hand-off → worker → runtime → client. */
@@ -294,27 +293,5 @@ class GatewayIT {
     private static void assertStatus(int status, String rawResponse) {
         assertTrue(rawResponse.startsWith("HTTP/1.1 " + status + " "), "expected " + status + " but got: " + rawResponse);
         assertTrue(rawResponse.contains("application/problem+json"), rawResponse);
-    }
-
-    /** Reads one response (head plus Content-Length body) without reading past it. */
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.write(b);
-            byte[] h = head.toByteArray();
-            int n = h.length;
-            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-                break;
-            }
-        }
-        String headText = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : headText.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return headText + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }
