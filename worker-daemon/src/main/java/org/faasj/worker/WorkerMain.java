@@ -2,14 +2,13 @@ package org.faasj.worker;
 
 import java.util.concurrent.CountDownLatch;
 
+import org.faasj.model.WorkerOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point: {@code WorkerMain --id N --socket PATH --metrics PATH --scratch DIR [--max-concurrency N]
- * [--max-queued N] [--output-cap BYTES] [--metrics-interval-ms MS] [--function-path PATH]
- * [--warm-per-function N] [--warm-total N] [--warm-idle-ms MS] [--cpu-slots N] [--sandbox on|off|refused ...]
- * [--body-idle-ms MS] [--max-body-bytes N]}.
+ * Entry point: {@code WorkerMain --name value ...}, the options of {@link WorkerOption};
+ * {@code --help} prints them with their defaults.
  */
 public final class WorkerMain {
 
@@ -19,11 +18,16 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--help")) {
+            System.out.print(WorkerOption.usage());
+            return;
+        }
         WorkerConfig config;
         try {
             config = WorkerConfig.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());
+            System.err.print(WorkerOption.usage());
             System.exit(2);
             return;
         }

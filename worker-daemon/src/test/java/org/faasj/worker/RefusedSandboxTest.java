@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.faasj.model.Runtime;
+import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
-import org.faasj.worker.spawn.SandboxConfig;
-import org.faasj.worker.spawn.SandboxMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,10 +20,9 @@ class RefusedSandboxTest {
 
     @Test
     void processFunctionsAnswer503NamingTheSandboxAndTheSetting() throws IOException {
-        try (WorkerHarness worker = new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"),
-                dir.resolve("metrics.sock"), dir.resolve("scratch"), 4, 16, 6 << 20, 200,
-                WorkerConfig.DEFAULT_FUNCTION_PATH, 2, 4, 30_000, 4,
-                new SandboxConfig(SandboxMode.REFUSED, 0, 1, 0)))) {
+        try (WorkerHarness worker = new WorkerHarness(dir, new WorkerConfig(WorkerHarness.options(dir)
+                .set(WorkerOption.MAX_CONCURRENCY, 4).set(WorkerOption.WARM_TOTAL, 4).set(WorkerOption.CPU_SLOTS, 4)
+                .set(WorkerOption.SANDBOX, "refused").build()))) {
             Path marker = dir.resolve("ran");
             Path php = worker.script("touch.php", "<?php touch('" + marker + "'); echo '{}';");
             Path sh = worker.script("touch.sh", "#!/bin/sh\ntouch " + marker + "\necho '{}'\n");

@@ -18,9 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.Network;
 import org.faasj.model.Runtime;
+import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
-import org.faasj.worker.spawn.SandboxConfig;
-import org.faasj.worker.spawn.SandboxMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,9 +47,10 @@ class SandboxedWorkerTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "the per-call uid sandbox needs root");
         // the functions' directory is shown at /fn as it is: like an artifact directory, world-readable
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        worker = new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
-                dir.resolve("scratch"), 8, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, 2, 4, 30_000, 4,
-                new SandboxConfig(SandboxMode.ON, UID_BASE, UID_COUNT, 2048)));
+        worker = new WorkerHarness(dir, new WorkerConfig(WorkerHarness.options(dir).set(WorkerOption.MAX_CONCURRENCY, 8)
+                .set(WorkerOption.WARM_TOTAL, 4).set(WorkerOption.CPU_SLOTS, 4).set(WorkerOption.SANDBOX, "on")
+                .set(WorkerOption.SANDBOX_UID_BASE, UID_BASE).set(WorkerOption.SANDBOX_UID_COUNT, UID_COUNT)
+                .set(WorkerOption.SANDBOX_MEMORY_MB, 2048).build()));
     }
 
     @AfterEach

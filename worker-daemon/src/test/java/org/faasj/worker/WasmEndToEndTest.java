@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.Runtime;
+import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +32,7 @@ class WasmEndToEndTest {
 
     @BeforeEach
     void start() throws IOException {
-        worker = new WorkerHarness(dir, 1, 4, 64 * 1024, WorkerConfig.DEFAULT_FUNCTION_PATH);
+        worker = new WorkerHarness(dir, 1, 4, 64 * 1024, WorkerOption.FUNCTION_PATH.defaultText());
     }
 
     @AfterEach

@@ -2,8 +2,18 @@ package org.faasj.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.faasj.model.WorkerOption;
+import org.faasj.worker.spawn.SandboxConfig;
+import org.faasj.worker.spawn.SandboxMode;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +24,15 @@ class WorkerConfigTest {
         WorkerConfig c = WorkerConfig.parse("--id", "0", "--socket", "/r/worker-0.sock", "--metrics", "/r/metrics.sock",
                 "--scratch", "/r/worker-0", "--max-concurrency", "32", "--max-queued", "256",
                 "--output-cap", "6291456", "--metrics-interval-ms", "500");
-        assertEquals(new WorkerConfig(0, Path.of("/r/worker-0.sock"), Path.of("/r/metrics.sock"), Path.of("/r/worker-0"),
-                32, 256, 6291456, 500, WorkerConfig.DEFAULT_FUNCTION_PATH), c);
+        assertEquals(0, c.id());
+        assertEquals(Path.of("/r/worker-0.sock"), c.socket());
+        assertEquals(Path.of("/r/metrics.sock"), c.metricsSocket());
+        assertEquals(Path.of("/r/worker-0"), c.scratch());
+        assertEquals(32, c.maxConcurrency());
+        assertEquals(256, c.maxQueued());
+        assertEquals(6291456, c.outputCap());
+        assertEquals(500, c.metricsIntervalMs());
+        assertEquals("/usr/local/bin:/usr/bin:/bin", c.functionPath());
     }
 
     @Test
@@ -57,8 +74,8 @@ class WorkerConfigTest {
     @Test
     void bodyLimitsHaveDefaultsAndMustBePositive() {
         WorkerConfig defaults = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d");
-        assertEquals(WorkerConfig.DEFAULT_BODY_IDLE_MS, defaults.bodyIdleMs());
-        assertEquals(WorkerConfig.DEFAULT_MAX_BODY_BYTES, defaults.maxBodyBytes());
+        assertEquals(10_000, defaults.bodyIdleMs());
+        assertEquals(8L << 20, defaults.maxBodyBytes());
         WorkerConfig set = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
                 "--body-idle-ms", "2500", "--max-body-bytes", "1048576");
         assertEquals(2500, set.bodyIdleMs());
@@ -67,5 +84,27 @@ class WorkerConfigTest {
                 "--metrics", "/m", "--scratch", "/d", "--body-idle-ms", "0"));
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
                 "--metrics", "/m", "--scratch", "/d", "--max-body-bytes", "-1"));
+    }
+
+    @Test
+    void sandboxOptionsMakeTheForkServersSettings() {
+        WorkerConfig off = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d");
+        assertEquals(new SandboxConfig(SandboxMode.OFF, 0, 1, 0), off.sandbox());
+        WorkerConfig on = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
+                "--sandbox", "on", "--sandbox-uid-base", "1500000001", "--sandbox-uid-count", "1024",
+                "--sandbox-memory-mb", "512");
+        assertEquals(new SandboxConfig(SandboxMode.ON, 1_500_000_001L, 1024, 512), on.sandbox());
+        IllegalArgumentException noRange = assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse(
+                "--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d", "--sandbox", "on"));
+        assertEquals("--sandbox on needs --sandbox-uid-base", noRange.getMessage());
+    }
+
+    /** The worker's README lists every option, so a new one gets documented where operators look. */
+    @Test
+    void everyOptionIsInTheWorkersReadme() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        List<String> missing = Arrays.stream(WorkerOption.values()).map(WorkerOption::flag)
+                .filter(flag -> !Pattern.compile(Pattern.quote(flag) + "(?![\\w-])").matcher(readme).find()).toList();
+        assertTrue(missing.isEmpty(), "worker-daemon/README.md does not mention " + missing);
     }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.Runtime;
+import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
-import org.faasj.worker.spawn.SandboxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,7 +132,7 @@ class WorkerEndToEndTest {
     @Test
     void outputOverTheCapIsA502() throws IOException {
         worker.close();
-        worker = new WorkerHarness(dir, 2, 4, 64 * 1024, WorkerConfig.DEFAULT_FUNCTION_PATH);
+        worker = new WorkerHarness(dir, 2, 4, 64 * 1024, WorkerOption.FUNCTION_PATH.defaultText());
         Path fn = worker.script("flood.sh", "#!/bin/sh\nhead -c 10000000 /dev/zero | tr '\\0' 'a'\n");
 
         Exchange ex = worker.call(Frames.native_(fn).build());
@@ -235,7 +235,7 @@ class WorkerEndToEndTest {
     @Test
     void fullPoolAnswers503AtOnceAndClosesWhenTheBodyWasNotRead() throws Exception {
         worker.close();
-        worker = new WorkerHarness(dir, 1, 0, 1 << 20, WorkerConfig.DEFAULT_FUNCTION_PATH);
+        worker = new WorkerHarness(dir, 1, 0, 1 << 20, WorkerOption.FUNCTION_PATH.defaultText());
         Path slow = worker.script("slow.sh", "#!/bin/sh\nsleep 1\necho '{}'\n");
         try (WorkerHarness.Client busy = worker.connect(); WorkerHarness.Client rejected = worker.connect()) {
             busy.handOff(Frames.native_(slow).build());
@@ -254,9 +254,8 @@ class WorkerEndToEndTest {
     @Test
     void functionsWaitingOffTheCpuDoNotHoldTheGatesOnlyPlace() throws Exception {
         worker.close();
-        worker = new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
-                dir.resolve("scratch"), 8, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, 0, 0, 30_000, 1,
-                SandboxConfig.OFF));
+        worker = new WorkerHarness(dir, new WorkerConfig(WorkerHarness.options(dir).set(WorkerOption.MAX_CONCURRENCY, 8)
+                .set(WorkerOption.WARM_PER_FUNCTION, 0).set(WorkerOption.WARM_TOTAL, 0).set(WorkerOption.CPU_SLOTS, 1).build()));
         Path nap = worker.script("nap.php", "<?php sleep(1); echo '{\"slept\":1}';");
         int clients = 8;
         ExecutorService pool = Executors.newFixedThreadPool(clients);

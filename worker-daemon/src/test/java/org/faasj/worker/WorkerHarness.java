@@ -1,5 +1,7 @@
 package org.faasj.worker;
 
+import static org.faasj.model.WorkerOption.*;
+
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
-import org.faasj.worker.spawn.SandboxConfig;
+import org.faasj.model.WorkerOptions;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -47,15 +49,21 @@ final class WorkerHarness implements AutoCloseable {
     private static final long CLOSED = Long.MIN_VALUE;
 
     WorkerHarness(Path dir, int maxConcurrency, int maxQueued, int outputCap, String functionPath) throws IOException {
-        this(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"), dir.resolve("scratch"),
-                maxConcurrency, maxQueued, outputCap, 200, functionPath));
+        this(dir, new WorkerConfig(options(dir).set(MAX_CONCURRENCY, maxConcurrency).set(MAX_QUEUED, maxQueued)
+                .set(OUTPUT_CAP, outputCap).set(FUNCTION_PATH, functionPath).build()));
+    }
+
+    /** Worker 7 in {@code dir}, reporting metrics every 200 ms; defaults otherwise. */
+    static WorkerOptions.Builder options(Path dir) {
+        return WorkerOptions.builder().set(ID, 7).set(SOCKET, dir.resolve("worker.sock"))
+                .set(METRICS, dir.resolve("metrics.sock")).set(SCRATCH, dir.resolve("scratch"))
+                .set(METRICS_INTERVAL_MS, 200);
     }
 
     /** A worker with the given warm pool bounds and defaults otherwise. */
     static WorkerHarness withWarmPool(Path dir, int perFunction, int total, long idleMs) throws IOException {
-        return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
-                dir.resolve("scratch"), 4, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH, perFunction, total, idleMs,
-                WorkerConfig.DEFAULT_CPU_SLOTS, SandboxConfig.OFF));
+        return new WorkerHarness(dir, new WorkerConfig(options(dir).set(MAX_CONCURRENCY, 4)
+                .set(WARM_PER_FUNCTION, perFunction).set(WARM_TOTAL, total).set(WARM_IDLE_MS, idleMs).build()));
     }
 
     WorkerHarness(Path dir, WorkerConfig config) throws IOException {
@@ -72,14 +80,12 @@ final class WorkerHarness implements AutoCloseable {
 
     /** A worker with the given body read timeout and body cap, defaults otherwise. */
     static WorkerHarness withBodyLimits(Path dir, int maxConcurrency, int bodyIdleMs, long maxBodyBytes) throws IOException {
-        return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
-                dir.resolve("scratch"), maxConcurrency, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH,
-                WorkerConfig.DEFAULT_WARM_PER_FUNCTION, WorkerConfig.DEFAULT_WARM_TOTAL, WorkerConfig.DEFAULT_WARM_IDLE_MS,
-                WorkerConfig.DEFAULT_CPU_SLOTS, SandboxConfig.OFF, bodyIdleMs, maxBodyBytes));
+        return new WorkerHarness(dir, new WorkerConfig(options(dir).set(MAX_CONCURRENCY, maxConcurrency)
+                .set(MAX_QUEUED, 16).set(BODY_IDLE_MS, bodyIdleMs).set(MAX_BODY_BYTES, maxBodyBytes).build()));
     }
 
     static WorkerHarness start(Path dir) throws IOException {
-        return new WorkerHarness(dir, 4, 16, 6 << 20, WorkerConfig.DEFAULT_FUNCTION_PATH);
+        return new WorkerHarness(dir, 4, 16, 6 << 20, FUNCTION_PATH.defaultText());
     }
 
     /** A client connection as the gateway holds it: the client's socket and the accepted side. */

@@ -18,6 +18,8 @@ import com.sun.management.OperatingSystemMXBean;
 import org.faasj.controlplane.sandbox.SandboxStatus;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.system.RunDirectory;
+import org.faasj.model.WorkerOption;
+import org.faasj.model.WorkerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -168,26 +170,49 @@ public class WorkerSupervisor implements SmartLifecycle {
         cmd.add("-cp");
         cmd.add(workerJar.toString());
         cmd.add("org.faasj.worker.WorkerMain");
-        cmd.addAll(List.of(
-                "--id", Integer.toString(workerId),
-                "--socket", runDirectory.workerSocket(workerId).toString(),
-                "--metrics", runDirectory.metricsSocket().toString(),
-                "--scratch", runDirectory.path().resolve("worker-" + workerId).toString(),
-                "--max-concurrency", Integer.toString(w.maxConcurrency()),
-                "--max-queued", Integer.toString(w.maxQueued()),
-                "--output-cap", Long.toString(w.outputCap().toBytes()),
-                "--metrics-interval-ms", Long.toString(w.metricsInterval().toMillis()),
-                "--warm-per-function", Integer.toString(w.warmPerFunction()),
-                "--warm-total", Integer.toString(w.warmTotal()),
-                "--warm-idle-ms", Long.toString(w.warmIdle().toMillis()),
-                "--cpu-slots", Integer.toString(w.cpuSlotsPerWorker(Runtime.getRuntime().availableProcessors())),
-                "--sandbox", sandbox.mode().option(),
-                "--sandbox-uid-base", Long.toString(properties.sandbox().workerUidBase(workerId)),
-                "--sandbox-uid-count", Integer.toString(properties.sandbox().uidsPerWorker()),
-                "--sandbox-memory-mb", Long.toString(properties.sandbox().workerMemoryMb(totalRam(), w.count())),
-                "--body-idle-ms", Long.toString(w.bodyReadTimeout().toMillis()),
-                "--max-body-bytes", Long.toString(properties.gateway().maxBodySize().toBytes())));
+        cmd.addAll(options(workerId).toArgs());
         return cmd;
+    }
+
+    /** Worker {@code workerId}'s options: each {@link WorkerOption} from {@link #source}. */
+    WorkerOptions options(int workerId) {
+        WorkerOptions.Builder options = WorkerOptions.builder();
+        for (WorkerOption option : WorkerOption.values()) {
+            Object value = source(option, workerId);
+            if (value != null) {
+                options.set(option, value);
+            }
+        }
+        return options.build();
+    }
+
+    /**
+     * Where each worker option's value comes from; null leaves the worker's default. A switch
+     * without default, so a new option does not compile until it is given a source here.
+     */
+    private Object source(WorkerOption option, int workerId) {
+        FaasProperties.Workers w = properties.workers();
+        return switch (option) {
+            case ID -> workerId;
+            case SOCKET -> runDirectory.workerSocket(workerId);
+            case METRICS -> runDirectory.metricsSocket();
+            case SCRATCH -> runDirectory.path().resolve("worker-" + workerId);
+            case MAX_CONCURRENCY -> w.maxConcurrency();
+            case MAX_QUEUED -> w.maxQueued();
+            case OUTPUT_CAP -> w.outputCap().toBytes();
+            case METRICS_INTERVAL_MS -> w.metricsInterval().toMillis();
+            case FUNCTION_PATH -> null; // no setting: the worker's default PATH
+            case WARM_PER_FUNCTION -> w.warmPerFunction();
+            case WARM_TOTAL -> w.warmTotal();
+            case WARM_IDLE_MS -> w.warmIdle().toMillis();
+            case CPU_SLOTS -> w.cpuSlotsPerWorker(Runtime.getRuntime().availableProcessors());
+            case SANDBOX -> sandbox.mode().option();
+            case SANDBOX_UID_BASE -> properties.sandbox().workerUidBase(workerId);
+            case SANDBOX_UID_COUNT -> properties.sandbox().uidsPerWorker();
+            case SANDBOX_MEMORY_MB -> properties.sandbox().workerMemoryMb(totalRam(), w.count());
+            case BODY_IDLE_MS -> w.bodyReadTimeout().toMillis();
+            case MAX_BODY_BYTES -> properties.gateway().maxBodySize().toBytes();
+        };
     }
 
     private static long totalRam() {
