@@ -28,6 +28,7 @@ import org.faasj.worker.spawn.SandboxMode;
  * @param bodyIdleMs         a client that sends no byte of its request body for this long is cut off (408)
  * @param maxBodyBytes       largest request body; a larger chunked body is refused with 413 (the gateway
  *                           refuses a larger Content-Length itself)
+ * @param exposeStderr       a failed function's stderr tail goes into its 500 answer (else only to the log)
  */
 public record WorkerConfig(
         int id,
@@ -45,7 +46,8 @@ public record WorkerConfig(
         int cpuSlots,
         SandboxConfig sandbox,
         int bodyIdleMs,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        boolean exposeStderr) {
 
     public static final String DEFAULT_FUNCTION_PATH = "/usr/local/bin:/usr/bin:/bin";
     /**
@@ -76,7 +78,7 @@ public record WorkerConfig(
                         int outputCap, long metricsIntervalMs, String functionPath, int warmPerFunction, int warmTotal,
                         long warmIdleMs, int cpuSlots, SandboxConfig sandbox) {
         this(id, socket, metricsSocket, scratch, maxConcurrency, maxQueued, outputCap, metricsIntervalMs, functionPath,
-                warmPerFunction, warmTotal, warmIdleMs, cpuSlots, sandbox, DEFAULT_BODY_IDLE_MS, DEFAULT_MAX_BODY_BYTES);
+                warmPerFunction, warmTotal, warmIdleMs, cpuSlots, sandbox, DEFAULT_BODY_IDLE_MS, DEFAULT_MAX_BODY_BYTES, false);
     }
 
     /** The options from before the warm pool existed, with its defaults. */
@@ -123,12 +125,13 @@ public record WorkerConfig(
                         Integer.parseInt(options.getOrDefault("--sandbox-uid-count", "1")),
                         Long.parseLong(options.getOrDefault("--sandbox-memory-mb", "0"))),
                 Integer.parseInt(options.getOrDefault("--body-idle-ms", String.valueOf(DEFAULT_BODY_IDLE_MS))),
-                Long.parseLong(options.getOrDefault("--max-body-bytes", String.valueOf(DEFAULT_MAX_BODY_BYTES))));
+                Long.parseLong(options.getOrDefault("--max-body-bytes", String.valueOf(DEFAULT_MAX_BODY_BYTES))),
+                Boolean.parseBoolean(options.getOrDefault("--expose-stderr", "false")));
         options.keySet().removeAll(List.of("--id", "--socket", "--metrics", "--scratch",
                 "--max-concurrency", "--max-queued", "--output-cap", "--metrics-interval-ms", "--function-path",
                 "--warm-per-function", "--warm-total", "--warm-idle-ms", "--cpu-slots",
                 "--sandbox", "--sandbox-uid-base", "--sandbox-uid-count", "--sandbox-memory-mb",
-                "--body-idle-ms", "--max-body-bytes"));
+                "--body-idle-ms", "--max-body-bytes", "--expose-stderr"));
         require(options.isEmpty(), "unknown options: " + options.keySet());
         return config;
     }

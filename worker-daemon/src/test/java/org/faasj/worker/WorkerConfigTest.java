@@ -1,7 +1,9 @@
 package org.faasj.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
@@ -67,5 +69,12 @@ class WorkerConfigTest {
                 "--metrics", "/m", "--scratch", "/d", "--body-idle-ms", "0"));
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
                 "--metrics", "/m", "--scratch", "/d", "--max-body-bytes", "-1"));
+    }
+
+    @Test
+    void stderrIsNotExposedUnlessAsked() {
+        assertFalse(WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d").exposeStderr());
+        assertTrue(WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
+                "--expose-stderr", "true").exposeStderr());
     }
 }

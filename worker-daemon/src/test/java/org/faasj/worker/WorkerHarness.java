@@ -75,7 +75,16 @@ final class WorkerHarness implements AutoCloseable {
         return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
                 dir.resolve("scratch"), maxConcurrency, 16, 6 << 20, 200, WorkerConfig.DEFAULT_FUNCTION_PATH,
                 WorkerConfig.DEFAULT_WARM_PER_FUNCTION, WorkerConfig.DEFAULT_WARM_TOTAL, WorkerConfig.DEFAULT_WARM_IDLE_MS,
-                WorkerConfig.DEFAULT_CPU_SLOTS, SandboxConfig.OFF, bodyIdleMs, maxBodyBytes));
+                WorkerConfig.DEFAULT_CPU_SLOTS, SandboxConfig.OFF, bodyIdleMs, maxBodyBytes, false));
+    }
+
+    /** A worker that puts a failed function's stderr into its 500 ({@code faas.errors.expose-stderr}), defaults otherwise. */
+    static WorkerHarness exposingStderr(Path dir, int maxConcurrency, int maxQueued, int outputCap) throws IOException {
+        return new WorkerHarness(dir, new WorkerConfig(7, dir.resolve("worker.sock"), dir.resolve("metrics.sock"),
+                dir.resolve("scratch"), maxConcurrency, maxQueued, outputCap, 200, WorkerConfig.DEFAULT_FUNCTION_PATH,
+                WorkerConfig.DEFAULT_WARM_PER_FUNCTION, WorkerConfig.DEFAULT_WARM_TOTAL, WorkerConfig.DEFAULT_WARM_IDLE_MS,
+                WorkerConfig.DEFAULT_CPU_SLOTS, SandboxConfig.OFF, WorkerConfig.DEFAULT_BODY_IDLE_MS,
+                WorkerConfig.DEFAULT_MAX_BODY_BYTES, true));
     }
 
     static WorkerHarness start(Path dir) throws IOException {

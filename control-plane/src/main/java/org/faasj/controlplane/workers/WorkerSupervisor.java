@@ -186,7 +186,8 @@ public class WorkerSupervisor implements SmartLifecycle {
                 "--sandbox-uid-count", Integer.toString(properties.sandbox().uidsPerWorker()),
                 "--sandbox-memory-mb", Long.toString(properties.sandbox().workerMemoryMb(totalRam(), w.count())),
                 "--body-idle-ms", Long.toString(w.bodyReadTimeout().toMillis()),
-                "--max-body-bytes", Long.toString(properties.gateway().maxBodySize().toBytes())));
+                "--max-body-bytes", Long.toString(properties.gateway().maxBodySize().toBytes()),
+                "--expose-stderr", Boolean.toString(properties.errors().exposeStderr())));
         return cmd;
     }
 
