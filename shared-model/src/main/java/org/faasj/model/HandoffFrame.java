@@ -24,6 +24,7 @@ import java.util.Map;
  * @param processes     most processes and threads the invocation may have at once
  * @param network       what network the invocation may use
  * @param chunked       the body comes with Transfer-Encoding: chunked (its length is not known)
+ * @param callId        the call's id ({@link CallId}): the client's {@code X-Call-Id} or one the gateway made
  */
 public record HandoffFrame(
         long requestId,
@@ -45,22 +46,31 @@ public record HandoffFrame(
         List<HttpHeader> headers,
         long contentLength,
         byte[] bodyPrefix,
-        boolean chunked) {
+        boolean chunked,
+        String callId) {
 
     /** Frames are small (head ≤ 16 KiB plus what the gateway read of the body); anything larger is corrupt. */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
-    // bumped from "FAJ1" when the sandbox fields came, from "FAJ2" when chunked came: a worker from
-    // an older build refuses the frame
-    private static final int MAGIC = 0x46414A33; // "FAJ3"
+    // bumped from "FAJ1" when the sandbox fields came, from "FAJ2" when chunked came, from "FAJ3"
+    // when the call id came: a worker from an older build refuses the frame
+    private static final int MAGIC = 0x46414A34; // "FAJ4"
 
-    /** A frame for a body of known length (not chunked). */
+    public HandoffFrame {
+        if (!CallId.isWellFormed(callId)) {
+            // it becomes a response header and an environment variable: never let a bad one through
+            throw new IllegalArgumentException("malformed call id");
+        }
+    }
+
+    /** A frame for a body of known length (not chunked) whose call id is made from its request id (tests, tools). */
     public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, Runtime runtime,
                         String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
                         Network network, Map<String, String> env, String method, String path, String query,
                         List<HttpHeader> headers, long contentLength, byte[] bodyPrefix) {
         this(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler, memoryMb, timeoutMillis,
-                tmpMb, processes, network, env, method, path, query, headers, contentLength, bodyPrefix, false);
+                tmpMb, processes, network, env, method, path, query, headers, contentLength, bodyPrefix, false,
+                "r" + Long.toUnsignedString(requestId, 36));
     }
 
     /**
@@ -76,7 +86,7 @@ public record HandoffFrame(
         }
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler,
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, plain, decodedLength,
-                new byte[0], false);
+                new byte[0], false, callId);
     }
 
     /** The value of the first header with this name (case-insensitive), or null. */
@@ -117,6 +127,7 @@ public record HandoffFrame(
         out.putLong(contentLength);
         out.putBytes(bodyPrefix);
         out.putBoolean(chunked);
+        out.putString(callId);
         return out.finishWithLength();
     }
 
@@ -154,8 +165,9 @@ public record HandoffFrame(
         long contentLength = r.getLong();
         byte[] bodyPrefix = r.getBytes();
         boolean chunked = r.getBoolean();
+        String callId = r.getString();
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath,
                 handler, memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers,
-                contentLength, bodyPrefix, chunked);
+                contentLength, bodyPrefix, chunked, callId);
     }
 }

@@ -57,7 +57,9 @@ public enum WorkerOption {
             "a client that sends no byte of its request body for this long is cut off (408)"),
     /** The gateway's default {@code faas.gateway.max-body-size}. */
     MAX_BODY_BYTES("max-body-bytes", Kind.LONG, 1, String.valueOf(8L << 20),
-            "largest request body; a larger chunked body is refused with 413");
+            "largest request body; a larger chunked body is refused with 413"),
+    EXPOSE_STDERR("expose-stderr", Kind.choice("true", "false"), 0, "false",
+            "a failed function's stderr tail goes into its 500 answer (else only to the worker's log)");
 
     private final String name;
     private final Kind kind;

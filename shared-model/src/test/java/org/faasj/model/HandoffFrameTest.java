@@ -78,7 +78,7 @@ class HandoffFrameTest {
         List<HttpHeader> headers = List.of(new HttpHeader("Transfer-Encoding", "chunked"), new HttpHeader("X-Id", "r1"));
         HandoffFrame chunked = new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(),
                 f.runtime(), f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(),
-                f.network(), f.env(), f.method(), f.path(), f.query(), headers, 0, f.bodyPrefix(), true);
+                f.network(), f.env(), f.method(), f.path(), f.query(), headers, 0, f.bodyPrefix(), true, f.callId());
 
         HandoffFrame decoded = HandoffFrame.decode(payload(chunked.encode()));
         assertTrue(decoded.chunked());
@@ -89,6 +89,42 @@ class HandoffFrameTest {
         assertTrue(!plain.chunked());
         assertEquals(List.of(new HttpHeader("X-Id", "r1")), plain.headers());
         assertEquals(0, plain.bodyPrefix().length);
+    }
+
+    @Test
+    void aFrameWithTheMagicFromBeforeCallIdsIsRefused() {
+        byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
+        ByteBuffer.wrap(encoded).putInt(4, 0x46414A33); // "FAJ3": no call id at the end
+
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
+    }
+
+    @Test
+    void theCallIdSurvivesTheRoundTripAndDecodingKeepsIt() {
+        HandoffFrame f = withCallId(frame(64, 64, Network.OUTBOUND), "k3x9qd2a-1-2s");
+
+        HandoffFrame decoded = HandoffFrame.decode(payload(f.encode()));
+
+        assertEquals("k3x9qd2a-1-2s", decoded.callId());
+        assertEquals("k3x9qd2a-1-2s", decoded.decoded(3).callId());
+    }
+
+    @Test
+    void aFrameMadeWithoutACallIdGetsOneFromItsRequestId() {
+        assertEquals("r16", frame(64, 64, Network.OUTBOUND).callId()); // 42 in base 36
+    }
+
+    @Test
+    void aMalformedCallIdIsRefusedWhenBuiltAndWhenDecoded() {
+        HandoffFrame f = frame(64, 64, Network.OUTBOUND);
+        assertThrows(IllegalArgumentException.class, () -> withCallId(f, "bad\r\nSet-Cookie: x"));
+        assertThrows(IllegalArgumentException.class, () -> withCallId(f, null));
+
+        // same length as the good id, so only its content is wrong
+        byte[] encoded = withCallId(f, "abc-def").encode();
+        byte[] id = "abc-def".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy("abc def".getBytes(StandardCharsets.US_ASCII), 0, encoded, indexOf(encoded, id), id.length);
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
     }
 
     @Test
@@ -113,7 +149,14 @@ class HandoffFrameTest {
     private static HandoffFrame withBody(HandoffFrame f, byte[] body) {
         return new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(), f.runtime(),
                 f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(), f.network(),
-                f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), body, f.chunked());
+                f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), body, f.chunked(), f.callId());
+    }
+
+    private static HandoffFrame withCallId(HandoffFrame f, String callId) {
+        return new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(), f.runtime(),
+                f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(), f.network(),
+                f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), f.bodyPrefix(), f.chunked(),
+                callId);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -92,7 +92,7 @@ public final class Worker implements AutoCloseable {
         dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
                 config.maxConcurrency(), config.maxQueued(),
                 new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")),
-                OutputBudget.forHeap(heap), scheduler);
+                OutputBudget.forHeap(heap), scheduler, config.exposeStderr());
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();

@@ -4,6 +4,7 @@ import static org.faasj.model.WorkerOption.BODY_IDLE_MS;
 import static org.faasj.model.WorkerOption.CPU_SLOTS;
 import static org.faasj.model.WorkerOption.FUNCTION_PATH;
 import static org.faasj.model.WorkerOption.ID;
+import static org.faasj.model.WorkerOption.EXPOSE_STDERR;
 import static org.faasj.model.WorkerOption.MAX_BODY_BYTES;
 import static org.faasj.model.WorkerOption.MAX_CONCURRENCY;
 import static org.faasj.model.WorkerOption.MAX_QUEUED;
@@ -116,6 +117,10 @@ public final class WorkerConfig {
 
     public long maxBodyBytes() {
         return options.longValue(MAX_BODY_BYTES);
+    }
+
+    public boolean exposeStderr() {
+        return "true".equals(options.text(EXPOSE_STDERR));
     }
 
     @Override

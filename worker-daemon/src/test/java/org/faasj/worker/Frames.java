@@ -32,6 +32,7 @@ final class Frames {
     private long contentLength;
     private byte[] prefix = new byte[0];
     private boolean chunked;
+    private String callId;
 
     static Frames native_(Path module) {
         Frames f = new Frames();
@@ -112,9 +113,15 @@ final class Frames {
         return this;
     }
 
+    Frames callId(String id) {
+        callId = id;
+        return this;
+    }
+
     HandoffFrame build() {
-        return new HandoffFrame(IDS.incrementAndGet(), keepAlive, "test-fn", 3, runtime, module.toString(), "main",
+        long id = IDS.incrementAndGet();
+        return new HandoffFrame(id, keepAlive, "test-fn", 3, runtime, module.toString(), "main",
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers, contentLength,
-                prefix, chunked);
+                prefix, chunked, callId != null ? callId : "test-" + id);
     }
 }

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.Runtime;
-import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,8 @@ class WasmEndToEndTest {
 
     @BeforeEach
     void start() throws IOException {
-        worker = new WorkerHarness(dir, 1, 4, 64 * 1024, WorkerOption.FUNCTION_PATH.defaultText());
+        // the guests' stderr is what some tests look at: let it into the 500s
+        worker = WorkerHarness.exposingStderr(dir, 1, 4, 64 * 1024);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package org.faasj.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,5 +107,14 @@ class WorkerConfigTest {
         List<String> missing = Arrays.stream(WorkerOption.values()).map(WorkerOption::flag)
                 .filter(flag -> !Pattern.compile(Pattern.quote(flag) + "(?![\\w-])").matcher(readme).find()).toList();
         assertTrue(missing.isEmpty(), "worker-daemon/README.md does not mention " + missing);
+    }
+
+    @Test
+    void stderrIsNotExposedUnlessAsked() {
+        assertFalse(WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d").exposeStderr());
+        assertTrue(WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
+                "--expose-stderr", "true").exposeStderr());
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",
+                "--metrics", "/m", "--scratch", "/d", "--expose-stderr", "yes"));
     }
 }

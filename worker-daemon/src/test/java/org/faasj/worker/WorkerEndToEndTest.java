@@ -98,18 +98,46 @@ class WorkerEndToEndTest {
     }
 
     @Test
-    void nonZeroExitIsA500ProblemWithExitCodeAndStderrTail() throws IOException {
+    void nonZeroExitIsA500ProblemWithExitCodeAndCallIdButNotStderr() throws IOException {
         Path fn = worker.script("fail.sh", "#!/bin/sh\necho 'partial output'\necho 'something broke' >&2\nexit 3\n");
 
-        Exchange ex = worker.call(Frames.native_(fn).build());
+        Exchange ex = worker.call(Frames.native_(fn).callId("fail-1").build());
 
         assertEquals(500, ex.response().status());
         assertEquals("application/problem+json", ex.response().header("Content-Type"));
+        assertEquals("fail-1", ex.response().header("X-Call-Id"));
         String body = ex.response().text();
         assertTrue(body.contains("\"title\":\"Function failed\""), body);
+        assertTrue(body.contains("\"exitCode\":3,\"callId\":\"fail-1\""), body);
+        assertFalse(body.contains("something broke"), body);
+        assertEquals(500, ex.ack().status());
+    }
+
+    @Test
+    void withStderrExposedTheTailIsInThe500() throws IOException {
+        worker.close();
+        worker = WorkerHarness.exposingStderr(dir, 4, 16, 6 << 20);
+        Path fn = worker.script("fail.sh", "#!/bin/sh\necho 'something broke' >&2\nexit 3\n");
+
+        String body = worker.call(Frames.native_(fn).build()).response().text();
+
         assertTrue(body.contains("\"exitCode\":3"), body);
         assertTrue(body.contains("\"stderr\":\"something broke\\n\""), body);
-        assertEquals(500, ex.ack().status());
+    }
+
+    @Test
+    void theFunctionSeesTheCallIdAndEveryAnswerCarriesIt() throws IOException {
+        Path fn = worker.script("id.sh", "#!/bin/sh\nprintf '{\"id\":\"%s\",\"tp\":\"%s\"}' \"$FAAS_CALL_ID\" \"$HTTP_TRACEPARENT\"\n");
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        Exchange ex = worker.call(Frames.native_(fn).callId("abc.DEF_9-z").header("traceparent", traceparent).build());
+
+        assertEquals(200, ex.response().status());
+        assertEquals("abc.DEF_9-z", ex.response().header("X-Call-Id"));
+        assertEquals("{\"id\":\"abc.DEF_9-z\",\"tp\":\"" + traceparent + "\"}", ex.response().text());
+        Exchange missing = worker.call(Frames.native_(dir.resolve("nope")).callId("gone-2").build());
+        assertEquals(500, missing.response().status());
+        assertEquals("gone-2", missing.response().header("X-Call-Id"));
     }
 
     @Test
@@ -182,6 +210,8 @@ class WorkerEndToEndTest {
 
     @Test
     void memoryLimitIsEnforcedOnNativeAndPhp() throws Exception {
+        worker.close();
+        worker = WorkerHarness.exposingStderr(dir, 4, 16, 6 << 20); // the hog's stderr says why it failed
         Path hog = compile("hog.c", """
                 #include <stdio.h>
                 #include <stdlib.h>

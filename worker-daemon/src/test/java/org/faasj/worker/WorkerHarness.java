@@ -84,6 +84,12 @@ final class WorkerHarness implements AutoCloseable {
                 .set(MAX_QUEUED, 16).set(BODY_IDLE_MS, bodyIdleMs).set(MAX_BODY_BYTES, maxBodyBytes).build()));
     }
 
+    /** A worker that puts a failed function's stderr into its 500 ({@code faas.errors.expose-stderr}), defaults otherwise. */
+    static WorkerHarness exposingStderr(Path dir, int maxConcurrency, int maxQueued, int outputCap) throws IOException {
+        return new WorkerHarness(dir, new WorkerConfig(options(dir).set(MAX_CONCURRENCY, maxConcurrency)
+                .set(MAX_QUEUED, maxQueued).set(OUTPUT_CAP, outputCap).set(EXPOSE_STDERR, "true").build()));
+    }
+
     static WorkerHarness start(Path dir) throws IOException {
         return new WorkerHarness(dir, 4, 16, 6 << 20, FUNCTION_PATH.defaultText());
     }

@@ -18,7 +18,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
-/** The REST deploy API: {@code /system/functions} and {@code /system/auth}. Reads are open, writes need the token. */
+/**
+ * The REST deploy API: {@code /system/functions} and {@code /system/auth}. Writes need the token;
+ * reads are open, but show env values only to callers with the token.
+ */
 @RestController
 @RequestMapping("/system")
 class FunctionsController {
@@ -51,14 +54,18 @@ class FunctionsController {
     }
 
     @GetMapping("/functions")
-    List<FunctionView> list() {
-        return catalog.all().stream().map(FunctionCatalog.Deployed::view).toList();
+    List<FunctionView> list(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+        boolean admin = token.refusal(authorization) == null;
+        return catalog.all().stream().map(FunctionCatalog.Deployed::view).map(v -> admin ? v : v.redacted()).toList();
     }
 
+    /** A wrong or missing token is not refused here: the caller just gets the redacted view. */
     @GetMapping("/functions/{name}")
-    FunctionView get(@PathVariable String name) {
-        return catalog.named(name).stream().findFirst().map(FunctionCatalog.Deployed::view)
+    FunctionView get(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                     @PathVariable String name) {
+        FunctionView view = catalog.named(name).stream().findFirst().map(FunctionCatalog.Deployed::view)
                 .orElseThrow(() -> DeployProblem.notFound(name));
+        return token.refusal(authorization) == null ? view : view.redacted();
     }
 
     @PutMapping(path = "/functions/{name}", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.workers.WorkerSlot;
+import org.faasj.model.CallId;
 import org.faasj.model.CompletionAck;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.HandoffFrame;
@@ -493,11 +494,12 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     private void handOff(Connection c, RequestHead head, Route route, byte[] prefix) {
         long requestId = calls.nextId();
+        String callId = CallIds.forCall(head, requestId); // [call ids] only hand-offs get one
         FunctionDescriptor d = route.descriptor();
         byte[] frame = new HandoffFrame(requestId, head.keepAlive() && keepsConnections(), d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
-                head.contentLength(), prefix, head.chunked()).encode(); // [worker: chunked bodies] the flag
+                head.contentLength(), prefix, head.chunked(), callId).encode(); // [worker: chunked bodies] the flag
         FileDescriptor fd = SocketDescriptors.of(c.channel);
         long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
         long excluded = 0;
@@ -516,7 +518,8 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             }
         }
         CallAdmission.end(c); // [concurrency] not while the 503 is written: its place goes to the next waiter now
-        answerDetached(c, GatewayError.unavailable("no worker is available to run " + d.name(), Map.of("function", d.name())));
+        answerDetached(c, GatewayError.unavailable("no worker is available to run " + d.name(), Map.of("function", d.name()))
+                .withHeader(CallId.HEADER + ": " + callId)); // [call ids]
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Map;
  * @param status       HTTP status
  * @param detail       the problem's {@code detail}
  * @param extra        further members of the problem object
- * @param extraHeader  one more header line without CRLF (e.g. {@code Allow: GET}), or null
+ * @param extraHeader  more header lines joined by CRLF, without a final one (e.g. {@code Allow: GET}), or null
  * @param mayKeepAlive whether the connection may serve another request after this answer (the
  *                     loop still decides: only when the client wants it and the body was consumed)
  */
@@ -26,6 +26,12 @@ record GatewayError(int status, String detail, Map<String, Object> extra, String
     /** A 503 (closing) for a gateway that cannot serve the call now, but may soon. */
     static GatewayError unavailable(String detail, Map<String, Object> extra) {
         return new GatewayError(503, detail, extra, RETRY_AFTER, false);
+    }
+
+    /** The same answer with one more header line (without CRLF). */
+    GatewayError withHeader(String line) {
+        return new GatewayError(status, detail, extra, extraHeader == null ? line : extraHeader + "\r\n" + line,
+                mayKeepAlive);
     }
 
     static GatewayError of(HttpParseException e) {

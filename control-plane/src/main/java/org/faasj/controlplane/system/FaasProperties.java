@@ -24,7 +24,8 @@ public record FaasProperties(
         @DefaultValue Deploy deploy,
         @DefaultValue Sandbox sandbox,
         @DefaultValue Shutdown shutdown,
-        @DefaultValue Security security) {
+        @DefaultValue Security security,
+        @DefaultValue Errors errors) {
 
     /**
      * The public HTTP acceptor.
@@ -237,5 +238,14 @@ public record FaasProperties(
     public record Security(
             @DefaultValue({}) List<String> allowedHosts,
             @DefaultValue({}) List<String> allowedOrigins) {
+    }
+
+    /**
+     * What a caller learns when a function fails.
+     *
+     * @param exposeStderr put the last 2 KiB of a failed function's stderr into its 500 answer; off,
+     *                     the answer has the exit code and the call id, and stderr goes to the worker's log
+     */
+    public record Errors(@DefaultValue("false") boolean exposeStderr) {
     }
 }

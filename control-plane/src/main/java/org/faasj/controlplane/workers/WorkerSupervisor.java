@@ -212,6 +212,7 @@ public class WorkerSupervisor implements SmartLifecycle {
             case SANDBOX_MEMORY_MB -> properties.sandbox().workerMemoryMb(totalRam(), w.count());
             case BODY_IDLE_MS -> w.bodyReadTimeout().toMillis();
             case MAX_BODY_BYTES -> properties.gateway().maxBodySize().toBytes();
+            case EXPOSE_STDERR -> Boolean.toString(properties.errors().exposeStderr());
         };
     }
 

@@ -123,6 +123,16 @@ class ParkedCallsAndDrainTest {
     }
 
     @Test
+    void theNoWorker503CarriesTheCallId() throws Exception { // [call ids]
+        try (Socket client = connect()) {
+            send(client, "GET /f HTTP/1.1\r\nHost: x\r\nX-Call-Id: order-17\r\n\r\n");
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 503 ").contains("no worker")
+                    .contains("X-Call-Id: order-17\r\n");
+        }
+        await(() -> places.running("f") == 0, "the place given back");
+    }
+
+    @Test
     void aParkedClientThatLeavesGivesItsTurnUp() throws Exception {
         FunctionAdmission.Ticket held = places.admit(ONE_AT_A_TIME, () -> { });
         Socket parked = connect();

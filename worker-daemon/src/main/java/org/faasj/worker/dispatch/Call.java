@@ -45,7 +45,7 @@ final class Call {
         boolean written = false;
         try {
             acks.send(CompletionAck.responseStarted(frame.requestId()));
-            written = writer.write(client.output(), response, keepAlive);
+            written = writer.write(client.output(), response, keepAlive, frame.callId());
         } finally {
             // even if writing threw (an Error): the descriptor goes and the gateway hears of it
             client.release();

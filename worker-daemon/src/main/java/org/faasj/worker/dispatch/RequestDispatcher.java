@@ -50,14 +50,19 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private final BodySettings bodies;
     private final OutputBudget outputBudget;
     private final Refusals refusals;
+    /** Whether a failed function's stderr goes into its 500 (else only to {@link FailureLog}). */
+    private final boolean exposeStderr;
+    private final FailureLog failures = new FailureLog(System::currentTimeMillis);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
     /** [drain] set once the control plane shuts down: no connection is kept alive after that. */
     private volatile boolean closing;
 
     public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued,
-                             BodySettings bodies, OutputBudget outputBudget, ScheduledExecutorService deadlines) {
+                             BodySettings bodies, OutputBudget outputBudget, ScheduledExecutorService deadlines,
+                             boolean exposeStderr) {
         this.runners = runners;
+        this.exposeStderr = exposeStderr;
         this.writer = writer;
         this.bodies = bodies;
         this.outputBudget = outputBudget;
@@ -107,7 +112,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         } finally {
             call.drop(); // if even the answer could not be written
             try {
-                log.error("request {} for {} failed", call.frame.requestId(), call.frame.functionName(), t);
+                log.error("call {} of {} failed in the worker", call.frame.callId(), call.frame.functionName(), t);
             } catch (Throwable logFailed) {
                 // out of memory even for the log line; the call is finished, which is what matters
             }
@@ -128,7 +133,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         try {
             body = ChunkedBodyReader.read(frame.bodyPrefix(), call.client, bodies);
         } catch (ChunkedBodyReader.Refused refused) {
-            call.answer(writer, ResponseMapper.map(refused.outcome()), false);
+            call.answer(writer, ResponseMapper.map(refused.outcome(), frame.callId(), false), false);
             return;
         }
         try (body) {
@@ -154,7 +159,8 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         long more = ResponseMapper.mappingBytes(outcome) - output.prepaid();
         Outcome answer = output.charge(more, OutputBudget.waitNanos(call.frame.timeoutMillis()))
                 ? outcome : new Outcome.Unavailable(OutputBudget.SPENT);
-        call.answer(writer, ResponseMapper.map(answer), bodyConsumed);
+        call.answer(writer, ResponseMapper.map(answer, call.frame.callId(), exposeStderr), bodyConsumed);
+        failures.record(call.frame, outcome); // after the answer: the client does not wait for the log
     }
 
     /** [drain] Answers from now on say {@code Connection: close} and the ack lets the gateway close. */

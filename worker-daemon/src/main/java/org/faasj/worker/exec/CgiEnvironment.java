@@ -79,6 +79,8 @@ public final class CgiEnvironment {
             env.put("CONTENT_TYPE", contentType);
         }
         env.put("CONTENT_LENGTH", Long.toString(frame.contentLength()));
+        // per request, so never in the warm pool's exec environment: the PHP prelude puts it in place
+        env.put("FAAS_CALL_ID", frame.callId());
     }
 
     private static void putHeader(Map<String, String> env, HttpHeader header) {

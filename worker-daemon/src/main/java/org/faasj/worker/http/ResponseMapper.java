@@ -6,54 +6,71 @@ import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.exec.OutputCapture;
 
+import tools.jackson.core.JsonGenerator;
+
 /**
  * Turns how an invocation ended into the HTTP response, the same way for every runtime.
  * A successful function's output that already looks like JSON goes out untouched; anything else
- * is wrapped as a JSON string. Failures are RFC 9457 problem documents.
+ * is wrapped as a JSON string. Failures are RFC 9457 problem documents carrying the call id; a
+ * function's stderr is in them only when the operator chose to expose it (it may hold secrets and
+ * host details), else it goes to the worker's log.
  */
 public final class ResponseMapper {
 
     private ResponseMapper() {
     }
 
+    /** Without a call id in the body and without stderr: for answers built before any call (the header still has the id). */
     public static HttpResponse map(Outcome outcome) {
+        return map(outcome, null, false);
+    }
+
+    /**
+     * @param callId       put into every problem body (null: none)
+     * @param exposeStderr whether a failed function's stderr tail goes into the body
+     */
+    public static HttpResponse map(Outcome outcome, String callId, boolean exposeStderr) {
         if (outcome instanceof Outcome.Exited exited) {
-            return exited.exitCode() == 0 ? success(exited) : failure(exited);
+            return exited.exitCode() == 0 ? success(exited) : failure(exited, callId, exposeStderr);
         }
         if (outcome instanceof Outcome.Trapped trap) {
-            return trapped(trap);
+            return trapped(trap, callId, exposeStderr);
         }
+        return problemFor(outcome, callId);
+    }
+
+    private static HttpResponse problemFor(Outcome outcome, String callId) {
         if (outcome instanceof Outcome.BodyIncomplete b) {
             return b.cut() == BodySource.Cut.TIMED_OUT
-                    ? problem(408, "Request body timed out", "the client stopped sending the request body")
-                    : problem(400, "Request body incomplete", "the request body ended before its announced length");
+                    ? problem(callId, 408, "Request body timed out", "the client stopped sending the request body")
+                    : problem(callId, 400, "Request body incomplete", "the request body ended before its announced length");
         }
         if (outcome instanceof Outcome.BadBody b) {
-            return problem(400, "Bad request body", b.detail());
+            return problem(callId, 400, "Bad request body", b.detail());
         }
         if (outcome instanceof Outcome.BodyTooLarge b) {
-            return problem(413, "Request body too large", "request body larger than the limit of " + b.limitBytes()
+            return problem(callId, 413, "Request body too large", "request body larger than the limit of " + b.limitBytes()
                     + " bytes");
         }
         if (outcome instanceof Outcome.TimedOut t) {
-            return problem(504, "Function timed out",
+            return problem(callId, 504, "Function timed out",
                     "function did not finish within its timeout of " + t.timeoutMillis() + " ms");
         }
         if (outcome instanceof Outcome.OutputTooLarge o) {
-            return problem(502, "Function output too large", "output larger than " + o.capBytes() + " bytes");
+            return problem(callId, 502, "Function output too large", "output larger than " + o.capBytes() + " bytes");
         }
         if (outcome instanceof Outcome.RuntimeMissing r) {
-            return problem(503, "Runtime not installed", "runtime '" + r.program()
+            return problem(callId, 503, "Runtime not installed", "runtime '" + r.program()
                     + "' is not installed on this worker (Debian package " + r.debianPackage() + ")");
         }
         if (outcome instanceof Outcome.ModuleMissing m) {
-            return problem(500, "Function module missing", "function module not found: " + m.path());
+            return problem(callId, 500, "Function module missing", "function module not found: " + m.path());
         }
         if (outcome instanceof Outcome.Unavailable u) {
-            return problem(503, "Service unavailable", u.detail()).withHeader("Retry-After", "1");
+            return problem(callId, 503, "Service unavailable", u.detail()).withHeader("Retry-After", "1");
         }
         Outcome.LaunchFailed failed = (Outcome.LaunchFailed) outcome;
-        return problem(500, "Function could not be started", failed.detail());
+        return problem(callId, 500, "Function could not be started", failed.detail());
     }
 
     private static HttpResponse success(Outcome.Exited exited) {
@@ -75,24 +92,35 @@ public final class ResponseMapper {
         return 0;
     }
 
-    private static HttpResponse failure(Outcome.Exited exited) {
+    private static HttpResponse failure(Outcome.Exited exited, String callId, boolean exposeStderr) {
         byte[] body = JsonBodies.problem(500, "Function failed", "function exited with code " + exited.exitCode(), g -> {
             g.writeNumberProperty("exitCode", exited.exitCode());
-            g.writeStringProperty("stderr", exited.stderrTail());
+            callIdAndStderr(g, callId, exposeStderr ? exited.stderrTail() : null);
         });
         return HttpResponse.of(500, HttpResponse.PROBLEM_JSON, body);
     }
 
-    private static HttpResponse trapped(Outcome.Trapped trap) {
+    private static HttpResponse trapped(Outcome.Trapped trap, String callId, boolean exposeStderr) {
+        // the trap's message is the engine's, about the module's code: not the function's own output
         byte[] body = JsonBodies.problem(500, "Function trapped", "wasm trap: " + trap.message(), g -> {
             g.writeStringProperty("trap", trap.message());
-            g.writeStringProperty("stderr", trap.stderrTail());
+            callIdAndStderr(g, callId, exposeStderr ? trap.stderrTail() : null);
         });
         return HttpResponse.of(500, HttpResponse.PROBLEM_JSON, body);
     }
 
-    private static HttpResponse problem(int status, String title, String detail) {
-        return HttpResponse.of(status, HttpResponse.PROBLEM_JSON, JsonBodies.problem(status, title, detail, g -> { }));
+    private static void callIdAndStderr(JsonGenerator g, String callId, String stderr) {
+        if (callId != null) {
+            g.writeStringProperty("callId", callId);
+        }
+        if (stderr != null) {
+            g.writeStringProperty("stderr", stderr);
+        }
+    }
+
+    private static HttpResponse problem(String callId, int status, String title, String detail) {
+        return HttpResponse.of(status, HttpResponse.PROBLEM_JSON, JsonBodies.problem(status, title, detail,
+                g -> callIdAndStderr(g, callId, null)));
     }
 
     /** First non-whitespace byte is '{' or '[': the function already speaks JSON. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
+import org.faasj.model.CallId;
 import org.faasj.model.HttpHeader;
 
 /** Writes an HTTP/1.1 response with the headers every worker response carries. */
@@ -18,9 +19,13 @@ public final class ResponseWriter {
         this.workerId = Integer.toString(workerId);
     }
 
-    /** Returns whether the whole response was written; false when the client is gone. */
-    public boolean write(OutputStream out, HttpResponse response, boolean keepAlive) {
-        byte[] head = head(response, keepAlive);
+    /**
+     * Returns whether the whole response was written; false when the client is gone.
+     *
+     * @param callId the call's id, sent as {@code X-Call-Id} (well-formed: the frame checked it)
+     */
+    public boolean write(OutputStream out, HttpResponse response, boolean keepAlive, String callId) {
+        byte[] head = head(response, keepAlive, callId);
         try {
             if (head.length + response.bodyLength() <= SINGLE_WRITE_MAX) {
                 out.write(joined(head, response));
@@ -34,13 +39,14 @@ public final class ResponseWriter {
         }
     }
 
-    byte[] head(HttpResponse response, boolean keepAlive) {
-        StringBuilder h = new StringBuilder(160)
+    byte[] head(HttpResponse response, boolean keepAlive, String callId) {
+        StringBuilder h = new StringBuilder(200)
                 .append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status())).append("\r\n")
                 .append("Content-Type: ").append(response.contentType()).append("\r\n")
                 .append("Content-Length: ").append(response.bodyLength()).append("\r\n")
                 .append("Connection: ").append(keepAlive ? "keep-alive" : "close").append("\r\n")
-                .append("X-Faas-Worker: ").append(workerId).append("\r\n");
+                .append("X-Faas-Worker: ").append(workerId).append("\r\n")
+                .append(CallId.HEADER).append(": ").append(callId).append("\r\n");
         for (HttpHeader extra : response.extraHeaders()) {
             h.append(extra.name()).append(": ").append(extra.value()).append("\r\n");
         }

@@ -80,7 +80,7 @@ class DispatcherFailureTest {
             all.put(r, runner);
         }
         return new RequestDispatcher(new Runners(all), new ResponseWriter(7), maxConcurrency, maxQueued,
-                new BodySettings(5_000, 1 << 20, dir.resolve("bodies")), new OutputBudget(1 << 20), timer);
+                new BodySettings(5_000, 1 << 20, dir.resolve("bodies")), new OutputBudget(1 << 20), timer, false);
     }
 
     private static HandoffFrame frame(long id) {

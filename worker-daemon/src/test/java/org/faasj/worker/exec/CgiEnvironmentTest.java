@@ -32,7 +32,7 @@ class CgiEnvironmentTest {
                 Map.entry("REQUEST_METHOD", "POST"), Map.entry("PATH_INFO", "/api/hello"),
                 Map.entry("SCRIPT_NAME", "/api/hello"), Map.entry("QUERY_STRING", "a=1"),
                 Map.entry("CONTENT_TYPE", "application/json"), Map.entry("CONTENT_LENGTH", "12"),
-                Map.entry("HTTP_X_REQUEST_ID", "r1"), Map.entry("FAAS_FUNCTION_NAME", "hello"),
+                Map.entry("HTTP_X_REQUEST_ID", "r1"), Map.entry("FAAS_CALL_ID", "r1"), Map.entry("FAAS_FUNCTION_NAME", "hello"),
                 Map.entry("FAAS_FUNCTION_VERSION", "4")), env);
     }
 
@@ -60,5 +60,18 @@ class CgiEnvironmentTest {
         assertFalse(env.keySet().stream().anyMatch(k -> k.contains(" ")));
         assertEquals("12", env.get("CONTENT_LENGTH"), "the frame's length, not a header, is authoritative");
         assertFalse(env.containsKey("HTTP_CONTENT_LENGTH"));
+    }
+
+    @Test
+    void theCallIdIsPerRequestAndTraceparentPassesUnchanged() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        HandoffFrame f = frame(Map.of("FAAS_CALL_ID", "from-descriptor"), "", List.of(new HttpHeader("traceparent", traceparent)));
+
+        Map<String, String> env = CgiEnvironment.build(f, "/bin", Path.of("/t"));
+
+        assertEquals("r1", env.get("FAAS_CALL_ID"), "the frame's id wins over the descriptor's env");
+        assertEquals(traceparent, env.get("HTTP_TRACEPARENT"));
+        assertEquals("from-descriptor", CgiEnvironment.stable(f, "/bin", Path.of("/t")).get("FAAS_CALL_ID"),
+                "a warm process's exec environment holds nothing of the request; the prelude sets the id");
     }
 }

@@ -42,12 +42,30 @@ class ResponseMapperTest {
     }
 
     @Test
-    void nonZeroExitIsAProblemDocument() {
-        HttpResponse r = ResponseMapper.map(exited(2, "ignored", "boom\n"));
+    void nonZeroExitIsAProblemDocumentWithExitCodeAndCallIdButNoStderr() {
+        HttpResponse r = ResponseMapper.map(exited(2, "ignored", "password=hunter2\n"), "c-1", false);
         assertEquals(500, r.status());
         assertEquals("application/problem+json", r.contentType());
         assertEquals("{\"type\":\"about:blank\",\"title\":\"Function failed\",\"status\":500,"
-                + "\"detail\":\"function exited with code 2\",\"exitCode\":2,\"stderr\":\"boom\\n\"}", body(r));
+                + "\"detail\":\"function exited with code 2\",\"exitCode\":2,\"callId\":\"c-1\"}", body(r));
+    }
+
+    @Test
+    void stderrIsInTheProblemOnlyWhenExposed() {
+        HttpResponse r = ResponseMapper.map(exited(2, "ignored", "boom\n"), "c-1", true);
+        assertEquals("{\"type\":\"about:blank\",\"title\":\"Function failed\",\"status\":500,"
+                + "\"detail\":\"function exited with code 2\",\"exitCode\":2,\"callId\":\"c-1\",\"stderr\":\"boom\\n\"}",
+                body(r));
+        String trapped = body(ResponseMapper.map(new Outcome.Trapped("out of bounds", "secret"), "c-2", false));
+        assertTrue(trapped.contains("\"trap\":\"out of bounds\",\"callId\":\"c-2\"}"), trapped);
+        assertTrue(body(ResponseMapper.map(new Outcome.Trapped("x", "tail"), "c-2", true)).contains("\"stderr\":\"tail\""));
+    }
+
+    @Test
+    void everyProblemNamesTheCallExceptThoseBuiltBeforeAnyCall() {
+        assertTrue(body(ResponseMapper.map(new Outcome.TimedOut(250), "c-3", false)).endsWith(",\"callId\":\"c-3\"}"));
+        assertFalse(body(ResponseMapper.map(new Outcome.Unavailable("busy"))).contains("callId"));
+        assertFalse(body(ResponseMapper.map(exited(1, "", "boom"))).contains("boom"));
     }
 
     @Test

@@ -18,10 +18,11 @@ class ResponseWriterTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         HttpResponse r = HttpResponse.of(503, HttpResponse.PROBLEM_JSON, "{}".getBytes()).withHeader("Retry-After", "1");
 
-        assertTrue(new ResponseWriter(3).write(out, r, false));
+        assertTrue(new ResponseWriter(3).write(out, r, false, "k3x9qd2a-0-1"));
 
         assertEquals("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-                + "Content-Length: 2\r\nConnection: close\r\nX-Faas-Worker: 3\r\nRetry-After: 1\r\n\r\n{}",
+                + "Content-Length: 2\r\nConnection: close\r\nX-Faas-Worker: 3\r\nX-Call-Id: k3x9qd2a-0-1\r\n"
+                + "Retry-After: 1\r\n\r\n{}",
                 out.toString(StandardCharsets.ISO_8859_1));
     }
 
@@ -33,6 +34,7 @@ class ResponseWriterTest {
                 throw new IOException("Broken pipe");
             }
         };
-        assertFalse(new ResponseWriter(0).write(broken, HttpResponse.of(200, HttpResponse.JSON, new byte[1]), true));
+        assertFalse(new ResponseWriter(0).write(broken, HttpResponse.of(200, HttpResponse.JSON, new byte[1]), true,
+                "c1"));
     }
 }
