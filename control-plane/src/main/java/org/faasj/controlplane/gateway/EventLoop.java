@@ -1,17 +1,12 @@
 package org.faasj.controlplane.gateway;
 
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -21,30 +16,23 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.workers.WorkerSlot;
-import org.faasj.model.CallId;
 import org.faasj.model.CompletionAck;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.HandoffFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One gateway thread with its own selector. It reads request heads of the connections it owns,
- * lets {@link Triage} decide what each one gets, answers bad requests itself, and hands good ones
- * to a worker: the connection then leaves the selector (the worker reads and writes it in blocking
- * mode) and comes back when the worker's completion ack says the connection may serve another
- * request. Every mutable field here is touched only by this loop's thread; other threads talk to
- * it through {@link #execute}.
+ * lets {@link Triage} decide what each one gets, answers bad requests itself ({@link ClientWrites}),
+ * and hands good ones to a worker ({@link HandOffs}): the connection then leaves the selector (the
+ * worker reads and writes it in blocking mode) and comes back when the worker's completion ack says
+ * the connection may serve another request. Every mutable field here and in the helpers it owns
+ * is touched only by this loop's thread; other threads talk to it through {@link #execute}.
  */
 final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int REFUSED_BUFFER_BYTES = 512;
-    /** [drain] an idle keep-alive connection is closed this soon after a shutdown begins. */
-    private static final long DRAIN_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final int index;
     private final GatewayContext ctx;
@@ -52,13 +40,14 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final InFlightCalls<WorkerSlot> calls;
-    /** Work to do once the connections' keys are really deregistered (after the next selectNow). */
-    private final List<Runnable> afterDeregistration = new ArrayList<>();
-    private long nextSweepNanos;
+    private final KeepAlive keepAlive;
+    private final ConnectionCloser closer;
+    private final ClientWrites writes;
+    private final Detachments detachments;
+    private final HandOffs handOffs;
+    private final DeadlineSweep sweep = new DeadlineSweep();
     private volatile boolean running = true;
     private volatile boolean alive = true;
-    /** [drain] shutting down gracefully: no connection is kept alive after its current request. */
-    private boolean drainStarted;
 
     EventLoop(int index, GatewayContext ctx) throws IOException {
         this.index = index;
@@ -66,6 +55,11 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         this.clock = ctx.clock();
         this.calls = new InFlightCalls<>(index);
         this.selector = Selector.open();
+        this.keepAlive = new KeepAlive(ctx.headTimeoutNanos(), ctx.keepAliveNanos());
+        this.closer = new ConnectionCloser(ctx.caps());
+        this.writes = new ClientWrites(clock, ctx.writeTimeoutNanos(), closer, keepAlive, this::processBuffered);
+        this.detachments = new Detachments(closer, this::failed);
+        this.handOffs = new HandOffs(ctx, calls, writes, detachments, keepAlive, this::answerDetached);
     }
 
     /** Runs a task on this loop's thread. */
@@ -81,7 +75,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             try {
                 c = new Connection(channel, client, ctx.initialBufferSize(), ctx.bufferSize());
             } catch (RuntimeException | Error e) {
-                closeQuietly(channel);
+                ConnectionCloser.closeQuietly(channel);
                 ctx.caps().release(client);
                 throw e;
             }
@@ -96,12 +90,12 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             try {
                 c = new Connection(channel, null, REFUSED_BUFFER_BYTES, REFUSED_BUFFER_BYTES);
             } catch (RuntimeException | Error e) {
-                closeQuietly(channel);
+                ConnectionCloser.closeQuietly(channel);
                 ctx.caps().endRefusal();
                 throw e;
             }
             if (register(c, ctx.headTimeoutNanos())) {
-                answer(c, null, GatewayError.unavailable(why.detail + "; retry later", Map.of()));
+                writes.answer(c, null, GatewayError.unavailable(why.detail + "; retry later", Map.of()));
             }
         });
     }
@@ -131,23 +125,14 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     void shutdown() {
         running = false;
+        keepAlive.stop();
         selector.wakeup();
     }
 
-    // ---- [drain] graceful shutdown (GatewayDrain); the orchestration lives there ----
-
-    /** Stops keeping connections alive; idle ones get {@link #DRAIN_LINGER_NANOS} to send a last request. */
+    /** Stops keeping connections alive (see {@link KeepAlive}); {@link GatewayDrain} runs the shutdown. */
     @Override
     public void startDrain() {
-        execute(() -> {
-            drainStarted = true;
-            long closeBy = clock.nanoTime() + DRAIN_LINGER_NANOS;
-            for (SelectionKey key : selector.keys()) {
-                if (key.isValid() && key.attachment() instanceof Connection c && isIdle(c) && c.deadlineNanos - closeBy > 0) {
-                    c.deadlineNanos = closeBy;
-                }
-            }
-        });
+        execute(() -> keepAlive.startDrain(selector.keys(), clock.nanoTime()));
     }
 
     /**
@@ -161,7 +146,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         }
         CompletableFuture<Integer> count = new CompletableFuture<>();
         execute(() -> {
-            int open = calls.size() + afterDeregistration.size();
+            int open = calls.size() + detachments.size();
             for (SelectionKey key : selector.keys()) {
                 if (key.isValid() && key.attachment() instanceof Connection c && !c.draining) {
                     open++;
@@ -172,17 +157,6 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         return count;
     }
 
-    /** Waiting for nothing but the client's next request: no bytes of one, no answer still to write, not parked. */
-    private static boolean isIdle(Connection c) {
-        return !c.parked && !c.draining && c.pending == null && !c.hasBufferedBytes();
-    }
-
-    private boolean keepsConnections() {
-        return running && !drainStarted;
-    }
-
-    // ---- end [drain] ----
-
     /**
      * The loop survives whatever one connection throws (that connection is closed); only a broken
      * selector or an error outside any connection's work ends it, and then it closes everything it
@@ -192,10 +166,10 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     public void run() {
         try {
             while (running) {
-                selector.select(TimeUnit.NANOSECONDS.toMillis(SWEEP_INTERVAL_NANOS));
+                selector.select(TimeUnit.NANOSECONDS.toMillis(DeadlineSweep.INTERVAL_NANOS));
                 handleSelected();
                 runTasks();
-                finishDeregistrations();
+                detachments.finish(selector);
                 sweepIfDue();
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -215,7 +189,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             Connection c = (Connection) key.attachment();
             try {
                 if (key.isValid() && key.isWritable()) {
-                    writePending(c);
+                    writes.writePending(c);
                 } else if (key.isValid() && key.isReadable()) {
                     readFrom(c);
                 }
@@ -243,18 +217,18 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     private void failed(Connection c, Throwable e) {
         log.error("gateway event loop {}: dropping a connection after an unexpected error", index, e);
         if (c != null) {
-            abort(c);
+            closer.abort(c);
         }
     }
 
     private void readFrom(Connection c) {
         if (c.draining) {
-            drain(c);
+            writes.drain(c);
             return;
         }
-        if (c.parked) { // [concurrency] waiting for a place: only notice a client that goes away
+        if (c.parked) { // waiting for a place: only notice a client that goes away
             if (!CallAdmission.readWhileParked(c)) {
-                close(c);
+                closer.close(c);
             }
             return;
         }
@@ -263,11 +237,11 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         try {
             n = c.channel.read(c.buffer);
         } catch (IOException e) {
-            close(c);
+            closer.close(c);
             return;
         }
         if (n < 0) {
-            close(c);
+            closer.close(c);
             return;
         }
         if (startsNewHead && n > 0) {
@@ -293,7 +267,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
                 }
                 head = ctx.parser().parse(bytes, end);
             } catch (HttpParseException e) {
-                answer(c, null, GatewayError.of(e));
+                writes.answer(c, null, GatewayError.of(e));
                 return;
             }
             if (!dispatch(c, head)) {
@@ -306,121 +280,37 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     private boolean dispatch(Connection c, RequestHead head) {
         Verdict verdict = Triage.decide(head, ctx.routes(), ctx.maxBodyBytes());
         if (verdict instanceof GatewayError error) {
-            return answer(c, head, error);
+            return writes.answer(c, head, error);
         }
         if (verdict instanceof Verdict.HandOff handOff) {
-            if (handOff.route().descriptor().limited()) { // [concurrency] run, park until a place frees, or 429
+            if (handOff.route().descriptor().limited()) { // run, park until a place frees, or 429
                 return admit(c, head, handOff.route());
             }
-            prepareHandOff(c, head, handOff.route());
+            handOffs.start(c, head, handOff.route());
             return false;
         }
-        release(c); // the relay bounds its own connections
-        detach(c, () -> relay(c, head));
+        closer.release(c); // the relay bounds its own connections
+        detachments.detach(c, () -> relay(c, head));
         return false;
     }
 
-    // ---- [concurrency] per-function limits (CallAdmission); the logic lives there ----
-
-    /** @return true when the connection stays here and may hold a further request (only after a 429) */
+    /** Per-function concurrency ({@link CallAdmission}). @return true only after a 429 that keeps the connection */
     private boolean admit(Connection c, RequestHead head, Route route) {
         FunctionDescriptor d = route.descriptor();
         return switch (ctx.admission().admit(c, d, this::execute, () -> resumeParked(c, head, route))) {
             case RUN -> {
-                prepareHandOff(c, head, route);
+                handOffs.start(c, head, route);
                 yield false;
             }
             case PARKED -> false;
-            case REFUSED -> answer(c, head, ctx.admission().refused(d));
+            case REFUSED -> writes.answer(c, head, ctx.admission().refused(d));
         };
     }
 
     private void resumeParked(Connection c, RequestHead head, Route route) {
         if (CallAdmission.unpark(c)) {
-            prepareHandOff(c, head, route);
+            handOffs.start(c, head, route);
         }
-    }
-
-    private void expireParked(Connection c) {
-        GatewayError tooLong = ctx.admission().expire(c);
-        if (tooLong != null) {
-            answer(c, null, tooLong);
-        }
-    }
-
-    // ---- end [concurrency] ----
-
-    /**
-     * Writes one of the gateway's own answers. The connection stays open only when the error allows
-     * it, the client wants that and the request's body is already in the buffer (so it can be
-     * skipped). A chunked body's end is not known here, so after one the connection always closes:
-     * its chunks must never be read as the next request. What the socket does not take at once waits
-     * for OP_WRITE (see {@link #queue}); meanwhile nothing more is read from this client.
-     *
-     * @return true when the answer is written, the connection stays and may hold a further request
-     */
-    private boolean answer(Connection c, RequestHead head, GatewayError error) {
-        long requestEnd = head == null ? Long.MAX_VALUE : head.headLength() + head.contentLength();
-        boolean keepAlive = error.mayKeepAlive() && keepsConnections() && head.keepAlive() && !head.method().equals("HEAD")
-                && !head.chunked() && requestEnd <= c.buffer.position();
-        ByteBuffer response = ByteBuffer.wrap(error.response(keepAlive));
-        if (!write(c, response)) {
-            return false;
-        }
-        if (response.hasRemaining()) {
-            queue(c, response, keepAlive ? () -> keptAlive(c, (int) requestEnd, true) : () -> startDraining(c));
-            return false;
-        }
-        if (!keepAlive) {
-            startDraining(c);
-            return false;
-        }
-        keptAlive(c, (int) requestEnd, false);
-        return true;
-    }
-
-    /** After a keep-alive answer: skips the answered request and waits for (or serves) the next one. */
-    private void keptAlive(Connection c, int requestEnd, boolean serveBuffered) {
-        c.consume(requestEnd);
-        c.shrinkIfEmpty();
-        c.deadlineNanos = clock.nanoTime() + nextRequestTimeout(c);
-        if (serveBuffered) {
-            processBuffered(c);
-        }
-    }
-
-    /** One non-blocking write; false (and the connection closed) when the client is gone. */
-    private boolean write(Connection c, ByteBuffer bytes) {
-        try {
-            c.channel.write(bytes);
-            return true;
-        } catch (IOException e) {
-            close(c);
-            return false;
-        }
-    }
-
-    /**
-     * Keeps the rest of an answer for when the socket can take it. Until then the connection waits
-     * for OP_WRITE only, and the client has {@code faas.gateway.write-timeout} to read it: a client
-     * that never reads is closed at that deadline and holds up nobody else on this loop.
-     */
-    private void queue(Connection c, ByteBuffer rest, Runnable then) {
-        c.pending = rest;
-        c.afterWrite = then;
-        c.key.interestOps(SelectionKey.OP_WRITE);
-        c.deadlineNanos = clock.nanoTime() + ctx.writeTimeoutNanos();
-    }
-
-    private void writePending(Connection c) {
-        if (!write(c, c.pending) || c.pending.hasRemaining()) {
-            return;
-        }
-        Runnable then = c.afterWrite;
-        c.pending = null;
-        c.afterWrite = null;
-        c.key.interestOps(SelectionKey.OP_READ);
-        then.run();
     }
 
     /**
@@ -432,103 +322,19 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             c.channel.configureBlocking(false);
             c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
         } catch (IOException e) {
-            close(c);
+            closer.close(c);
             return;
         }
-        answer(c, null, error);
-    }
-
-    /** Takes what the worker needs out of the buffer, then hands off once the connection left the selector. */
-    private void prepareHandOff(Connection c, RequestHead head, Route route) {
-        int headEnd = head.headLength();
-        // [worker: chunked bodies] a chunked body's end is unknown here: the worker gets all bytes read
-        // so far (a parked call's too) and decodes from them; it closes the connection if they held more
-        // than the body. 100 Continue only when the client has sent nothing of the body yet.
-        int buffered = c.buffer.position() - headEnd;
-        int prefixLength = head.chunked() ? buffered : (int) Math.min(buffered, head.contentLength());
-        byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
-        c.consume(headEnd + prefixLength);
-        boolean bodyStillToCome = head.chunked() ? prefixLength == 0 : prefixLength < head.contentLength();
-        if (head.expectContinue() && bodyStillToCome) {
-            ByteBuffer continueLine = ByteBuffer.wrap(CONTINUE);
-            if (!write(c, continueLine)) {
-                return;
-            }
-            if (continueLine.hasRemaining()) {
-                queue(c, continueLine, () -> detach(c, () -> handOff(c, head, route, prefix)));
-                return;
-            }
-        }
-        detach(c, () -> handOff(c, head, route, prefix));
-    }
-
-    /**
-     * Takes the connection out of the selector. The key is only really deregistered by the next
-     * select, and a channel must be deregistered before it can be switched to blocking mode, so the
-     * follow-up runs after {@link #finishDeregistrations}.
-     */
-    private void detach(Connection c, Runnable then) {
-        c.key.cancel();
-        c.key = null;
-        afterDeregistration.add(() -> {
-            try {
-                c.channel.configureBlocking(true);
-                then.run();
-            } catch (IOException e) {
-                close(c);
-            } catch (RuntimeException | Error e) {
-                failed(c, e);
-            }
-        });
-    }
-
-    private void finishDeregistrations() throws IOException {
-        if (afterDeregistration.isEmpty()) {
-            return;
-        }
-        selector.selectNow();
-        List<Runnable> ready = new ArrayList<>(afterDeregistration);
-        afterDeregistration.clear();
-        ready.forEach(Runnable::run);
-    }
-
-    private void handOff(Connection c, RequestHead head, Route route, byte[] prefix) {
-        long requestId = calls.nextId();
-        String callId = CallIds.forCall(head, requestId); // [call ids] only hand-offs get one
-        FunctionDescriptor d = route.descriptor();
-        byte[] frame = new HandoffFrame(requestId, head.keepAlive() && keepsConnections(), d.name(), d.version(), d.runtime(),
-                route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
-                d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
-                head.contentLength(), prefix, head.chunked(), callId).encode(); // [worker: chunked bodies] the flag
-        FileDescriptor fd = SocketDescriptors.of(c.channel);
-        long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
-        long excluded = 0;
-        WorkerSlot slot;
-        while ((slot = ctx.picker().pick(excluded)) != null) {
-            slot.requestStarted();
-            InFlightCalls.Call<WorkerSlot> call = calls.add(requestId, c, slot, d.name(), deadline);
-            try {
-                slot.send(frame, fd);
-                return;
-            } catch (IOException e) {
-                calls.remove(requestId);
-                call.worker.requestEnded(); // not callEnded: the client's call goes on, to the next worker, keeping its place
-                excluded |= 1L << Math.min(63, slot.id());
-                log.debug("hand-off to worker {} failed: {}", slot.id(), e.toString());
-            }
-        }
-        CallAdmission.end(c); // [concurrency] not while the 503 is written: its place goes to the next waiter now
-        answerDetached(c, GatewayError.unavailable("no worker is available to run " + d.name(), Map.of("function", d.name()))
-                .withHeader(CallId.HEADER + ": " + callId)); // [call ids]
+        writes.answer(c, null, error);
     }
 
     /**
      * Every call that was handed off ends here exactly once: acked, lost, past its deadline, or the
-     * loop stopped. (A send that failed ends only that worker's part; see {@link #handOff}.)
+     * loop stopped. (A send that failed ends only that worker's part; see {@link HandOffs}.)
      */
     private void callEnded(InFlightCalls.Call<WorkerSlot> call) {
         call.worker.requestEnded();
-        CallAdmission.end(call.connection); // [concurrency] its place goes to the next waiter
+        CallAdmission.end(call.connection); // its place goes to the next waiter
     }
 
     private void relay(Connection c, RequestHead head) {
@@ -546,27 +352,16 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         }
         callEnded(call);
         Connection c = call.connection;
-        if (ack.keepAlive() && keepsConnections()) {
+        if (ack.keepAlive() && keepAlive.keepsConnections()) {
             c.shrinkIfEmpty();
-            if (register(c, nextRequestTimeout(c))) {
+            if (register(c, keepAlive.nextRequestTimeout(c))) {
                 processBuffered(c);
             }
         } else {
             // not just close our copy: a worker thread may still be blocked reading this client's
             // body (the function answered without reading it), and only a shutdown wakes it with EOF
-            abort(c);
+            closer.abort(c);
         }
-    }
-
-    /**
-     * A pipelined request already begun must finish its head in time; an idle connection may wait
-     * longer, unless a drain began (its answer was already promised keep-alive) [drain].
-     */
-    private long nextRequestTimeout(Connection c) {
-        if (c.hasBufferedBytes()) {
-            return ctx.headTimeoutNanos();
-        }
-        return drainStarted ? DRAIN_LINGER_NANOS : ctx.keepAliveNanos();
     }
 
     /**
@@ -582,7 +377,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
                         + " stopped before it answered; the function's call did not complete",
                         Map.of("function", call.function, "worker", slot.id()), null, false));
             } else {
-                abort(call.connection);
+                closer.abort(call.connection);
             }
         });
     }
@@ -594,129 +389,47 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             c.deadlineNanos = clock.nanoTime() + timeoutNanos;
             return true;
         } catch (IOException e) {
-            close(c);
+            closer.close(c);
             return false;
         }
     }
 
     private void sweepIfDue() {
         long now = clock.nanoTime();
-        if (now - nextSweepNanos < 0) {
+        if (!sweep.due(now)) {
             return;
         }
-        nextSweepNanos = now + SWEEP_INTERVAL_NANOS;
-        List<Connection> expired = new ArrayList<>();
-        for (SelectionKey key : selector.keys()) {
-            if (key.isValid() && key.attachment() instanceof Connection c && now - c.deadlineNanos > 0) {
-                expired.add(c);
-            }
-        }
-        expired.forEach(this::expire);
+        DeadlineSweep.expired(selector.keys(), now).forEach(this::expire);
         calls.removeExpired(now, call -> {
             log.warn("worker {} did not finish a request in time; cutting the connection", call.worker.id());
             callEnded(call);
-            abort(call.connection);
+            closer.abort(call.connection);
         });
     }
 
-    /**
-     * A client that started a head and stalled gets a 408; an idle keep-alive connection, or one
-     * that did not read an answer in time, is just closed.
-     */
     private void expire(Connection c) {
-        if (c.parked) { // [concurrency] the queue wait is over: 429, not 408
-            expireParked(c);
-        } else if (c.draining || c.pending != null) {
-            close(c);
-        } else if (c.hasBufferedBytes()) {
-            answer(c, null, GatewayError.closing(408, "the request head did not arrive within the read timeout"));
-        } else {
-            close(c);
-        }
-    }
-
-    private void startDraining(Connection c) {
-        try {
-            c.channel.shutdownOutput();
-        } catch (IOException e) {
-            close(c);
-            return;
-        }
-        c.draining = true;
-        c.buffer.clear();
-        c.deadlineNanos = clock.nanoTime() + DRAIN_NANOS;
-    }
-
-    private void drain(Connection c) {
-        try {
-            c.buffer.clear();
-            if (c.channel.read(c.buffer) < 0) {
-                close(c);
+        switch (DeadlineSweep.outcome(c)) {
+            case QUEUE_WAIT_OVER -> {
+                GatewayError tooLong = ctx.admission().expire(c);
+                if (tooLong != null) {
+                    writes.answer(c, null, tooLong);
+                }
             }
-        } catch (IOException e) {
-            close(c);
-        }
-        c.buffer.clear();
-    }
-
-    /**
-     * Cuts a connection a worker may still hold: shutdown acts on the connection itself, not on one
-     * descriptor of it, so it wakes every holder's blocked reads (EOF) and writes (EPIPE).
-     */
-    private void abort(Connection c) {
-        try {
-            c.channel.shutdownInput();
-            c.channel.shutdownOutput();
-        } catch (IOException e) {
-            log.trace("shutdown of an aborted connection", e);
-        }
-        close(c);
-    }
-
-    private void close(Connection c) {
-        CallAdmission.end(c); // [concurrency] a parked client that left, or any other end, frees its place
-        if (c.key != null) {
-            c.key.cancel();
-            c.key = null;
-        }
-        try {
-            c.channel.close();
-        } catch (IOException e) {
-            log.trace("close", e);
-        }
-        release(c);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            log.trace("close", e);
-        }
-    }
-
-    /** Gives the connection's place under the caps back, once. */
-    private void release(Connection c) {
-        if (c.released) {
-            return;
-        }
-        c.released = true;
-        if (c.client != null) {
-            ctx.caps().release(c.client);
-        } else {
-            ctx.caps().endRefusal();
+            case HEAD_TIMEOUT -> writes.answer(c, null,
+                    GatewayError.closing(408, "the request head did not arrive within the read timeout"));
+            case CLOSE -> closer.close(c);
         }
     }
 
     private void closeAll() {
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof Connection c) {
-                close(c);
+                closer.close(c);
             }
         }
         calls.removeAll(call -> {
             callEnded(call);
-            close(call.connection);
+            closer.close(call.connection);
         });
         try {
             selector.close();

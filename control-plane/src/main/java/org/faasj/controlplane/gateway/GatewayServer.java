@@ -213,7 +213,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         } catch (IOException e) {
             log.debug("closing the gateway socket", e);
         }
-        new GatewayDrain(currentLoops(), shutdownGrace, workers::announceDrain).run(); // [drain] calls in flight finish first
+        new GatewayDrain(currentLoops(), shutdownGrace, workers::announceDrain).run(); // calls in flight finish first
         for (int i = 0; i < loops.length(); i++) {
             loops.get(i).shutdown();
         }

@@ -25,7 +25,7 @@ final class Triage {
         if (route == null) {
             return unrouted(head, routes);
         }
-        // [worker: chunked bodies] no 411: a chunked body is handed off and decoded by the worker, which
+        // no 411: a chunked body is handed off and decoded by the worker, which
         // applies the body limit to the decoded length (issue 14, item 8)
         if (head.contentLength() > maxBodyBytes) {
             return new GatewayError(413, "request body of " + head.contentLength() + " bytes is larger than the limit of "

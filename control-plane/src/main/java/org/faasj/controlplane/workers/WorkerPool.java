@@ -72,7 +72,7 @@ public class WorkerPool {
         return all().stream().map(WorkerStatus::of).toList();
     }
 
-    /** [drain] See {@link WorkerSlot#announceDrain()}. */
+    /** See {@link WorkerSlot#announceDrain()}. */
     public void announceDrain() {
         for (WorkerSlot s : slots) {
             s.announceDrain();

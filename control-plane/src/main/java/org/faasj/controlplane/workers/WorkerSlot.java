@@ -85,7 +85,7 @@ public final class WorkerSlot {
     }
 
     /**
-     * [drain] Tells the worker that the control plane is shutting down, by the one byte its stdin
+     * Tells the worker that the control plane is shutting down, by the one byte its stdin
      * pipe ever carries: calls still running then answer with {@code Connection: close}.
      */
     public void announceDrain() {

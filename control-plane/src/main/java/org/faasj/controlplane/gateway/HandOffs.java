@@ -1,0 +1,119 @@
+package org.faasj.controlplane.gateway;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import org.faasj.controlplane.routing.Route;
+import org.faasj.controlplane.workers.WorkerSlot;
+import org.faasj.model.CallId;
+import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.HandoffFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handing one event loop's requests to workers: which buffered bytes travel in the frame and
+ * whether the client is owed a {@code 100 Continue} first, the frame itself, and the send that
+ * fails over from worker to worker. A sent call joins the loop's {@link InFlightCalls}. Loop
+ * thread only.
+ */
+final class HandOffs {
+
+    private static final Logger log = LoggerFactory.getLogger(HandOffs.class);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final GatewayContext ctx;
+    private final InFlightCalls<WorkerSlot> calls;
+    private final ClientWrites writes;
+    private final Detachments detachments;
+    private final KeepAlive keepAlive;
+    /** Answers a connection already detached (blocking) through the selector again. */
+    private final BiConsumer<Connection, GatewayError> answerDetached;
+
+    HandOffs(GatewayContext ctx, InFlightCalls<WorkerSlot> calls, ClientWrites writes, Detachments detachments,
+             KeepAlive keepAlive, BiConsumer<Connection, GatewayError> answerDetached) {
+        this.ctx = ctx;
+        this.calls = calls;
+        this.writes = writes;
+        this.detachments = detachments;
+        this.keepAlive = keepAlive;
+        this.answerDetached = answerDetached;
+    }
+
+    /**
+     * The body bytes that go in the frame out of those buffered after the head. A chunked body's end
+     * is unknown here: the worker gets all bytes read so far (a parked call's too) and decodes from
+     * them; it closes the connection if they held more than the body. A body of known length gets
+     * at most that length: what follows it is a pipelined request and stays with the gateway.
+     */
+    static int prefixLength(RequestHead head, int bufferedAfterHead) {
+        return head.chunked() ? bufferedAfterHead : (int) Math.min(bufferedAfterHead, head.contentLength());
+    }
+
+    /** {@code 100 Continue} only when the client asked for it and has not sent the body (or any of a chunked one) yet. */
+    static boolean owesContinue(RequestHead head, int prefixLength) {
+        boolean bodyStillToCome = head.chunked() ? prefixLength == 0 : prefixLength < head.contentLength();
+        return head.expectContinue() && bodyStillToCome;
+    }
+
+    static byte[] frame(long requestId, boolean keepAlive, Route route, RequestHead head, byte[] prefix, String callId) {
+        FunctionDescriptor d = route.descriptor();
+        return new HandoffFrame(requestId, keepAlive, d.name(), d.version(), d.runtime(),
+                route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
+                d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
+                head.contentLength(), prefix, head.chunked(), callId).encode();
+    }
+
+    /** Takes what the worker needs out of the buffer, then hands off once the connection left the selector. */
+    void start(Connection c, RequestHead head, Route route) {
+        int headEnd = head.headLength();
+        int prefixLength = prefixLength(head, c.buffer.position() - headEnd);
+        byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
+        c.consume(headEnd + prefixLength);
+        if (owesContinue(head, prefixLength)) {
+            ByteBuffer continueLine = ByteBuffer.wrap(CONTINUE);
+            if (!writes.write(c, continueLine)) {
+                return;
+            }
+            if (continueLine.hasRemaining()) {
+                writes.queue(c, continueLine, () -> detachments.detach(c, () -> send(c, head, route, prefix)));
+                return;
+            }
+        }
+        detachments.detach(c, () -> send(c, head, route, prefix));
+    }
+
+    /** Sends the frame to the best worker, then the next best, ...; a 503 when none takes it. */
+    private void send(Connection c, RequestHead head, Route route, byte[] prefix) {
+        long requestId = calls.nextId();
+        String callId = CallIds.forCall(head, requestId); // only hand-offs get one: the 404 path stays as it was
+        FunctionDescriptor d = route.descriptor();
+        byte[] frame = frame(requestId, head.keepAlive() && keepAlive.keepsConnections(), route, head, prefix, callId);
+        FileDescriptor fd = SocketDescriptors.of(c.channel);
+        long deadline = ctx.clock().nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
+        long excluded = 0;
+        WorkerSlot slot;
+        while ((slot = ctx.picker().pick(excluded)) != null) {
+            slot.requestStarted();
+            InFlightCalls.Call<WorkerSlot> call = calls.add(requestId, c, slot, d.name(), deadline);
+            try {
+                slot.send(frame, fd);
+                return;
+            } catch (IOException e) {
+                calls.remove(requestId);
+                call.worker.requestEnded(); // not the call's end: it goes on, to the next worker, keeping its place
+                excluded |= 1L << Math.min(63, slot.id());
+                log.debug("hand-off to worker {} failed: {}", slot.id(), e.toString());
+            }
+        }
+        CallAdmission.end(c); // not while the 503 is written: its place goes to the next waiter now
+        answerDetached.accept(c, GatewayError.unavailable("no worker is available to run " + d.name(),
+                Map.of("function", d.name())).withHeader(CallId.HEADER + ": " + callId));
+    }
+}
