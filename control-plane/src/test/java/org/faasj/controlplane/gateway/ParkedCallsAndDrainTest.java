@@ -123,7 +123,7 @@ class ParkedCallsAndDrainTest {
     }
 
     @Test
-    void theNoWorker503CarriesTheCallId() throws Exception { // [call ids]
+    void theNoWorker503CarriesTheCallId() throws Exception {
         try (Socket client = connect()) {
             send(client, "GET /f HTTP/1.1\r\nHost: x\r\nX-Call-Id: order-17\r\n\r\n");
             assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 503 ").contains("no worker")

@@ -19,7 +19,7 @@ final class Call {
     final HandoffFrame frame;
     final ClientConnection client;
     private final AckSender acks;
-    /** [drain] true once the control plane shuts down: no connection is kept alive after that. */
+    /** True once the control plane shuts down: no connection is kept alive after that. */
     private final BooleanSupplier closing;
     private final AtomicBoolean finished = new AtomicBoolean();
 

@@ -55,7 +55,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private final FailureLog failures = new FailureLog(System::currentTimeMillis);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
-    /** [drain] set once the control plane shuts down: no connection is kept alive after that. */
+    /** Set once the control plane shuts down: no connection is kept alive after that. */
     private volatile boolean closing;
 
     public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued,
@@ -163,7 +163,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         failures.record(call.frame, outcome); // after the answer: the client does not wait for the log
     }
 
-    /** [drain] Answers from now on say {@code Connection: close} and the ack lets the gateway close. */
+    /** Answers from now on say {@code Connection: close} and the ack lets the gateway close. */
     public void closeConnections() {
         closing = true;
     }
