@@ -74,6 +74,18 @@ class DispatcherFailureTest {
         }
     }
 
+    /** A runner whose calls all wait for {@code release}, then exit 0 with {@code {}}: it keeps the one slot taken. */
+    private static FunctionRunner answersOnceReleased(CountDownLatch release) {
+        return invocation -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Outcome.Exited(0, "{}".getBytes(StandardCharsets.US_ASCII), 2, "");
+        };
+    }
+
     private RequestDispatcher dispatcher(FunctionRunner runner, int maxConcurrency, int maxQueued) {
         Map<Runtime, FunctionRunner> all = new EnumMap<>(Runtime.class);
         for (Runtime r : Runtime.values()) {
@@ -134,14 +146,7 @@ class DispatcherFailureTest {
     @Test
     void theAtCapacityAnswerDoesNotBlockTheFrameReaderOnAClientThatDoesNotRead() throws Throwable {
         CountDownLatch release = new CountDownLatch(1);
-        RequestDispatcher d = dispatcher(invocation -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new Outcome.Exited(0, "{}".getBytes(StandardCharsets.US_ASCII), 2, "");
-        }, 1, 0);
+        RequestDispatcher d = dispatcher(answersOnceReleased(release), 1, 0);
         Pair busy = connect();
         Pair stalled = connect();
         try (Socket c1 = busy.client(); SocketChannel s1 = busy.server();
@@ -169,14 +174,7 @@ class DispatcherFailureTest {
     @Test
     void theAtCapacityAnswerReachesAClientThatReads() throws Throwable {
         CountDownLatch release = new CountDownLatch(1);
-        RequestDispatcher d = dispatcher(invocation -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new Outcome.Exited(0, "{}".getBytes(StandardCharsets.US_ASCII), 2, "");
-        }, 1, 0);
+        RequestDispatcher d = dispatcher(answersOnceReleased(release), 1, 0);
         Pair busy = connect();
         Pair second = connect();
         try (Socket c1 = busy.client(); SocketChannel s1 = busy.server();
