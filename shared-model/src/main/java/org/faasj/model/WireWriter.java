@@ -59,6 +59,11 @@ final class WireWriter {
         return Arrays.copyOf(buf, pos);
     }
 
+    /** The bytes written so far (for payloads without a length prefix). */
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, pos);
+    }
+
     private void ensure(int n) {
         if (pos + n > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
