@@ -30,7 +30,7 @@ final class LatencyHistogram {
         if (!(ms >= LOWEST_MS)) {
             return 0; // also NaN
         }
-        int i = (int) Math.floor(Math.log(ms / LOWEST_MS) / Math.log(STEP)) + 1;
+        int i = (int) Math.min(BOUNDS.length, Math.floor(Math.log(ms / LOWEST_MS) / Math.log(STEP)) + 1);
         // floating point can land one off at a bound
         while (i > 1 && ms < BOUNDS[i - 1]) {
             i--;
@@ -38,7 +38,7 @@ final class LatencyHistogram {
         while (i < BOUNDS.length && ms >= BOUNDS[i]) {
             i++;
         }
-        return Math.min(i, BOUNDS.length);
+        return i;
     }
 
     /** A bucket's representative value: the geometric middle of its bounds. */
