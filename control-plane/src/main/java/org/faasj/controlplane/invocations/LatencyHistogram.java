@@ -2,7 +2,7 @@ package org.faasj.controlplane.invocations;
 
 /**
  * Fixed log-scale latency buckets for percentile estimates: 1.25x steps from 0.05 ms to 120 s
- * (67 buckets plus one below and one above), so an estimate is within about 12 % of the truth
+ * (66 buckets plus one below and one above), so an estimate is within about 12 % of the truth
  * and a slot's histogram is a small int array whatever the call rate.
  */
 final class LatencyHistogram {

@@ -19,7 +19,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  */
 final class FollowStream implements Runnable {
 
-    static final long HEARTBEAT_MILLIS = 15_000;
+    static final long HEARTBEAT_MILLIS = 5_000;
     private static final long POLL_MILLIS = 1_000;
     private static final byte[] HEARTBEAT = {'\n'};
     private static final Logger log = LoggerFactory.getLogger(FollowStream.class);

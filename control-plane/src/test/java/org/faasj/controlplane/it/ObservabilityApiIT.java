@@ -41,6 +41,7 @@ class ObservabilityApiIT {
     static final String FUNCTION = "obs-echo";
     /** Short relay deadlines, so the follow test shows a stream outliving both. */
     static final Duration RELAY_TOTAL = Duration.ofSeconds(10);
+    static final int MAX_FOLLOWERS = 2;
 
     @TempDir
     static Path tmp;
@@ -50,7 +51,7 @@ class ObservabilityApiIT {
     @BeforeAll
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"), "--faas.gateway.relay.idle-timeout=1s",
-                "--faas.gateway.relay.total-timeout=" + RELAY_TOTAL.toSeconds() + "s");
+                "--faas.gateway.relay.total-timeout=" + RELAY_TOTAL.toSeconds() + "s", "--faas.logs.max-followers=" + MAX_FOLLOWERS);
         bearer = "Bearer " + AbuseSupport.adminToken(platform);
         deploy();
     }
@@ -229,6 +230,19 @@ class ObservabilityApiIT {
     }
 
     @Test
+    void followersAreCappedAndAClientThatLeftFreesItsPlace() throws Exception {
+        try (Socket first = openFollow(); Socket second = openFollow()) {
+            HttpResponse<String> third = get("/system/functions/" + FUNCTION + "/logs?follow=true", bearer);
+            assertEquals(429, third.statusCode(), third.body());
+            assertTrue(json(third).path("detail").asString().contains("faas.logs.max-followers"), third.body());
+        }
+        // the heartbeat lines are what reveal the closed clients (to the relay, then to the stream)
+        try (Socket again = openFollow()) {
+            assertNotNull(again);
+        }
+    }
+
+    @Test
     void aFollowReceivesTheLineOfACallMadeAfterItStarted() throws Exception {
         try (Socket s = openFollow()) {
             String callId = "obs-follow-" + System.nanoTime();
@@ -255,18 +269,33 @@ class ObservabilityApiIT {
         }
     }
 
-    /** Opens {@code logs?follow=true&tail=0} on a raw socket and reads its head (200, NDJSON). */
-    private static Socket openFollow() throws IOException {
-        Socket s = new Socket("127.0.0.1", platform.port);
+    /**
+     * Opens {@code logs?follow=true&tail=0} on a raw socket and reads its head (200, NDJSON). Waits
+     * while all follower places are taken: those of clients that closed are freed only after a
+     * heartbeat or two.
+     */
+    private static Socket openFollow() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Socket s = new Socket("127.0.0.1", platform.port);
+            String head = requestFollow(s);
+            if (head.startsWith("HTTP/1.1 200")) {
+                assertTrue(head.toLowerCase().contains("content-type: application/x-ndjson"), head);
+                return s;
+            }
+            s.close();
+            assertTrue(head.startsWith("HTTP/1.1 429") && System.nanoTime() < deadline, head);
+            Thread.sleep(500);
+        }
+    }
+
+    private static String requestFollow(Socket s) throws IOException {
         s.setSoTimeout(500);
         OutputStream out = s.getOutputStream();
         out.write(("GET /system/functions/" + FUNCTION + "/logs?follow=true&tail=0 HTTP/1.1\r\nHost: 127.0.0.1:" + platform.port
                 + "\r\nAuthorization: " + bearer + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-        String head = readHead(s.getInputStream());
-        assertTrue(head.startsWith("HTTP/1.1 200"), head);
-        assertTrue(head.toLowerCase().contains("content-type: application/x-ndjson"), head);
-        return s;
+        return readHead(s.getInputStream());
     }
 
     private static String readHead(InputStream in) throws IOException {
