@@ -5,10 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import org.faasj.controlplane.deploy.AdminToken;
@@ -28,7 +24,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
-import jakarta.annotation.PreDestroy;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -48,17 +43,12 @@ class LogsController {
     private final RouteTable routes;
     private final AdminToken token;
     private final Duration followTimeout;
+    private final FollowStreams streams;
     private final LongSupplier clock = System::currentTimeMillis;
-    private final AtomicInteger threads = new AtomicInteger();
-    /** One thread per open follow; their number is capped by {@link LogFollowers}. */
-    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "log-follow-" + threads.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
 
-    LogsController(LogFiles files, RouteTable routes, AdminToken token, FaasProperties properties) {
+    LogsController(LogFiles files, FollowStreams streams, RouteTable routes, AdminToken token, FaasProperties properties) {
         this.files = files;
+        this.streams = streams;
         this.routes = routes;
         this.token = token;
         this.followTimeout = properties.logs().followTimeout();
@@ -86,19 +76,12 @@ class LogsController {
         // the emitter's own timeout is a backstop: the stream ends itself at followTimeout
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(followTimeout.toMillis() + 10_000);
         FollowStream stream = new FollowStream(start, emitter, clock, followTimeout.toMillis());
-        try {
-            streams.execute(stream);
-        } catch (RejectedExecutionException e) {
+        if (!streams.start(stream)) {
             start.follower().close();
             throw problem(HttpStatus.SERVICE_UNAVAILABLE, "Unavailable", "the control plane is shutting down");
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_NDJSON).header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(emitter);
-    }
-
-    @PreDestroy
-    void stopStreams() {
-        streams.shutdownNow();
     }
 
     /** A valid name that is deployed or has a log; anything else is 404 before a path is built from it. */
