@@ -25,7 +25,8 @@ public record FaasProperties(
         @DefaultValue Sandbox sandbox,
         @DefaultValue Shutdown shutdown,
         @DefaultValue Security security,
-        @DefaultValue Errors errors) {
+        @DefaultValue Errors errors,
+        @DefaultValue Logs logs) {
 
     /**
      * The public HTTP acceptor.
@@ -247,5 +248,19 @@ public record FaasProperties(
      *                     the answer has the exit code and the call id, and stderr goes to the worker's log
      */
     public record Errors(@DefaultValue("false") boolean exposeStderr) {
+    }
+
+    /**
+     * What each call's invocation record keeps of its output.
+     *
+     * @param maxCallBytes first bytes of a call's stderr kept in its record (0: none); the rest is
+     *                     counted in a last line
+     */
+    public record Logs(@DefaultValue("8192") int maxCallBytes) {
+        public Logs {
+            if (maxCallBytes < 0) {
+                throw new IllegalArgumentException("faas.logs.max-call-bytes must be at least 0");
+            }
+        }
     }
 }
