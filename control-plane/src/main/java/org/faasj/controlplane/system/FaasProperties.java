@@ -264,15 +264,24 @@ public record FaasProperties(
     }
 
     /**
-     * Function logs, {@code <dataDir>/logs/<function>.log} (NDJSON, one stderr line per line).
+     * What each call's invocation record keeps of its output, and the function logs made of it,
+     * {@code <dataDir>/logs/<function>.log} (NDJSON, one stderr line per line).
      *
+     * @param maxCallBytes        first bytes of a call's stderr kept in its record (0: none); the rest is
+     *                            counted in a last line
      * @param maxBytesPerFunction most a function's log and its one rotated predecessor hold together
      * @param maxFollowers        {@code follow=true} streams open at once; more get 429
      * @param followTimeout       a follow stream ends after this long
      */
     public record Logs(
+            @DefaultValue("8192") int maxCallBytes,
             @DefaultValue("10MB") DataSize maxBytesPerFunction,
             @DefaultValue("16") int maxFollowers,
             @DefaultValue("1h") Duration followTimeout) {
+        public Logs {
+            if (maxCallBytes < 0) {
+                throw new IllegalArgumentException("faas.logs.max-call-bytes must be at least 0");
+            }
+        }
     }
 }
