@@ -1,5 +1,6 @@
 package org.faasj.controlplane.gateway;
 
+import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.WorkerPicker;
 
@@ -16,6 +17,7 @@ import org.faasj.controlplane.scheduling.WorkerPicker;
  * @param caps                connections held in total and per client
  * @param writeTimeoutNanos   time a client has to take an answer of the gateway's own
  * @param admission           per-function concurrency limits
+ * @param counters            what the loops count for the metrics (inert when they are off)
  */
 record GatewayContext(
         HttpHeadParser parser,
@@ -31,5 +33,6 @@ record GatewayContext(
         NanoClock clock,
         ConnectionCaps caps,
         long writeTimeoutNanos,
-        CallAdmission admission) {
+        CallAdmission admission,
+        GatewayCounters counters) {
 }
