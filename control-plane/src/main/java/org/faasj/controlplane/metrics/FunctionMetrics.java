@@ -54,6 +54,8 @@ public class FunctionMetrics implements CallListener {
     private final LongSupplier readyWorkers;
     /** Functions whose fixed meters (in flight, cold starts, service count, ...) exist. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** Functions whose 429 series exist (Micrometer warns when a function counter is registered twice). */
+    private final Set<String> rejectable = ConcurrentHashMap.newKeySet();
 
     public FunctionMetrics(MeterRegistry registry, GatewayCounters counters, LongSupplier readyWorkers) {
         this.registry = registry;
@@ -134,6 +136,9 @@ public class FunctionMetrics implements CallListener {
 
     /** The 429 series of both names, read from the function's gateway load. */
     private void ensureRejected(String function) {
+        if (!rejectable.add(function)) {
+            return;
+        }
         FunctionCounter.builder(INVOCATIONS, counters, c -> rejectedOf(c, function))
                 .description("Calls of a function by answered status and outcome")
                 .tags("function", function, "code", REJECTED_CODE, "outcome", InvocationOutcome.REJECTED_429.label())
@@ -167,6 +172,7 @@ public class FunctionMetrics implements CallListener {
 
     private void forget(String function) {
         registered.remove(function);
+        rejectable.remove(function);
         for (Meter meter : registry.getMeters()) {
             if (belongsTo(meter.getId(), function)) {
                 registry.remove(meter);
