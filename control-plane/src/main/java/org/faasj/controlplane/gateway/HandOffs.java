@@ -125,8 +125,10 @@ final class HandOffs {
 
     /** The call is in flight for its function's metrics until {@code EventLoop#callEnded}. */
     private void started(InFlightCalls.Call<WorkerSlot> call, String function) {
-        FunctionLoad load = ctx.counters().function(function);
-        load.started();
-        call.load = load;
+        if (ctx.counters().enabled()) {
+            FunctionLoad load = ctx.counters().function(function);
+            load.started();
+            call.load = load;
+        }
     }
 }
