@@ -42,11 +42,11 @@ public final class FunctionLoad {
         }
     }
 
-    long inFlight() {
+    public long inFlight() {
         return inFlight.sum();
     }
 
-    long rejectedCount() {
+    public long rejectedCount() {
         return rejected.sum();
     }
 }

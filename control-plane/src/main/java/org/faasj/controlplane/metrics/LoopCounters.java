@@ -63,6 +63,11 @@ public final class LoopCounters {
         counts.setRelease(slot, counts.getPlain(slot) + 1);
     }
 
+    /** Answers counted with this status (those not in {@link #CODES} all share one count). */
+    public long answersOf(int status) {
+        return counts.getAcquire(status >= 0 && status < SLOT_OF_STATUS.length ? SLOT_OF_STATUS[status] : OTHER);
+    }
+
     long answers(int codeIndex) {
         return counts.getAcquire(codeIndex);
     }

@@ -82,6 +82,18 @@ class EventLoopTest {
     }
 
     @Test
+    void theLoopCountsItsOwnAnswersByStatus() throws Exception {
+        try (Socket client = connect(0)) {
+            client.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+            client.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+        }
+        assertThat(counters.forLoop(0).answersOf(404)).isEqualTo(2);
+        assertThat(counters.forLoop(0).answersOf(400)).isZero();
+    }
+
+    @Test
     void aHeadLargerThanTheFirstBufferIsServedAndOneLargerThanTheLimitGets431() throws Exception {
         try (Socket client = connect(0)) {
             String bigHead = "GET /nothing HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(10_000) + "\r\n\r\n";
