@@ -36,7 +36,9 @@ class PrometheusIT {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = RunningPlatform.start(tmp.resolve("data"), "--faas.metrics.sweep-interval=200ms");
+        // a queue of one: with a limited function's place taken and one call waiting, the next gets 429 at once
+        platform = RunningPlatform.start(tmp.resolve("data"), "--faas.metrics.sweep-interval=200ms",
+                "--faas.gateway.concurrency-queue=1");
     }
 
     @AfterAll
@@ -129,6 +131,40 @@ class PrometheusIT {
         assertEquals(value(before, openFaas) + 1, value(after, openFaas), after);
         assertTrue(after.contains("faasj_function_duration_seconds_count{code=\"200\",function=\"" + FUNCTION + "\"}"), after);
         assertTrue(after.contains("gateway_functions_seconds_count{code=\"200\",function_name=\"" + FUNCTION + "\"}"), after);
+    }
+
+    @Test
+    void aLimitedFunctionsCallsInFlightAndItsRefusalsShowUnderBothNames() throws Exception {
+        String name = "prom-limited";
+        Path script = Files.createDirectories(platform.dataDir.resolve(name)).resolve(name + ".php");
+        Files.writeString(script, "<?php usleep(3000000); echo '{}';\n");
+        platform.insertRoute("GET:/it/" + name, Map.of("name", name, "runtime", "php", "module", script.toString(),
+                "timeout", 20, "memory", 64, "concurrency", 1));
+        String inFlight = "faasj_function_in_flight{function=\"" + name + "\"}";
+        RunningPlatform.await(Duration.ofSeconds(10), () -> scrapeQuietly().contains(inFlight + " 0.0"),
+                "the sweep gave " + name + " its series");
+        String answers429 = "faasj_gateway_answers_total{code=\"429\"}";
+        double gateway429Before = value(scrape(), answers429);
+
+        var running = platform.http.sendAsync(get("/it/" + name), HttpResponse.BodyHandlers.ofString());
+        RunningPlatform.await(Duration.ofSeconds(3), () -> value(scrapeQuietly(), inFlight) == 1, "one call in flight");
+        var waiting = platform.http.sendAsync(get("/it/" + name), HttpResponse.BodyHandlers.ofString());
+        TimeUnit.MILLISECONDS.sleep(500); // the second call is parked by now
+        HttpResponse<String> refused = platform.get("/it/" + name);
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals(200, running.join().statusCode());
+        assertEquals(200, waiting.join().statusCode());
+
+        String after = scrape();
+        assertEquals(1, value(after, "faasj_function_invocations_total{code=\"429\",function=\"" + name
+                + "\",outcome=\"rejected_429\"}"), after);
+        assertEquals(1, value(after, "gateway_function_invocation_total{code=\"429\",function_name=\"" + name + "\"}"), after);
+        assertEquals(gateway429Before + 1, value(after, answers429), after);
+        assertEquals(0, value(after, inFlight), after);
+    }
+
+    private static HttpRequest get(String path) {
+        return HttpRequest.newBuilder(platform.uri(path)).timeout(Duration.ofSeconds(30)).GET().build();
     }
 
     @Test
