@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import org.faasj.controlplane.calls.CallRecords;
 import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
@@ -54,7 +55,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private volatile boolean running;
 
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
-                  LocalWebServer web, AdminGuard guard, GatewayCounters counters) {
+                  LocalWebServer web, AdminGuard guard, CallRecords callRecords, GatewayCounters counters) {
         this.config = properties.gateway();
         this.shutdownGrace = properties.shutdown().grace();
         this.workers = workers;
@@ -69,7 +70,8 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
                 config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM, caps,
                 config.writeTimeout().toNanos(), new CallAdmission(new FunctionAdmission(config.concurrencyQueue()),
-                        config.concurrencyQueueWait().toNanos(), NanoClock.SYSTEM, counters), counters);
+                        config.concurrencyQueueWait().toNanos(), NanoClock.SYSTEM, counters),
+                new GatewayRecords(callRecords), counters);
     }
 
     @Override

@@ -26,6 +26,7 @@ public record FaasProperties(
         @DefaultValue Shutdown shutdown,
         @DefaultValue Security security,
         @DefaultValue Errors errors,
+        @DefaultValue Logs logs,
         @DefaultValue Metrics metrics) {
 
     /**
@@ -248,6 +249,20 @@ public record FaasProperties(
      *                     the answer has the exit code and the call id, and stderr goes to the worker's log
      */
     public record Errors(@DefaultValue("false") boolean exposeStderr) {
+    }
+
+    /**
+     * What each call's invocation record keeps of its output.
+     *
+     * @param maxCallBytes first bytes of a call's stderr kept in its record (0: none); the rest is
+     *                     counted in a last line
+     */
+    public record Logs(@DefaultValue("8192") int maxCallBytes) {
+        public Logs {
+            if (maxCallBytes < 0) {
+                throw new IllegalArgumentException("faas.logs.max-call-bytes must be at least 0");
+            }
+        }
     }
 
     /**
