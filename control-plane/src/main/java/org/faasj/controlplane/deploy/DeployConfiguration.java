@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.faasj.controlplane.metrics.DeployMetrics;
 import org.faasj.controlplane.routing.RouteStore;
 import org.faasj.controlplane.sandbox.BuildSandbox;
 import org.faasj.controlplane.routing.RouteSync;
@@ -37,7 +38,7 @@ class DeployConfiguration {
     @Bean
     Deployer deployer(FunctionCatalog catalog, RouteStore store, RouteTable table, RouteSync sync,
                       PlatformTransactionManager transactions, ArtifactReaper reaper, FaasProperties properties,
-                      BuildSandbox buildSandbox) {
+                      BuildSandbox buildSandbox, DeployMetrics metrics) {
         FaasProperties.Deploy deploy = properties.deploy();
         Path tmpRoot = store.dataDir().resolve("tmp");
         removeStaleBuilds(tmpRoot);
@@ -45,7 +46,7 @@ class DeployConfiguration {
         ToolRunner runner = new ToolRunner(deploy.compileTimeout(), (int) deploy.outputCap().toBytes(), buildSandbox);
         ArtifactBuilder builder = new ArtifactBuilder(tmpRoot, runner, deploy.parallelBuilds());
         return new Deployer(catalog, store, table, sync, new TransactionTemplate(transactions),
-                builder, reaper, deploy.cleanupGrace());
+                builder, reaper, deploy.cleanupGrace(), metrics);
     }
 
     @Bean

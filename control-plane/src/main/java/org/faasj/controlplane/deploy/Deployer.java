@@ -11,8 +11,10 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.faasj.controlplane.deploy.FunctionCatalog.Deployed;
+import org.faasj.controlplane.metrics.DeployMetrics;
 import org.faasj.controlplane.routing.RouteStore;
 import org.faasj.controlplane.routing.RouteSync;
 import org.faasj.controlplane.routing.RouteTable;
@@ -40,6 +42,7 @@ final class Deployer {
     private final ArtifactReaper reaper;
     private final Path functionsDir;
     private final Duration cleanupGrace;
+    private final DeployMetrics metrics;
     private final SecureRandom random = new SecureRandom();
 
     private final Object lock = new Object();
@@ -47,7 +50,7 @@ final class Deployer {
     private final Set<String> busyRoutes = new HashSet<>(); // guarded by lock
 
     Deployer(FunctionCatalog catalog, RouteStore store, RouteTable table, RouteSync sync, TransactionTemplate tx,
-             ArtifactBuilder builder, ArtifactReaper reaper, Duration cleanupGrace) {
+             ArtifactBuilder builder, ArtifactReaper reaper, Duration cleanupGrace, DeployMetrics metrics) {
         this.catalog = catalog;
         this.store = store;
         this.table = table;
@@ -57,6 +60,7 @@ final class Deployer {
         this.reaper = reaper;
         this.functionsDir = store.dataDir().resolve("functions");
         this.cleanupGrace = cleanupGrace;
+        this.metrics = metrics;
     }
 
     /** A name and route held by one deploy while it builds; {@code current} is the version it replaces. */
@@ -71,14 +75,30 @@ final class Deployer {
     }
 
     FunctionView create(DeploySpec spec, CodeSource code) {
-        return install(claimNew(spec), spec, code);
+        return measured(spec, () -> install(claimNew(spec), spec, code));
     }
 
     FunctionView redeploy(String name, DeploySpec spec, CodeSource code) {
         if (spec.name() != null && !spec.name().equals(name)) {
             throw DeployProblem.invalid("name", "descriptor name '" + spec.name() + "' differs from '" + name + "' in the URL");
         }
-        return install(claimExisting(name, spec), spec, code);
+        return measured(spec, () -> install(claimExisting(name, spec), spec, code));
+    }
+
+    /** Counts and times a deploy by its language and result (see {@link DeployMetrics}). */
+    private FunctionView measured(DeploySpec spec, Supplier<FunctionView> deploy) {
+        long started = System.nanoTime();
+        String result = DeployMetrics.FAILED;
+        try {
+            FunctionView view = deploy.get();
+            result = DeployMetrics.OK;
+            return view;
+        } catch (DeployProblem e) {
+            result = e.getStatusCode().is4xxClientError() ? DeployMetrics.REJECTED : DeployMetrics.FAILED;
+            throw e;
+        } finally {
+            metrics.deployed(spec.language().id(), result, System.nanoTime() - started);
+        }
     }
 
     void delete(String name) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.FunctionAdmission.Ticket;
 import org.faasj.model.FunctionDescriptor;
@@ -29,11 +30,18 @@ final class CallAdmission {
     private final FunctionAdmission admission;
     private final long maxWaitNanos;
     private final NanoClock clock;
+    /** 429s are counted per function here: no worker sees them, so no invocation record tells of them. */
+    private final GatewayCounters counters;
 
     CallAdmission(FunctionAdmission admission, long maxWaitNanos, NanoClock clock) {
+        this(admission, maxWaitNanos, clock, GatewayCounters.disabled());
+    }
+
+    CallAdmission(FunctionAdmission admission, long maxWaitNanos, NanoClock clock, GatewayCounters counters) {
         this.admission = admission;
         this.maxWaitNanos = maxWaitNanos;
         this.clock = clock;
+        this.counters = counters;
     }
 
     /**
@@ -100,6 +108,7 @@ final class CallAdmission {
             if (c.key != null && c.key.isValid()) {
                 c.key.interestOps(SelectionKey.OP_READ); // a full buffer stopped reading; the 429's drain reads again
             }
+            counters.function(ticket.function().name()).rejected();
             return tooMany(ticket.function(), expiredDetail(ticket.function()), false);
         }
         c.deadlineNanos = clock.nanoTime() + maxWaitNanos;
@@ -118,6 +127,7 @@ final class CallAdmission {
 
     /** The 429 for a call that found the function's places and its queue full. */
     GatewayError refused(FunctionDescriptor function) {
+        counters.function(function.name()).rejected();
         return tooMany(function, refusedDetail(function), true);
     }
 

@@ -6,6 +6,8 @@ import java.nio.channels.SelectionKey;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.faasj.controlplane.metrics.LoopCounters;
+
 /**
  * The gateway's own answers to a client (errors, 503s, {@code 100 Continue}), written without ever
  * blocking its event loop. What the socket does not take at once waits for OP_WRITE, and the client
@@ -24,14 +26,16 @@ final class ClientWrites {
     private final KeepAlive keepAlive;
     /** Serves the requests already buffered on a connection kept alive. */
     private final Consumer<Connection> serveBuffered;
+    private final LoopCounters counters;
 
     ClientWrites(NanoClock clock, long writeTimeoutNanos, ConnectionCloser closer, KeepAlive keepAlive,
-                 Consumer<Connection> serveBuffered) {
+                 Consumer<Connection> serveBuffered, LoopCounters counters) {
         this.clock = clock;
         this.writeTimeoutNanos = writeTimeoutNanos;
         this.closer = closer;
         this.keepAlive = keepAlive;
         this.serveBuffered = serveBuffered;
+        this.counters = counters;
     }
 
     /**
@@ -42,6 +46,7 @@ final class ClientWrites {
      * @return true when the answer is written, the connection stays and may hold a further request
      */
     boolean answer(Connection c, RequestHead head, GatewayError error) {
+        counters.answered(error.status());
         boolean keepOpen = mayKeepOpen(error, head, keepAlive.keepsConnections(), c.buffer.position());
         ByteBuffer response = ByteBuffer.wrap(error.response(keepOpen));
         if (!write(c, response)) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.controlplane.metrics.LoopCounters;
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.workers.WorkerSlot;
 import org.faasj.model.CompletionAck;
@@ -45,6 +46,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     private final ClientWrites writes;
     private final Detachments detachments;
     private final HandOffs handOffs;
+    private final LoopCounters counters;
     private final DeadlineSweep sweep = new DeadlineSweep();
     private volatile boolean running = true;
     private volatile boolean alive = true;
@@ -55,11 +57,12 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         this.clock = ctx.clock();
         this.calls = new InFlightCalls<>(index);
         this.selector = Selector.open();
+        this.counters = ctx.counters().forLoop(index);
         this.keepAlive = new KeepAlive(ctx.headTimeoutNanos(), ctx.keepAliveNanos());
         this.closer = new ConnectionCloser(ctx.caps());
-        this.writes = new ClientWrites(clock, ctx.writeTimeoutNanos(), closer, keepAlive, this::processBuffered);
+        this.writes = new ClientWrites(clock, ctx.writeTimeoutNanos(), closer, keepAlive, this::processBuffered, counters);
         this.detachments = new Detachments(closer, this::failed);
-        this.handOffs = new HandOffs(ctx, calls, writes, detachments, keepAlive, this::answerDetached);
+        this.handOffs = new HandOffs(ctx, calls, writes, detachments, keepAlive, this::answerDetached, counters);
     }
 
     /** Runs a task on this loop's thread. */
@@ -290,6 +293,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             return false;
         }
         closer.release(c); // the relay bounds its own connections
+        counters.relayed();
         detachments.detach(c, () -> relay(c, head));
         return false;
     }
@@ -334,6 +338,9 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
      */
     private void callEnded(InFlightCalls.Call<WorkerSlot> call) {
         call.worker.requestEnded();
+        if (call.load != null) {
+            call.load.ended();
+        }
         CallAdmission.end(call.connection); // its place goes to the next waiter
     }
 

@@ -1,5 +1,6 @@
 package org.faasj.controlplane.gateway;
 
+import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.WorkerPicker;
 
@@ -17,6 +18,7 @@ import org.faasj.controlplane.scheduling.WorkerPicker;
  * @param writeTimeoutNanos   time a client has to take an answer of the gateway's own
  * @param admission           per-function concurrency limits
  * @param records             the invocation records of calls no worker answered
+ * @param counters            what the loops count for the metrics (inert when they are off)
  */
 record GatewayContext(
         HttpHeadParser parser,
@@ -33,13 +35,24 @@ record GatewayContext(
         ConnectionCaps caps,
         long writeTimeoutNanos,
         CallAdmission admission,
-        GatewayRecords records) {
+        GatewayRecords records,
+        GatewayCounters counters) {
 
-    /** A context that makes no invocation records (tests). */
+    /** A context that makes no invocation records and counts nothing (tests). */
     GatewayContext(HttpHeadParser parser, RouteTable routes, WorkerPicker picker, WebRelay relay, int initialBufferSize,
                    int bufferSize, long headTimeoutNanos, long keepAliveNanos, long maxBodyBytes, long handoffGraceNanos,
                    NanoClock clock, ConnectionCaps caps, long writeTimeoutNanos, CallAdmission admission) {
         this(parser, routes, picker, relay, initialBufferSize, bufferSize, headTimeoutNanos, keepAliveNanos,
-                maxBodyBytes, handoffGraceNanos, clock, caps, writeTimeoutNanos, admission, GatewayRecords.NONE);
+                maxBodyBytes, handoffGraceNanos, clock, caps, writeTimeoutNanos, admission, GatewayRecords.NONE,
+                GatewayCounters.disabled());
+    }
+
+    /** A context that makes no invocation records but counts (tests of the loops' counters). */
+    GatewayContext(HttpHeadParser parser, RouteTable routes, WorkerPicker picker, WebRelay relay, int initialBufferSize,
+                   int bufferSize, long headTimeoutNanos, long keepAliveNanos, long maxBodyBytes, long handoffGraceNanos,
+                   NanoClock clock, ConnectionCaps caps, long writeTimeoutNanos, CallAdmission admission,
+                   GatewayCounters counters) {
+        this(parser, routes, picker, relay, initialBufferSize, bufferSize, headTimeoutNanos, keepAliveNanos,
+                maxBodyBytes, handoffGraceNanos, clock, caps, writeTimeoutNanos, admission, GatewayRecords.NONE, counters);
     }
 }

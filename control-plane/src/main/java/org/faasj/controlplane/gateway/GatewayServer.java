@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.faasj.controlplane.calls.CallRecords;
+import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
@@ -54,7 +55,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private volatile boolean running;
 
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
-                  LocalWebServer web, AdminGuard guard, CallRecords callRecords) {
+                  LocalWebServer web, AdminGuard guard, CallRecords callRecords, GatewayCounters counters) {
         this.config = properties.gateway();
         this.shutdownGrace = properties.shutdown().grace();
         this.workers = workers;
@@ -63,13 +64,14 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         int maxTotal = config.maxConnections() > 0 ? config.maxConnections()
                 : ConnectionCaps.defaultTotal(Runtime.getRuntime().maxMemory());
         this.caps = new ConnectionCaps(maxTotal, config.maxConnectionsPerClient(), MAX_REFUSING);
+        counters.connectionsOpen(caps::total);
         this.context = new GatewayContext(new HttpHeadParser(maxHead), routes, picker, relay,
                 (int) config.initialBufferSize().toBytes(), maxHead + BODY_PREFIX_ROOM,
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
                 config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM, caps,
                 config.writeTimeout().toNanos(), new CallAdmission(new FunctionAdmission(config.concurrencyQueue()),
-                        config.concurrencyQueueWait().toNanos(), NanoClock.SYSTEM),
-                new GatewayRecords(callRecords));
+                        config.concurrencyQueueWait().toNanos(), NanoClock.SYSTEM, counters),
+                new GatewayRecords(callRecords), counters);
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
+import org.faasj.controlplane.metrics.FunctionLoad;
+import org.faasj.controlplane.metrics.LoopCounters;
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.workers.WorkerSlot;
 import org.faasj.model.CallId;
@@ -35,15 +37,17 @@ final class HandOffs {
     private final KeepAlive keepAlive;
     /** Answers a connection already detached (blocking) through the selector again. */
     private final BiConsumer<Connection, GatewayError> answerDetached;
+    private final LoopCounters counters;
 
     HandOffs(GatewayContext ctx, InFlightCalls<WorkerSlot> calls, ClientWrites writes, Detachments detachments,
-             KeepAlive keepAlive, BiConsumer<Connection, GatewayError> answerDetached) {
+             KeepAlive keepAlive, BiConsumer<Connection, GatewayError> answerDetached, LoopCounters counters) {
         this.ctx = ctx;
         this.calls = calls;
         this.writes = writes;
         this.detachments = detachments;
         this.keepAlive = keepAlive;
         this.answerDetached = answerDetached;
+        this.counters = counters;
     }
 
     /**
@@ -106,11 +110,13 @@ final class HandOffs {
                     handedOff, deadline);
             try {
                 slot.send(frame, fd);
+                started(call, d.name());
                 return;
             } catch (IOException e) {
                 calls.remove(requestId);
                 call.worker.requestEnded(); // not the call's end: it goes on, to the next worker, keeping its place
                 excluded |= 1L << Math.min(63, slot.id());
+                counters.handoffRetried();
                 log.debug("hand-off to worker {} failed: {}", slot.id(), e.toString());
             }
         }
@@ -118,5 +124,14 @@ final class HandOffs {
         ctx.records().unavailable(callId, d.name(), d.version(), handedOff, ctx.clock().nanoTime());
         answerDetached.accept(c, GatewayError.unavailable("no worker is available to run " + d.name(),
                 Map.of("function", d.name())).withHeader(CallId.HEADER + ": " + callId));
+    }
+
+    /** The call is in flight for its function's metrics until {@code EventLoop#callEnded}. */
+    private void started(InFlightCalls.Call<WorkerSlot> call, String function) {
+        if (ctx.counters().enabled()) {
+            FunctionLoad load = ctx.counters().function(function);
+            load.started();
+            call.load = load;
+        }
     }
 }

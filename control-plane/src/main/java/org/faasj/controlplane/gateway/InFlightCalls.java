@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import org.faasj.controlplane.metrics.FunctionLoad;
+
 /**
  * The calls one event loop has handed to workers and not yet seen end, with the deadline by which
  * each must end. Owned by the loop's thread (no locking). Request ids carry the loop's index in
@@ -29,6 +31,8 @@ final class InFlightCalls<W> {
         final long startedNanos;
         /** The worker said it is about to write the response: from now on the client may have bytes of it. */
         boolean responseStarted;
+        /** Counts the call in flight for its function once a worker took it; null until then. */
+        FunctionLoad load;
 
         Call(long id, Connection connection, W worker, String function, int version, String callId,
              long startedNanos, long deadlineNanos) {

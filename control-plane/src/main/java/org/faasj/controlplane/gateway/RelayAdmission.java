@@ -7,8 +7,8 @@ import java.util.Map;
 import org.faasj.controlplane.system.FaasProperties;
 
 /**
- * How many relays may run at once, and for whom. Health checks have places of their own, so a
- * probe never waits behind uploads; requests with a body (the slow ones) may take only part of
+ * How many relays may run at once, and for whom. Health checks and the Prometheus scrape have
+ * places of their own, so a probe never waits behind uploads; requests with a body (the slow ones) may take only part of
  * the rest, so the console's pages stay reachable while uploads are in progress; one client
  * address without the admin token may hold only a few relays, so one slow client cannot take them
  * all. Requests that carry the token are not capped per address (a CI job deploying twenty
@@ -27,7 +27,13 @@ final class RelayAdmission {
             }
             boolean read = head.method().equals("GET") || head.method().equals("HEAD");
             String path = head.path();
-            return read && (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) ? HEALTH : PLAIN;
+            return read && isProbe(path) ? HEALTH : PLAIN;
+        }
+
+        /** Health checks and the Prometheus scrape: both must answer while the console is busy. */
+        private static boolean isProbe(String path) {
+            return path.equals("/actuator/health") || path.startsWith("/actuator/health/")
+                    || path.equals("/actuator/prometheus");
         }
     }
 

@@ -27,7 +27,8 @@ public record FaasProperties(
         @DefaultValue Security security,
         @DefaultValue Errors errors,
         @DefaultValue Invocations invocations,
-        @DefaultValue Logs logs) {
+        @DefaultValue Logs logs,
+        @DefaultValue Metrics metrics) {
 
     /**
      * The public HTTP acceptor.
@@ -83,8 +84,8 @@ public record FaasProperties(
      * @param maxRelays    relayed requests at once, health checks not counted; more get 503
      * @param maxUploads   of those, requests with a body (they can be slow); more get 503
      * @param maxPerClient relayed requests at once from one client address; more get 429
-     * @param healthRelays relays kept for {@code GET /actuator/health*} alone, so a probe never
-     *                     waits behind uploads
+     * @param healthRelays relays kept for {@code GET /actuator/health*} and {@code GET /actuator/prometheus}
+     *                     alone, so a probe or a scrape never waits behind uploads
      */
     public record Relay(
             @DefaultValue("10s") Duration idleTimeout,
@@ -283,5 +284,19 @@ public record FaasProperties(
                 throw new IllegalArgumentException("faas.logs.max-call-bytes must be at least 0");
             }
         }
+    }
+
+    /**
+     * Prometheus metrics ({@code /actuator/prometheus}).
+     *
+     * @param enabled       false: no per-call or per-request counting at all (the gateway's event loops
+     *                      skip their counters, invocation records are not turned into meters); the
+     *                      endpoint still answers with the JVM's own metrics
+     * @param sweepInterval how often the meters of functions deployed since are added and those of
+     *                      deleted functions removed (so a deleted function stops being exported)
+     */
+    public record Metrics(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("10s") Duration sweepInterval) {
     }
 }

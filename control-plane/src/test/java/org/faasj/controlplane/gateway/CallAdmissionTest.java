@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.Runtime;
@@ -65,6 +66,24 @@ class CallAdmissionTest {
                 resumed.add(c);
             }
         });
+    }
+
+    @Test
+    void refusedAndExpiredCallsCountAsTheFunctionsRejections() throws Exception {
+        GatewayCounters counters = new GatewayCounters(true);
+        CallAdmission counting = new CallAdmission(places, 0, NanoClock.SYSTEM, counters);
+        Connection running = connection();
+        Connection parked = connection();
+        assertThat(counting.admit(running, ONE_AT_A_TIME, loopTasks::add, () -> { })).isEqualTo(CallAdmission.Outcome.RUN);
+        assertThat(counting.admit(parked, ONE_AT_A_TIME, loopTasks::add, () -> { })).isEqualTo(CallAdmission.Outcome.PARKED);
+        assertThat(counting.admit(connection(), ONE_AT_A_TIME, loopTasks::add, () -> { }))
+                .isEqualTo(CallAdmission.Outcome.REFUSED);
+
+        assertThat(counting.refused(ONE_AT_A_TIME).status()).isEqualTo(429);
+        assertThat(counting.expire(parked).status()).isEqualTo(429);
+
+        assertThat(counters.function("f").rejectedCount()).isEqualTo(2);
+        CallAdmission.end(running);
     }
 
     @Test

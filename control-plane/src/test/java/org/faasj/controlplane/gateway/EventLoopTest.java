@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.system.FaasProperties;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /** One real event loop on loopback sockets, with a clock the test moves by hand. */
 class EventLoopTest {
+
+    /** Counting on, so the loop's metric hooks run in these tests too. */
+    private final GatewayCounters counters = new GatewayCounters(true);
 
     private static final int MAX_HEAD = 16 * 1024;
     private static final long WRITE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
@@ -46,7 +50,7 @@ class EventLoopTest {
         GatewayContext ctx = new GatewayContext(new HttpHeadParser(MAX_HEAD), new RouteTable(), null, relay,
                 2048, MAX_HEAD + 8 * 1024, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(60), 1 << 20,
                 TimeUnit.SECONDS.toNanos(10), now::get, caps, WRITE_TIMEOUT,
-                new CallAdmission(new FunctionAdmission(1), TimeUnit.SECONDS.toNanos(10), now::get));
+                new CallAdmission(new FunctionAdmission(1), TimeUnit.SECONDS.toNanos(10), now::get, counters), counters);
         loop = new EventLoop(0, ctx);
         Thread t = new Thread(loop, "test-loop");
         t.setDaemon(true);
@@ -75,6 +79,18 @@ class EventLoopTest {
         assertThat(caps.tryAcquire(address)).isNull();
         loop.adopt(accepted, address);
         return client;
+    }
+
+    @Test
+    void theLoopCountsItsOwnAnswersByStatus() throws Exception {
+        try (Socket client = connect(0)) {
+            client.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+            client.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+        }
+        assertThat(counters.forLoop(0).answersOf(404)).isEqualTo(2);
+        assertThat(counters.forLoop(0).answersOf(400)).isZero();
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.faasj.controlplane.routing.Route;
+import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
@@ -38,6 +39,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * idle connections and keeps none alive.
  */
 class ParkedCallsAndDrainTest {
+
+    /** Counting on, so the loop's metric hooks run in these tests too. */
+    private final GatewayCounters counters = new GatewayCounters(true);
 
     private static final int MAX_HEAD = 16 * 1024;
     private static final long HEAD_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
@@ -67,7 +71,7 @@ class ParkedCallsAndDrainTest {
         GatewayContext ctx = new GatewayContext(new HttpHeadParser(MAX_HEAD), routes, noWorkerReady, relay,
                 2048, MAX_HEAD + 8 * 1024, HEAD_TIMEOUT, TimeUnit.SECONDS.toNanos(60), 1 << 20,
                 TimeUnit.SECONDS.toNanos(10), now::get, caps, TimeUnit.SECONDS.toNanos(10),
-                new CallAdmission(places, QUEUE_WAIT, now::get));
+                new CallAdmission(places, QUEUE_WAIT, now::get, counters), counters);
         loop = new EventLoop(0, ctx);
         Thread t = new Thread(loop, "test-loop");
         t.setDaemon(true);

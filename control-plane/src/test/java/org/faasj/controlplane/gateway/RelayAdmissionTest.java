@@ -22,6 +22,8 @@ class RelayAdmissionTest {
     void lanesFollowMethodPathAndBody() {
         assertEquals(RelayAdmission.Lane.HEALTH, RelayAdmission.Lane.of(head("GET", "/actuator/health", 0)));
         assertEquals(RelayAdmission.Lane.HEALTH, RelayAdmission.Lane.of(head("GET", "/actuator/health/readiness", 0)));
+        assertEquals(RelayAdmission.Lane.HEALTH, RelayAdmission.Lane.of(head("GET", "/actuator/prometheus", 0)));
+        assertEquals(RelayAdmission.Lane.PLAIN, RelayAdmission.Lane.of(head("GET", "/actuator/metrics", 0)));
         assertEquals(RelayAdmission.Lane.PLAIN, RelayAdmission.Lane.of(head("GET", "/actuator/healthy", 0)));
         assertEquals(RelayAdmission.Lane.UPLOAD, RelayAdmission.Lane.of(head("POST", "/actuator/health", 5)));
         assertEquals(RelayAdmission.Lane.PLAIN, RelayAdmission.Lane.of(head("GET", "/", 0)));
