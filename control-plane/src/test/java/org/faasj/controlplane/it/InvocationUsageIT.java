@@ -123,6 +123,7 @@ class InvocationUsageIT {
             Matcher m = line.matcher(platform.logText());
             return m.find() && (found[0] = m.group()) != null;
         }, "the record of " + callId + " in the control plane's log");
+        System.out.println("[records] " + found[0]); // the figures, for whoever reads the IT's output
         return found[0];
     }
 
