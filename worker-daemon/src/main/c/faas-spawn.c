@@ -20,7 +20,8 @@
  * Protocol on the connection, all integers little-endian (see worker-daemon/README.md):
  *   request  = u32 length of the rest, u8 type, payload
  *     SPAWN (1): u32 tag, u64 data-limit bytes (0 = none), u32 cpu seconds (0 = none), u8 flags
- *                (bit 0: give the child an extra pipe on fd 3; bit 1: no network), u32 tmp MB,
+ *                (bit 0: give the child an extra pipe on fd 3; bit 1: no network; bit 2: send a
+ *                USAGE reply before its EXIT), u32 tmp MB,
  *                u32 process cap, u32 argc, u32 envc, then argc + envc + 2 NUL-terminated strings:
  *                argv..., envp..., cwd, function directory. Exactly one descriptor attached
  *                (SCM_RIGHTS): the child's stderr. With --sandbox, cwd and argv are paths inside
@@ -31,6 +32,9 @@
  *     SPAWNED (1): tag, pid (or -errno), 0; on success the parent ends of the pipes attached:
  *                  child's stdin (write end), child's stdout (read end)[, child's fd 3 (write end)]
  *     EXIT    (2): pid, raw wait status, 0. Always after that pid's SPAWNED.
+ *     USAGE   (3): pid, CPU microseconds (user + system, saturated at INT32_MAX), peak RSS in KB.
+ *                  Only for a SPAWN with flag bit 2, and then right before that pid's EXIT (both in
+ *                  one write): a reader that never sets the flag never sees one.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,8 +57,8 @@
 
 #include "sandbox.h"
 
-enum { REQ_SPAWN = 1, REQ_KILL = 2, REP_SPAWNED = 1, REP_EXIT = 2 };
-enum { FLAG_FD3_PIPE = 1, FLAG_NO_NETWORK = 2 };
+enum { REQ_SPAWN = 1, REQ_KILL = 2, REP_SPAWNED = 1, REP_EXIT = 2, REP_USAGE = 3 };
+enum { FLAG_FD3_PIPE = 1, FLAG_NO_NETWORK = 2, FLAG_USAGE = 4 };
 enum { SPAWN_FIXED_BYTES = 33 };
 enum { MAX_REQUEST = 4 << 20, MAX_FDS_QUEUED = 64, MAX_STRINGS = 65536 };
 
@@ -95,40 +99,46 @@ static void slot_free_of(pid_t pid, int status) {
     }
 }
 
-/* --- live children: pids we forked and have not reaped yet --- */
-static pid_t *children;
+/* --- live children: pids we forked and have not reaped yet, and whether they want USAGE --- */
+struct child { pid_t pid; int usage; };
+static struct child *children;
 static size_t child_count, child_cap;
 
-static void child_add(pid_t pid) {
+static void child_add(pid_t pid, int usage) {
     if (child_count == child_cap) {
         child_cap = child_cap ? child_cap * 2 : 64;
-        children = realloc(children, child_cap * sizeof(pid_t));
+        children = realloc(children, child_cap * sizeof *children);
         if (!children) { perror("faas-spawn: realloc"); exit(1); }
     }
-    children[child_count++] = pid;
+    children[child_count++] = (struct child) { pid, usage };
 }
 
+/* 0: not ours; 1: ours; 2: ours and its USAGE was asked for */
 static int child_remove(pid_t pid) {
     for (size_t i = 0; i < child_count; i++) {
-        if (children[i] == pid) { children[i] = children[--child_count]; return 1; }
+        if (children[i].pid == pid) {
+            int usage = children[i].usage;
+            children[i] = children[--child_count];
+            return usage ? 2 : 1;
+        }
     }
     return 0;
 }
 
 static int child_known(pid_t pid) {
     for (size_t i = 0; i < child_count; i++) {
-        if (children[i] == pid) return 1;
+        if (children[i].pid == pid) return 1;
     }
     return 0;
 }
 
 static void kill_all_and_exit(int code) {
     for (size_t i = 0; i < child_count; i++) {
-        kill(-children[i], SIGKILL);
-        kill(children[i], SIGKILL); /* a PID namespace's init: everything in it dies too */
+        kill(-children[i].pid, SIGKILL);
+        kill(children[i].pid, SIGKILL); /* a PID namespace's init: everything in it dies too */
     }
     if (sandbox.active) {
-        for (size_t i = 0; i < child_count; i++) waitpid(children[i], NULL, 0); /* so the cgroup empties */
+        for (size_t i = 0; i < child_count; i++) waitpid(children[i].pid, NULL, 0); /* so the cgroup empties */
         sandbox_release(&sandbox);
     }
     _exit(code);
@@ -170,6 +180,31 @@ static void send_reply(int32_t type, int32_t a, int32_t b, const int *fds, int n
     ssize_t n;
     do { n = sendmsg(conn, &mh, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
     if (n != (ssize_t) sizeof msg) kill_all_and_exit(3); /* the worker is gone or broken */
+}
+
+static int32_t saturated(uint64_t value) {
+    return value > INT32_MAX ? INT32_MAX : (int32_t) value;
+}
+
+/*
+ * USAGE then EXIT in one write (no descriptors ride on either, so the reader's fixed 16-byte reads
+ * split them as usual). The rusage wait4 gives is the child's own plus that of every descendant it
+ * waited for. Sandboxed, the child is its PID namespace's init, so orphans are reparented to it and
+ * count once it reaps them; not covered: descendants still running when it ended (killed with the
+ * namespace, never reaped by it), and without the sandbox orphans, which go to the host's init.
+ * The peak RSS is at least this server's own peak (the child borrows our memory until its execve,
+ * see start_child, and exec keeps that mm's high-water mark): a tiny C function shows ~6 MB with
+ * the sandbox on.
+ */
+static void send_usage_and_exit(pid_t pid, int status, const struct rusage *ru) {
+    uint64_t cpu = (uint64_t) ru->ru_utime.tv_sec * 1000000u + (uint64_t) ru->ru_utime.tv_usec
+                 + (uint64_t) ru->ru_stime.tv_sec * 1000000u + (uint64_t) ru->ru_stime.tv_usec;
+    int32_t msg[8] = { REP_USAGE, pid, saturated(cpu), saturated((uint64_t) ru->ru_maxrss), REP_EXIT, pid, status, 0 };
+    struct iovec iov = { .iov_base = msg, .iov_len = sizeof msg };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t n;
+    do { n = sendmsg(conn, &mh, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t) sizeof msg) kill_all_and_exit(3);
 }
 
 /* --- the child side of a spawn: only async-signal-safe calls until execve --- */
@@ -310,7 +345,7 @@ static void do_spawn(struct spawn *s) {
         return;
     }
     if (slot >= 0) slot_owner[slot] = pid;
-    child_add(pid);
+    child_add(pid, (s->flags & FLAG_USAGE) != 0);
     int parent_ends[3] = { in[1], out[0], extra[1] };
     send_reply(REP_SPAWNED, (int32_t) s->tag, pid, parent_ends, want_fd3 ? 3 : 2);
     close(in[1]); close(out[0]);
@@ -429,10 +464,13 @@ static void reap(int sfd) {
     }
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        if (child_remove(pid)) {
+    struct rusage ru;
+    while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
+        int known = child_remove(pid);
+        if (known) {
             slot_free_of(pid, status);
-            send_reply(REP_EXIT, pid, status, NULL, 0);
+            if (known == 2) send_usage_and_exit(pid, status, &ru);
+            else send_reply(REP_EXIT, pid, status, NULL, 0);
         }
     }
 }

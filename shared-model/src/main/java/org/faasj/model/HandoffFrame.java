@@ -25,6 +25,8 @@ import java.util.Map;
  * @param network       what network the invocation may use
  * @param chunked       the body comes with Transfer-Encoding: chunked (its length is not known)
  * @param callId        the call's id ({@link CallId}): the client's {@code X-Call-Id} or one the gateway made
+ * @param queueWaitMicros how long the call waited in the gateway for a place under its function's
+ *                      concurrency limit (0 when it was not parked); the worker adds its own wait
  */
 public record HandoffFrame(
         long requestId,
@@ -47,20 +49,36 @@ public record HandoffFrame(
         long contentLength,
         byte[] bodyPrefix,
         boolean chunked,
-        String callId) {
+        String callId,
+        long queueWaitMicros) {
 
     /** Frames are small (head ≤ 16 KiB plus what the gateway read of the body); anything larger is corrupt. */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
     // bumped from "FAJ1" when the sandbox fields came, from "FAJ2" when chunked came, from "FAJ3"
-    // when the call id came: a worker from an older build refuses the frame
-    private static final int MAGIC = 0x46414A34; // "FAJ4"
+    // when the call id came, from "FAJ4" when the queue wait came: a worker from an older build
+    // refuses the frame
+    private static final int MAGIC = 0x46414A35; // "FAJ5"
 
     public HandoffFrame {
         if (!CallId.isWellFormed(callId)) {
             // it becomes a response header and an environment variable: never let a bad one through
             throw new IllegalArgumentException("malformed call id");
         }
+        if (queueWaitMicros < 0) {
+            queueWaitMicros = 0;
+        }
+    }
+
+    /** A frame of a call that did not wait in the gateway (tests, tools). */
+    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, Runtime runtime,
+                        String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
+                        Network network, Map<String, String> env, String method, String path, String query,
+                        List<HttpHeader> headers, long contentLength, byte[] bodyPrefix, boolean chunked,
+                        String callId) {
+        this(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler, memoryMb, timeoutMillis,
+                tmpMb, processes, network, env, method, path, query, headers, contentLength, bodyPrefix, chunked,
+                callId, 0);
     }
 
     /** A frame for a body of known length (not chunked) whose call id is made from its request id (tests, tools). */
@@ -70,7 +88,7 @@ public record HandoffFrame(
                         List<HttpHeader> headers, long contentLength, byte[] bodyPrefix) {
         this(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler, memoryMb, timeoutMillis,
                 tmpMb, processes, network, env, method, path, query, headers, contentLength, bodyPrefix, false,
-                "r" + Long.toUnsignedString(requestId, 36));
+                "r" + Long.toUnsignedString(requestId, 36), 0);
     }
 
     /**
@@ -86,7 +104,7 @@ public record HandoffFrame(
         }
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler,
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, plain, decodedLength,
-                new byte[0], false, callId);
+                new byte[0], false, callId, queueWaitMicros);
     }
 
     /** The value of the first header with this name (case-insensitive), or null. */
@@ -128,6 +146,7 @@ public record HandoffFrame(
         out.putBytes(bodyPrefix);
         out.putBoolean(chunked);
         out.putString(callId);
+        out.putLong(queueWaitMicros);
         return out.finishWithLength();
     }
 
@@ -166,8 +185,9 @@ public record HandoffFrame(
         byte[] bodyPrefix = r.getBytes();
         boolean chunked = r.getBoolean();
         String callId = r.getString();
+        long queueWaitMicros = r.getLong();
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath,
                 handler, memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers,
-                contentLength, bodyPrefix, chunked, callId);
+                contentLength, bodyPrefix, chunked, callId, queueWaitMicros);
     }
 }

@@ -92,6 +92,28 @@ class HandoffFrameTest {
     }
 
     @Test
+    void theGatewayQueueWaitSurvivesTheRoundTripAndDecoding() {
+        HandoffFrame f = frame(64, 64, Network.OUTBOUND);
+        HandoffFrame waited = new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(),
+                f.runtime(), f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(),
+                f.network(), f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), f.bodyPrefix(),
+                false, f.callId(), 1_234_567L);
+
+        HandoffFrame decoded = HandoffFrame.decode(payload(waited.encode()));
+        assertEquals(1_234_567L, decoded.queueWaitMicros());
+        assertEquals(1_234_567L, decoded.decoded(5).queueWaitMicros());
+        assertEquals(0, HandoffFrame.decode(payload(f.encode())).queueWaitMicros(), "not parked: 0");
+    }
+
+    @Test
+    void aFrameWithTheMagicFromBeforeTheQueueWaitIsRefused() {
+        byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
+        ByteBuffer.wrap(encoded).putInt(4, 0x46414A34); // "FAJ4": no queue wait at the end
+
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
+    }
+
+    @Test
     void aFrameWithTheMagicFromBeforeCallIdsIsRefused() {
         byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
         ByteBuffer.wrap(encoded).putInt(4, 0x46414A33); // "FAJ3": no call id at the end

@@ -58,7 +58,8 @@ final class CallAdmission {
             return Outcome.RUN;
         }
         c.parked = true;
-        c.deadlineNanos = clock.nanoTime() + maxWaitNanos;
+        c.parkedAtNanos = clock.nanoTime();
+        c.deadlineNanos = c.parkedAtNanos + maxWaitNanos;
         return Outcome.PARKED;
     }
 

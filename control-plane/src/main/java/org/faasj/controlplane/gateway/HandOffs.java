@@ -66,16 +66,22 @@ final class HandOffs {
         return head.expectContinue() && bodyStillToCome;
     }
 
-    static byte[] frame(long requestId, boolean keepAlive, Route route, RequestHead head, byte[] prefix, String callId) {
+    static byte[] frame(long requestId, boolean keepAlive, Route route, RequestHead head, byte[] prefix, String callId,
+                        long queueWaitMicros) {
         FunctionDescriptor d = route.descriptor();
         return new HandoffFrame(requestId, keepAlive, d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
-                head.contentLength(), prefix, head.chunked(), callId).encode();
+                head.contentLength(), prefix, head.chunked(), callId, queueWaitMicros).encode();
     }
 
-    /** Takes what the worker needs out of the buffer, then hands off once the connection left the selector. */
+    /**
+     * Takes what the worker needs out of the buffer, then hands off once the connection left the
+     * selector. Called at once for a call that got its place, or when a parked one is granted it:
+     * the time since it was parked is its queue wait in the gateway.
+     */
     void start(Connection c, RequestHead head, Route route) {
+        long queueWaitMicros = queueWaitMicros(c);
         int headEnd = head.headLength();
         int prefixLength = prefixLength(head, c.buffer.position() - headEnd);
         byte[] prefix = Arrays.copyOfRange(c.buffer.array(), headEnd, headEnd + prefixLength);
@@ -86,19 +92,31 @@ final class HandOffs {
                 return;
             }
             if (continueLine.hasRemaining()) {
-                writes.queue(c, continueLine, () -> detachments.detach(c, () -> send(c, head, route, prefix)));
+                writes.queue(c, continueLine,
+                        () -> detachments.detach(c, () -> send(c, head, route, prefix, queueWaitMicros)));
                 return;
             }
         }
-        detachments.detach(c, () -> send(c, head, route, prefix));
+        detachments.detach(c, () -> send(c, head, route, prefix, queueWaitMicros));
+    }
+
+    /** How long the call on {@code c} was parked (0 if it was not), and the connection's next call starts unparked. */
+    private long queueWaitMicros(Connection c) {
+        long parkedAt = c.parkedAtNanos;
+        if (parkedAt == Connection.NOT_PARKED) {
+            return 0;
+        }
+        c.parkedAtNanos = Connection.NOT_PARKED;
+        return Math.max(0, TimeUnit.NANOSECONDS.toMicros(ctx.clock().nanoTime() - parkedAt));
     }
 
     /** Sends the frame to the best worker, then the next best, ...; a 503 when none takes it. */
-    private void send(Connection c, RequestHead head, Route route, byte[] prefix) {
+    private void send(Connection c, RequestHead head, Route route, byte[] prefix, long queueWaitMicros) {
         long requestId = calls.nextId();
         String callId = CallIds.forCall(head, requestId); // only hand-offs get one: the 404 path stays as it was
         FunctionDescriptor d = route.descriptor();
-        byte[] frame = frame(requestId, head.keepAlive() && keepAlive.keepsConnections(), route, head, prefix, callId);
+        byte[] frame = frame(requestId, head.keepAlive() && keepAlive.keepsConnections(), route, head, prefix, callId,
+                queueWaitMicros);
         FileDescriptor fd = SocketDescriptors.of(c.channel);
         long handedOff = ctx.clock().nanoTime();
         long deadline = handedOff + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();

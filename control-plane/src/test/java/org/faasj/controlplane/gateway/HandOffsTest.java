@@ -58,10 +58,11 @@ class HandOffsTest {
         RequestHead head = head("POST /f?x=1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n");
         byte[] prefix = "5\r\nhello".getBytes(StandardCharsets.ISO_8859_1);
 
-        byte[] encoded = HandOffs.frame(42L, true, route, head, prefix, "abc-0-1");
+        byte[] encoded = HandOffs.frame(42L, true, route, head, prefix, "abc-0-1", 2_500);
         HandoffFrame frame = HandoffFrame.decode(ByteBuffer.wrap(encoded, 4, encoded.length - 4));
 
         assertThat(frame.requestId()).isEqualTo(42L);
+        assertThat(frame.queueWaitMicros()).isEqualTo(2_500);
         assertThat(frame.keepAlive()).isTrue();
         assertThat(frame.functionName()).isEqualTo("hello");
         assertThat(frame.functionVersion()).isEqualTo(3);

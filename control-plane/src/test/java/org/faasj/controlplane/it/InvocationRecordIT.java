@@ -59,8 +59,8 @@ class InvocationRecordIT {
     private static void awaitRecord(String callId, String function, String ending, String stderr) throws Exception {
         Pattern line = Pattern.compile(Pattern.quote("InvocationRecord[callId=" + callId + ", functionName=" + function
                 + ", ") + "functionVersion=1, workerId=[01], startedAtMillis=\\d+, durationMicros=\\d+, "
-                + "queueWaitMicros=\\d+, " + Pattern.quote(ending) + ", coldStart=(true|false), cpuMicros=-1, "
-                + "peakRssKb=-1, " + Pattern.quote(stderr));
+                + "queueWaitMicros=\\d+, " + Pattern.quote(ending) + ", coldStart=(true|false), cpuMicros=\\d+, "
+                + "peakRssKb=[1-9]\\d*, " + Pattern.quote(stderr));
         RunningPlatform.await(Duration.ofSeconds(20), () -> line.matcher(platform.logText()).find(),
                 "the record of " + callId + " in the control plane's log");
     }

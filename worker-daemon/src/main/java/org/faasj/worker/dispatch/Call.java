@@ -75,9 +75,11 @@ final class Call {
         return exitCode;
     }
 
+    /** The gateway's wait for a concurrency place (from the frame) plus this worker's wait for a thread. */
     long queueWaitMicros() {
         long taken = takenNanos;
-        return taken == 0 ? 0 : Math.max(0, (taken - receivedNanos) / 1_000);
+        long here = taken == 0 ? 0 : Math.max(0, (taken - receivedNanos) / 1_000);
+        return frame.queueWaitMicros() + here;
     }
 
     /**

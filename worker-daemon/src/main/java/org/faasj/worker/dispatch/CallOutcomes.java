@@ -1,6 +1,9 @@
 package org.faasj.worker.dispatch;
 
+import org.faasj.model.HandoffFrame;
 import org.faasj.model.InvocationOutcome;
+import org.faasj.model.Network;
+import org.faasj.worker.exec.CallTrace;
 import org.faasj.worker.exec.Outcome;
 
 /** How a runner's {@link Outcome} is labelled in the call's invocation record. */
@@ -31,6 +34,27 @@ final class CallOutcomes {
         }
         // RuntimeMissing, ModuleMissing, LaunchFailed: the platform's fault, not the function's
         return InvocationOutcome.PLATFORM_ERROR;
+    }
+
+    /**
+     * The label of the outcome that was answered, with a failed function's cause found by
+     * {@link FailureCauses} (memory, sandbox) from the frame and what its runner noted.
+     */
+    static InvocationOutcome of(Outcome answered, HandoffFrame frame, CallTrace trace) {
+        InvocationOutcome outcome = of(answered);
+        if (outcome != InvocationOutcome.EXIT_NONZERO || trace == null) {
+            return outcome; // the common case pays nothing more
+        }
+        String tail = answered instanceof Outcome.Exited exited ? exited.stderrTail()
+                : answered instanceof Outcome.Trapped trapped ? trapped.stderrTail() : "";
+        String head = trace.stderrHead();
+        String stderr = head.isEmpty() ? nonNull(tail) : head + "\n" + nonNull(tail);
+        return FailureCauses.refine(outcome, new FailureCauses.Evidence(exitCode(answered), trace.memoryLimitHit(),
+                trace.peakMemoryKb(), frame.memoryMb(), frame.network() == Network.NONE, stderr));
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 
     /** The function's exit code, -1 when it has none (killed, trapped, never started). */

@@ -8,7 +8,8 @@ import org.faasj.worker.exec.CallTrace;
 
 /**
  * Makes each finished call's {@link InvocationRecord} and hands it to the sink (the worker's
- * record sender), which must not block. CPU time and peak memory are not measured yet (-1).
+ * record sender), which must not block. CPU time and peak memory come from the runner's trace
+ * (the fork server's wait4 for processes, the thread's CPU time and linear memory for WASM).
  */
 public final class CallRecorder {
 
@@ -44,7 +45,8 @@ public final class CallRecorder {
         InvocationOutcome outcome = call.outcome();
         sink.accept(new InvocationRecord(call.frame.callId(), call.frame.functionName(), call.frame.functionVersion(),
                 workerId, call.receivedMillis, (endNanos - call.receivedNanos) / 1_000, call.queueWaitMicros(),
-                status, outcome, call.exitCode(), trace != null && trace.coldStart(), -1, -1,
+                status, outcome, call.exitCode(), trace != null && trace.coldStart(),
+                trace == null ? -1 : trace.cpuMicros(), trace == null ? -1 : trace.peakMemoryKb(),
                 trace == null ? "" : trace.stderrHead()));
     }
 }

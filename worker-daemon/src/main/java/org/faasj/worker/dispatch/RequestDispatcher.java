@@ -176,7 +176,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         long more = ResponseMapper.mappingBytes(outcome) - output.prepaid();
         Outcome answer = output.charge(more, OutputBudget.waitNanos(call.frame.timeoutMillis()))
                 ? outcome : new Outcome.Unavailable(OutputBudget.SPENT);
-        call.ended(CallOutcomes.of(answer), CallOutcomes.exitCode(outcome));
+        call.ended(CallOutcomes.of(answer, call.frame, call.trace()), CallOutcomes.exitCode(outcome));
         call.answer(writer, ResponseMapper.map(answer, call.frame.callId(), exposeStderr), bodyConsumed);
         failures.record(call.frame, outcome); // after the answer: the client does not wait for the log
     }

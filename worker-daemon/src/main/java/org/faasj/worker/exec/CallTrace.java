@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What a runner learns about one call beyond its {@link Outcome}, for the call's invocation record:
- * whether a process was started for it, and the first bytes of its stderr. Written by the one
- * thread that runs the call, read by it after the runner returns.
+ * whether a process was started for it, the first bytes of its stderr, what it cost (CPU time, peak
+ * memory) and whether it ran into its memory limit. Written by the one thread that runs the call,
+ * read by it after the runner returns.
  */
 public final class CallTrace {
 
@@ -17,6 +18,9 @@ public final class CallTrace {
     private final int stderrHeadBytes;
     private boolean coldStart;
     private String stderrHead = "";
+    private long cpuMicros = -1;
+    private long peakMemoryKb = -1;
+    private boolean memoryLimitHit;
 
     /** {@code stderrHeadBytes}: how much of the call's stderr its record keeps (0: none). */
     public CallTrace(int stderrHeadBytes) {
@@ -33,6 +37,30 @@ public final class CallTrace {
 
     void coldStart(boolean cold) {
         coldStart = cold;
+    }
+
+    /** User + system CPU time of the call's processes (WASM: of its thread), -1 when not known. */
+    public long cpuMicros() {
+        return cpuMicros;
+    }
+
+    /** Peak resident memory of its processes (WASM: the guest's linear memory at its end), -1 when not known. */
+    public long peakMemoryKb() {
+        return peakMemoryKb;
+    }
+
+    void usage(long cpu, long peakKb) {
+        cpuMicros = cpu;
+        peakMemoryKb = peakKb;
+    }
+
+    /** The runtime itself stopped the call at its memory limit (a WASM guest), whatever its stderr says. */
+    public boolean memoryLimitHit() {
+        return memoryLimitHit;
+    }
+
+    void memoryLimitHit(boolean hit) {
+        memoryLimitHit = hit;
     }
 
     /** The head of the call's stderr, ending in a line that counts the bytes not kept; "" when none. */

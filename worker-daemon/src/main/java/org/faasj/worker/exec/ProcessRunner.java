@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.faasj.model.HandoffFrame;
+import org.faasj.worker.spawn.ProcessUsage;
 import org.faasj.worker.spawn.SpawnedProcess;
 import org.faasj.worker.spawn.SpawnerUnavailableException;
 
@@ -170,6 +171,8 @@ public final class ProcessRunner implements FunctionRunner {
         } finally {
             timer.cancel(false);
             trees.ended(process);
+            ProcessUsage usage = process.usage(); // known once reaped: the normal end, a timeout's kill too
+            invocation.trace().usage(usage.cpuMicros(), usage.peakRssKb());
             // before release, which deletes a warm process's own stderr file
             invocation.trace().stderrHead(function.stderrHead(invocation.trace().stderrHeadBytes()));
             if (!pumping) {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -42,6 +44,8 @@ public final class WasmRunner implements FunctionRunner {
     private static final int PIPE_BYTES = 64 * 1024;
     /** random_get: the guest may make keys with it, so not ThreadLocalRandom (Chicory's default). */
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean THREAD_CPU = THREADS.isCurrentThreadCpuTimeSupported();
 
     private final ExecSettings settings;
     private final WasmModules modules;
@@ -78,6 +82,7 @@ public final class WasmRunner implements FunctionRunner {
         try {
             limits = memoryLimits(compiled.module(), frame.memoryMb());
         } catch (IllegalArgumentException e) {
+            invocation.trace().memoryLimitHit(true); // it needs more memory at start than it may have
             return new Outcome.Trapped(e.getMessage(), "");
         }
         BodySource body = invocation.body();
@@ -110,14 +115,16 @@ public final class WasmRunner implements FunctionRunner {
                 .withArguments(List.of(frame.functionName()));
         CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()).forEach(options::withEnvironment);
         Deadline deadline = Deadline.arm(deadlines, Thread.currentThread(), frame.timeoutMillis());
+        Memory[] guestMemory = new Memory[1];
+        long cpuStart = threadCpuNanos();
         try (WasmMemoryBudget.Lease lease = budget.lease();
              WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
             Instance.Builder instance = Instance.builder(compiled.module())
                     .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
                     .withMachineFactory(compiled.machines());
             if (limits != null) {
-                instance.withMemoryLimits(limits).withMemoryFactory(
-                        l -> new ByteArrayMemory(l, lease.strategy(Memory.bytes(l.maximumPages()))));
+                instance.withMemoryLimits(limits).withMemoryFactory(l -> guestMemory[0] =
+                        new ByteArrayMemory(l, lease.strategy(Memory.bytes(l.maximumPages()))));
             }
             instance.build(); // runs _start
             return ended(deadline, frame, 0, stdout, stderr);
@@ -128,6 +135,7 @@ public final class WasmRunner implements FunctionRunner {
         } catch (GuestOutput.OutOfBudget spent) {
             return new Outcome.Unavailable(OutputBudget.SPENT);
         } catch (WasmMemoryBudget.Exhausted e) {
+            trace.memoryLimitHit(true);
             return new Outcome.Trapped(e.getMessage(), stderr.text());
         } catch (ChicoryException e) {
             return deadline.disarm() ? new Outcome.TimedOut(frame.timeoutMillis()) : new Outcome.Trapped(message(e), stderr.text());
@@ -137,7 +145,29 @@ public final class WasmRunner implements FunctionRunner {
         } finally {
             deadline.disarm();
             trace.stderrHead(stderr.headText());
+            noteUsage(trace, cpuStart, guestMemory[0]);
         }
+    }
+
+    /**
+     * The thread's CPU time over the instance's build and run (-1 where the JVM cannot measure it),
+     * and the guest's linear memory at its end as its peak (it only grows): the guest's own memory,
+     * not the worker's heap it cost. A guest at 90 % or more of the pages it may have counts as
+     * having hit its memory limit (a failed {@code memory.grow} is not a trap: the guest sees -1).
+     */
+    private static void noteUsage(CallTrace trace, long cpuStart, Memory memory) {
+        long cpuEnd = threadCpuNanos();
+        long cpuMicros = cpuStart < 0 || cpuEnd < 0 ? -1 : Math.max(0, (cpuEnd - cpuStart) / 1_000);
+        long memoryKb = memory == null ? -1 : memory.pages() * (Memory.PAGE_SIZE / 1024L);
+        trace.usage(cpuMicros, memoryKb);
+        if (memory != null && memory.pages() * 10L >= memory.maximumPages() * 9L) {
+            trace.memoryLimitHit(true);
+        }
+    }
+
+    /** clock_gettime of this thread's CPU clock on Linux; -1 when the JVM does not offer it. */
+    private static long threadCpuNanos() {
+        return THREAD_CPU ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     private Outcome ended(Deadline deadline, HandoffFrame frame, int exitCode, GuestOutput stdout, GuestOutput stderr) {

@@ -15,10 +15,14 @@ final class SpawnProtocol {
     static final int REPLY_BYTES = 16;
     static final int REPLY_SPAWNED = 1;
     static final int REPLY_EXIT = 2;
+    /** pid, CPU microseconds, peak RSS KB: right before that pid's EXIT, only when the SPAWN asked for it. */
+    static final int REPLY_USAGE = 3;
     private static final byte REQUEST_SPAWN = 1;
     private static final byte REQUEST_KILL = 2;
     private static final int FLAG_FD3_PIPE = 1;
     private static final int FLAG_NO_NETWORK = 2;
+    /** Every spawn asks for USAGE: the flag exists so that a reader that does not know it never gets one. */
+    private static final int FLAG_USAGE = 4;
 
     private SpawnProtocol() {
     }
@@ -34,7 +38,7 @@ final class SpawnProtocol {
         putString(strings, request.cwd().toString());
         SandboxLimits sandbox = request.sandbox();
         putString(strings, sandbox.functionDir() == null ? "" : sandbox.functionDir().toString());
-        int flags = (request.fd3Pipe() ? FLAG_FD3_PIPE : 0) | (sandbox.networkNone() ? FLAG_NO_NETWORK : 0);
+        int flags = (request.fd3Pipe() ? FLAG_FD3_PIPE : 0) | (sandbox.networkNone() ? FLAG_NO_NETWORK : 0) | FLAG_USAGE;
         int length = 1 + 4 + 8 + 4 + 1 + 4 + 4 + 4 + 4 + strings.size();
         ByteBuffer buf = ByteBuffer.allocate(4 + length).order(ByteOrder.LITTLE_ENDIAN);
         buf.putInt(length).put(REQUEST_SPAWN).putInt(tag).putLong(request.dataBytes()).putInt(request.cpuSeconds())
@@ -49,12 +53,17 @@ final class SpawnProtocol {
         return ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN).putInt(5).put(REQUEST_KILL).putInt((int) pgid).array();
     }
 
-    /** A reply record: type, then two values whose meaning depends on it. */
-    record Reply(int type, int a, int b) {
+    /** A reply record: type, then three values whose meaning depends on it. */
+    record Reply(int type, int a, int b, int c) {
 
         static Reply decode(byte[] bytes) {
             ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            return new Reply(buf.getInt(), buf.getInt(), buf.getInt());
+            return new Reply(buf.getInt(), buf.getInt(), buf.getInt(), buf.getInt());
+        }
+
+        /** A USAGE reply's values (a non-negative count each; the server saturates them). */
+        ProcessUsage usage() {
+            return new ProcessUsage(Math.max(0, b), Math.max(0, c));
         }
     }
 

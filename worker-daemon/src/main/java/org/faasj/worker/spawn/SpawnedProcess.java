@@ -21,10 +21,14 @@ public final class SpawnedProcess {
     private final FileOutputStream stdin;
     private final InputStream stdout;
     private final FileOutputStream fd3;
-    private final CompletableFuture<Integer> waitStatus;
+    private final CompletableFuture<Exit> waitStatus;
+
+    /** How it ended (the raw wait status) and what it cost. */
+    record Exit(int waitStatus, ProcessUsage usage) {
+    }
 
     SpawnedProcess(int pid, FileOutputStream stdin, FileInputStream stdout, FileOutputStream fd3,
-                   CompletableFuture<Integer> waitStatus) {
+                   CompletableFuture<Exit> waitStatus) {
         this.pid = pid;
         this.stdin = stdin;
         // JDK 17's FileInputStream.readAllBytes seeks, which fails on a pipe ("Illegal seek")
@@ -57,16 +61,25 @@ public final class SpawnedProcess {
 
     /** Completes with the exit code when the server has reaped it, exceptionally if the server died. */
     public CompletableFuture<Integer> exit() {
-        return waitStatus.thenApply(SpawnedProcess::exitCode);
+        return waitStatus.thenApply(e -> exitCode(e.waitStatus()));
     }
 
     /** Waits for the exit; signals are reported as 128 + signal number, as shells and Process do. */
     public int waitFor() throws IOException, InterruptedException {
         try {
-            return exitCode(waitStatus.get());
+            return exitCode(waitStatus.get().waitStatus());
         } catch (ExecutionException e) {
             throw new IOException("fork server lost: " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /**
+     * CPU time and peak memory of the finished process; {@link ProcessUsage#UNKNOWN} while it runs
+     * or when its server died before reporting it.
+     */
+    public ProcessUsage usage() {
+        Exit exit = waitStatus.isDone() && !waitStatus.isCompletedExceptionally() ? waitStatus.join() : null;
+        return exit == null ? ProcessUsage.UNKNOWN : exit.usage();
     }
 
     static int exitCode(int status) {

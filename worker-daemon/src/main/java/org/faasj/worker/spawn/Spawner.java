@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts function processes through the faas-spawn fork server. One connection; requests are
  * written under a lock by the calling threads; one link thread reads every reply and hands
- * SPAWNED replies to the waiting caller and EXIT records to the process they belong to.
+ * SPAWNED replies to the waiting caller and EXIT records (with the USAGE before each) to the
+ * process they belong to.
  *
  * <p>The link thread also starts the server, and restarts it when it dies: the server's
  * PR_SET_PDEATHSIG fires when the <em>thread</em> that started it ends, so that thread must live
@@ -46,7 +47,7 @@ public final class Spawner implements AutoCloseable {
     private final Object writeLock = new Object();
     private final AtomicInteger tags = new AtomicInteger();
     private final Map<Integer, CompletableFuture<SpawnedProcess>> pendingSpawns = new ConcurrentHashMap<>();
-    private final Map<Integer, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
+    private final Map<Integer, CompletableFuture<SpawnedProcess.Exit>> exits = new ConcurrentHashMap<>();
     private final CountDownLatch firstStart = new CountDownLatch(1);
     private final Thread linkThread;
     private volatile ForkServerLink link;
@@ -206,14 +207,20 @@ public final class Spawner implements AutoCloseable {
 
     private void readReplies(ForkServerLink current) throws IOException {
         byte[] record = new byte[SpawnProtocol.REPLY_BYTES];
+        // a USAGE comes right before the EXIT of the same pid; held here until that EXIT
+        SpawnProtocol.Reply usage = null;
         try (current) {
             while (current.readReply(record)) {
                 SpawnProtocol.Reply reply = SpawnProtocol.Reply.decode(record);
                 FileDescriptor[] fds = current.takeDescriptors();
                 if (reply.type() == SpawnProtocol.REPLY_SPAWNED) {
                     onSpawned(reply.a(), reply.b(), fds);
+                } else if (reply.type() == SpawnProtocol.REPLY_USAGE) {
+                    usage = reply;
                 } else if (reply.type() == SpawnProtocol.REPLY_EXIT) {
-                    onExit(reply.a(), reply.b());
+                    boolean matches = usage != null && usage.a() == reply.a();
+                    onExit(reply.a(), reply.b(), matches ? usage.usage() : ProcessUsage.UNKNOWN);
+                    usage = null;
                 } else {
                     throw new IOException("unknown reply type " + reply.type());
                 }
@@ -228,7 +235,7 @@ public final class Spawner implements AutoCloseable {
             failSpawn(waiting, new IOException("faas-spawn could not fork: errno " + -pidOrErrno));
             return;
         }
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        CompletableFuture<SpawnedProcess.Exit> exit = new CompletableFuture<>();
         exits.put(pidOrErrno, exit);
         SpawnedProcess process = new SpawnedProcess(pidOrErrno, new FileOutputStream(fds[0]),
                 new FileInputStream(fds[1]), fds.length > 2 ? new FileOutputStream(fds[2]) : null, exit);
@@ -239,10 +246,10 @@ public final class Spawner implements AutoCloseable {
         }
     }
 
-    private void onExit(int pid, int waitStatus) {
-        CompletableFuture<Integer> exit = exits.remove(pid);
+    private void onExit(int pid, int waitStatus, ProcessUsage usage) {
+        CompletableFuture<SpawnedProcess.Exit> exit = exits.remove(pid);
         if (exit != null) {
-            exit.complete(waitStatus);
+            exit.complete(new SpawnedProcess.Exit(waitStatus, usage));
         }
     }
 

@@ -135,6 +135,30 @@ class DispatcherRecordsTest {
     }
 
     @Test
+    void aNonZeroExitThatRanOutOfMemoryIsRecordedMemory() throws Throwable {
+        RequestDispatcher d = dispatcher(inv -> new Outcome.Exited(255, new byte[0], 0,
+                "PHP Fatal error:  Allowed memory size of 33554432 bytes exhausted"), 2, 2);
+        d.handle(frame(8, "call-oom"), client(), acks);
+        InvocationRecord r = next();
+        assertEquals(500, r.status());
+        assertEquals(InvocationOutcome.MEMORY, r.outcome());
+        assertEquals(255, r.exitCode());
+    }
+
+    @Test
+    void theGatewaysQueueWaitIsAddedToTheWorkersOwn() throws Throwable {
+        RequestDispatcher d = dispatcher(inv -> new Outcome.Exited(0, new byte[0], 0, ""), 2, 2);
+        HandoffFrame f = frame(9, "call-waited");
+        HandoffFrame waited = new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(),
+                f.runtime(), f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(),
+                f.network(), f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), f.bodyPrefix(),
+                false, f.callId(), 5_000_000);
+        d.handle(waited, client(), acks);
+        InvocationRecord r = next();
+        assertTrue(r.queueWaitMicros() >= 5_000_000, Long.toString(r.queueWaitMicros()));
+    }
+
+    @Test
     void anErrorInTheWorkerIsAPlatformError() throws Throwable {
         RequestDispatcher d = dispatcher(inv -> {
             throw new OutOfMemoryError("simulated");

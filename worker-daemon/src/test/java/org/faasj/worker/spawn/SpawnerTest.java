@@ -83,6 +83,29 @@ class SpawnerTest {
     }
 
     @Test
+    void cpuTimeAndPeakMemoryArriveWithTheExitAndCountReapedChildren() throws Exception {
+        // the CPU is burnt by a child the shell waits for: wait4's rusage includes it
+        SpawnedProcess p = sh("sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'; exit 4", 0, 0, false);
+
+        assertEquals(4, p.waitFor());
+        ProcessUsage usage = p.usage();
+        assertTrue(usage.cpuMicros() >= 10_000, usage.toString());
+        assertTrue(usage.peakRssKb() > 0, usage.toString());
+        p.closeStreams(false);
+    }
+
+    @Test
+    void aKilledProcessStillReportsItsUsage() throws Exception {
+        SpawnedProcess p = sh("exec sleep 30", 0, 0, false);
+        spawner.kill(p.pid());
+
+        assertEquals(128 + 9, p.waitFor());
+        assertTrue(p.usage().peakRssKb() > 0, p.usage().toString());
+        assertTrue(p.usage().cpuMicros() >= 0, p.usage().toString());
+        p.closeStreams(false);
+    }
+
+    @Test
     void execFailureExits127WithTheReasonOnStderr() throws Exception {
         SpawnRequest request = new SpawnRequest(List.of("/nonexistent/fn"), List.of(), dir, 0, 0, false, SandboxLimits.DEFAULT);
         SpawnedProcess p;
