@@ -1,16 +1,11 @@
 package org.faasj.controlplane.calls;
 
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.List;
 
+import org.faasj.controlplane.system.DatagramInbox;
 import org.faasj.controlplane.system.RunDirectory;
 import org.faasj.model.InvocationRecord;
-import org.newsclub.net.unix.AFUNIXDatagramSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -26,44 +21,19 @@ public class CallRecordReceiver implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CallRecordReceiver.class);
 
-    private final RunDirectory runDirectory;
     private final CallRecords records;
-    private volatile AFUNIXDatagramSocket socket;
+    private final DatagramInbox inbox;
 
     public CallRecordReceiver(RunDirectory runDirectory, CallRecords records) {
-        this.runDirectory = runDirectory;
         this.records = records;
+        // one byte more than a batch may have: a datagram that fills it is too long, not a batch
+        this.inbox = new DatagramInbox(runDirectory.callsSocket(), InvocationRecord.MAX_BATCH_BYTES + 1,
+                "call-record-receiver", this::accept);
     }
 
     @Override
     public void start() {
-        try {
-            Files.deleteIfExists(runDirectory.callsSocket());
-            socket = AFUNIXDatagramSocket.newInstance();
-            socket.bind(AFUNIXSocketAddress.of(runDirectory.callsSocket()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot bind calls socket " + runDirectory.callsSocket(), e);
-        }
-        Thread t = new Thread(this::receive, "call-record-receiver");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private void receive() {
-        // one byte more than a batch may have: a datagram that fills it is too long, not a batch
-        byte[] buf = new byte[InvocationRecord.MAX_BATCH_BYTES + 1];
-        DatagramPacket packet = new DatagramPacket(buf, buf.length);
-        while (socket != null && !socket.isClosed()) {
-            try {
-                packet.setLength(buf.length);
-                socket.receive(packet);
-                accept(ByteBuffer.wrap(buf, 0, packet.getLength()));
-            } catch (SocketException e) {
-                return;
-            } catch (IOException e) {
-                log.debug("invocation record receive failed", e);
-            }
-        }
+        inbox.start();
     }
 
     /** Decodes one datagram and publishes its records; false when it was not a batch. */
@@ -90,16 +60,12 @@ public class CallRecordReceiver implements SmartLifecycle {
 
     @Override
     public void stop() {
-        AFUNIXDatagramSocket s = socket;
-        socket = null;
-        if (s != null) {
-            s.close();
-        }
+        inbox.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return socket != null;
+        return inbox.isRunning();
     }
 
     /** After {@link CallRecords} (40), before the workers start. */

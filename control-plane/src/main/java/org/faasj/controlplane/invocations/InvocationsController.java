@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.faasj.controlplane.system.ApiProblems;
 import org.faasj.controlplane.deploy.AdminToken;
 import org.faasj.controlplane.logs.LogFiles;
 import org.faasj.controlplane.logs.LogLine;

@@ -9,14 +9,13 @@ import java.util.function.LongSupplier;
 
 import org.faasj.controlplane.deploy.AdminToken;
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.system.ApiProblems;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.model.CallId;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -61,7 +60,7 @@ class LogsController {
                            @RequestParam(required = false) String since,
                            @RequestParam(required = false) String call,
                            @RequestParam(required = false) String follow) {
-        requireToken(token, authorization);
+        ApiProblems.requireToken(token, authorization);
         LogQuery query = new LogQuery(tail(tail), since(since, clock.getAsLong()), call(call));
         boolean following = follow(follow);
         requireKnown(name);
@@ -70,7 +69,7 @@ class LogsController {
         }
         LogFiles.Following start = files.follow(name, query);
         if (start == null) {
-            throw problem(HttpStatus.TOO_MANY_REQUESTS, "Too many followers", "too many log streams are open"
+            throw ApiProblems.problem(HttpStatus.TOO_MANY_REQUESTS, "Too many followers", "too many log streams are open"
                     + " (faas.logs.max-followers); close one or try again later");
         }
         // the emitter's own timeout is a backstop: the stream ends itself at followTimeout
@@ -78,7 +77,7 @@ class LogsController {
         FollowStream stream = new FollowStream(start, emitter, clock, followTimeout.toMillis());
         if (!streams.start(stream)) {
             start.follower().close();
-            throw problem(HttpStatus.SERVICE_UNAVAILABLE, "Unavailable", "the control plane is shutting down");
+            throw ApiProblems.problem(HttpStatus.SERVICE_UNAVAILABLE, "Unavailable", "the control plane is shutting down");
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_NDJSON).header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(emitter);
@@ -88,7 +87,7 @@ class LogsController {
     private void requireKnown(String name) {
         if (!LogFiles.isValidName(name)
                 || (routes.all().stream().noneMatch(r -> r.descriptor().name().equals(name)) && !files.exists(name))) {
-            throw problem(HttpStatus.NOT_FOUND, "No such function", "no function named '" + name + "'");
+            throw ApiProblems.noSuchFunction(name);
         }
     }
 
@@ -113,7 +112,7 @@ class LogsController {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw badParameter("tail", "tail must be a number from 0 to " + MAX_TAIL + ", got '" + value + "'");
+        throw ApiProblems.badParameter("tail", "tail must be a number from 0 to " + MAX_TAIL + ", got '" + value + "'");
     }
 
     /** An ISO-8601 instant, or a number of seconds before now; the API time string to compare with, or null. */
@@ -129,7 +128,7 @@ class LogsController {
             }
             return LogLine.isoTime(Instant.parse(v).toEpochMilli());
         } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-            throw badParameter("since", "since must be an ISO-8601 time (2026-11-28T13:00:00Z) or a number of seconds ago, got '"
+            throw ApiProblems.badParameter("since", "since must be an ISO-8601 time (2026-11-28T13:00:00Z) or a number of seconds ago, got '"
                     + value + "'");
         }
     }
@@ -139,7 +138,7 @@ class LogsController {
             return null;
         }
         if (!CallId.isWellFormed(value)) {
-            throw badParameter("call", "call must be a call id (1-64 characters of A-Z a-z 0-9 . _ -)");
+            throw ApiProblems.badParameter("call", "call must be a call id (1-64 characters of A-Z a-z 0-9 . _ -)");
         }
         return value;
     }
@@ -151,27 +150,6 @@ class LogsController {
         if (value.equals("true")) {
             return true;
         }
-        throw badParameter("follow", "follow must be true or false, got '" + value + "'");
-    }
-
-    static void requireToken(AdminToken token, String authorization) {
-        String refusal = token.refusal(authorization);
-        if (refusal != null) {
-            ErrorResponseException e = problem(HttpStatus.UNAUTHORIZED, "Unauthorized", refusal);
-            e.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            throw e;
-        }
-    }
-
-    static ErrorResponseException badParameter(String parameter, String detail) {
-        ErrorResponseException e = problem(HttpStatus.BAD_REQUEST, "Bad parameter", detail);
-        e.getBody().setProperty("parameter", parameter);
-        return e;
-    }
-
-    static ErrorResponseException problem(HttpStatus status, String title, String detail) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setTitle(title);
-        return new ErrorResponseException(status, body, null);
+        throw ApiProblems.badParameter("follow", "follow must be true or false, got '" + value + "'");
     }
 }

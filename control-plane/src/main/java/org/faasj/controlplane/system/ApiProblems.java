@@ -1,4 +1,4 @@
-package org.faasj.controlplane.invocations;
+package org.faasj.controlplane.system;
 
 import org.faasj.controlplane.deploy.AdminToken;
 import org.springframework.http.HttpHeaders;
@@ -6,14 +6,18 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The problems this package's API answers with (rendered by the web layer's problem advice). */
-final class ApiProblems {
+/**
+ * The problems the read APIs (invocation records, logs, stats) answer with, rendered by the web
+ * layer's problem advice: a missing token, a bad query parameter (named in {@code parameter}), an
+ * unknown function.
+ */
+public final class ApiProblems {
 
     private ApiProblems() {
     }
 
-    /** Records show what every function did; the token is checked here as well as in front. */
-    static void requireToken(AdminToken token, String authorization) {
+    /** Records and logs show what every function did; the token is checked here as well as in front. */
+    public static void requireToken(AdminToken token, String authorization) {
         String refusal = token.refusal(authorization);
         if (refusal != null) {
             ErrorResponseException e = problem(HttpStatus.UNAUTHORIZED, "Unauthorized", refusal);
@@ -22,17 +26,17 @@ final class ApiProblems {
         }
     }
 
-    static ErrorResponseException badParameter(String parameter, String detail) {
+    public static ErrorResponseException badParameter(String parameter, String detail) {
         ErrorResponseException e = problem(HttpStatus.BAD_REQUEST, "Bad parameter", detail);
         e.getBody().setProperty("parameter", parameter);
         return e;
     }
 
-    static ErrorResponseException noSuchFunction(String name) {
+    public static ErrorResponseException noSuchFunction(String name) {
         return problem(HttpStatus.NOT_FOUND, "No such function", "no function named '" + name + "'");
     }
 
-    static ErrorResponseException problem(HttpStatus status, String title, String detail) {
+    public static ErrorResponseException problem(HttpStatus status, String title, String detail) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
         body.setTitle(title);
         return new ErrorResponseException(status, body, null);
