@@ -52,10 +52,9 @@ function setFollow(on) {
   }
 }
 
+/** A toggle button keeps its label; aria-pressed (and the style it drives) says whether it is on. */
 function setFollowButton(on) {
-  const button = byId('logs-follow');
-  button.setAttribute('aria-pressed', on ? 'true' : 'false');
-  button.textContent = on ? 'Following…' : 'Follow';
+  byId('logs-follow').setAttribute('aria-pressed', on ? 'true' : 'false');
 }
 
 function stop() {
