@@ -59,7 +59,12 @@ public enum WorkerOption {
     MAX_BODY_BYTES("max-body-bytes", Kind.LONG, 1, String.valueOf(8L << 20),
             "largest request body; a larger chunked body is refused with 413"),
     EXPOSE_STDERR("expose-stderr", Kind.choice("true", "false"), 0, "false",
-            "a failed function's stderr tail goes into its 500 answer (else only to the worker's log)");
+            "a failed function's stderr tail goes into its 500 answer (else only to the worker's log)"),
+    /** Empty: records are not sent (a worker run alone, or tests). */
+    CALLS("calls", Kind.TEXT, 0, "",
+            "Unix datagram socket of the control plane's invocation record receiver (empty: none sent)"),
+    MAX_CALL_LOG_BYTES("max-call-log-bytes", Kind.INT, 0, "8192",
+            "first bytes of each call's stderr kept in its invocation record (0: none)");
 
     private final String name;
     private final Kind kind;

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.Runtime;
+import org.faasj.worker.dispatch.CallRecorder;
 import org.faasj.worker.dispatch.RequestDispatcher;
 import org.faasj.worker.dispatch.Runners;
 import org.faasj.worker.exec.BodyPumps;
@@ -35,6 +36,7 @@ import org.faasj.worker.http.BodySettings;
 import org.faasj.worker.http.ResponseWriter;
 import org.faasj.worker.metrics.MetricsReporter;
 import org.faasj.worker.metrics.ProcReader;
+import org.faasj.worker.records.CallRecordSender;
 import org.faasj.worker.spawn.SandboxMode;
 import org.faasj.worker.spawn.Spawner;
 
@@ -57,6 +59,7 @@ public final class Worker implements AutoCloseable {
     private RequestDispatcher dispatcher;
     private HandoffServer server;
     private MetricsReporter metrics;
+    private CallRecordSender records;
 
     public Worker(WorkerConfig config) {
         this.config = config;
@@ -92,10 +95,19 @@ public final class Worker implements AutoCloseable {
         dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
                 config.maxConcurrency(), config.maxQueued(),
                 new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")),
-                OutputBudget.forHeap(heap), scheduler, config.exposeStderr());
+                OutputBudget.forHeap(heap), scheduler, config.exposeStderr(), recorder());
         server = new HandoffServer(config.socket(), dispatcher);
         server.start();
         startMetrics();
+    }
+
+    /** Records go to the control plane's calls socket; without one (a worker run alone) none are made. */
+    private CallRecorder recorder() throws IOException {
+        if (config.callsSocket() == null) {
+            return CallRecorder.NONE;
+        }
+        records = CallRecordSender.to(config.callsSocket());
+        return new CallRecorder(config.id(), config.maxCallLogBytes(), records::offer);
     }
 
     /** Spooled request bodies of a worker that died mid-call. */
@@ -189,6 +201,9 @@ public final class Worker implements AutoCloseable {
         scheduler.shutdownNow();
         if (metrics != null) {
             metrics.close();
+        }
+        if (records != null) {
+            records.close(); // after the dispatcher: the last calls' records go out first
         }
     }
 

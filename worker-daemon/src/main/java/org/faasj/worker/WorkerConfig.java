@@ -1,11 +1,13 @@
 package org.faasj.worker;
 
 import static org.faasj.model.WorkerOption.BODY_IDLE_MS;
+import static org.faasj.model.WorkerOption.CALLS;
 import static org.faasj.model.WorkerOption.CPU_SLOTS;
 import static org.faasj.model.WorkerOption.FUNCTION_PATH;
 import static org.faasj.model.WorkerOption.ID;
 import static org.faasj.model.WorkerOption.EXPOSE_STDERR;
 import static org.faasj.model.WorkerOption.MAX_BODY_BYTES;
+import static org.faasj.model.WorkerOption.MAX_CALL_LOG_BYTES;
 import static org.faasj.model.WorkerOption.MAX_CONCURRENCY;
 import static org.faasj.model.WorkerOption.MAX_QUEUED;
 import static org.faasj.model.WorkerOption.METRICS;
@@ -121,6 +123,17 @@ public final class WorkerConfig {
 
     public boolean exposeStderr() {
         return "true".equals(options.text(EXPOSE_STDERR));
+    }
+
+    /** Where invocation records go; null when none are sent. */
+    public Path callsSocket() {
+        String path = options.text(CALLS);
+        return path == null || path.isEmpty() ? null : Path.of(path);
+    }
+
+    /** First bytes of a call's stderr kept in its invocation record. */
+    public int maxCallLogBytes() {
+        return options.intValue(MAX_CALL_LOG_BYTES);
     }
 
     @Override

@@ -373,10 +373,14 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         calls.removeAllOf(slot, call -> {
             callEnded(call);
             if (workerDied && !call.responseStarted) {
+                ctx.records().lost(call, 502, clock.nanoTime());
                 answerDetached(call.connection, new GatewayError(502, "worker " + slot.id()
                         + " stopped before it answered; the function's call did not complete",
                         Map.of("function", call.function, "worker", slot.id()), null, false));
             } else {
+                if (workerDied) {
+                    ctx.records().lost(call, 0, clock.nanoTime()); // a dead worker sends no record; a live one still may
+                }
                 closer.abort(call.connection);
             }
         });
@@ -402,6 +406,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         DeadlineSweep.expired(selector.keys(), now).forEach(this::expire);
         calls.removeExpired(now, call -> {
             log.warn("worker {} did not finish a request in time; cutting the connection", call.worker.id());
+            ctx.records().lost(call, 0, now);
             callEnded(call);
             closer.abort(call.connection);
         });

@@ -16,6 +16,7 @@ import org.faasj.controlplane.scheduling.WorkerPicker;
  * @param caps                connections held in total and per client
  * @param writeTimeoutNanos   time a client has to take an answer of the gateway's own
  * @param admission           per-function concurrency limits
+ * @param records             the invocation records of calls no worker answered
  */
 record GatewayContext(
         HttpHeadParser parser,
@@ -31,5 +32,14 @@ record GatewayContext(
         NanoClock clock,
         ConnectionCaps caps,
         long writeTimeoutNanos,
-        CallAdmission admission) {
+        CallAdmission admission,
+        GatewayRecords records) {
+
+    /** A context that makes no invocation records (tests). */
+    GatewayContext(HttpHeadParser parser, RouteTable routes, WorkerPicker picker, WebRelay relay, int initialBufferSize,
+                   int bufferSize, long headTimeoutNanos, long keepAliveNanos, long maxBodyBytes, long handoffGraceNanos,
+                   NanoClock clock, ConnectionCaps caps, long writeTimeoutNanos, CallAdmission admission) {
+        this(parser, routes, picker, relay, initialBufferSize, bufferSize, headTimeoutNanos, keepAliveNanos,
+                maxBodyBytes, handoffGraceNanos, clock, caps, writeTimeoutNanos, admission, GatewayRecords.NONE);
+    }
 }

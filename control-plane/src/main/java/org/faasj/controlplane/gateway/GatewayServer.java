@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import org.faasj.controlplane.calls.CallRecords;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
@@ -53,7 +54,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private volatile boolean running;
 
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
-                  LocalWebServer web, AdminGuard guard) {
+                  LocalWebServer web, AdminGuard guard, CallRecords callRecords) {
         this.config = properties.gateway();
         this.shutdownGrace = properties.shutdown().grace();
         this.workers = workers;
@@ -67,7 +68,8 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
                 config.headReadTimeout().toNanos(), config.keepAliveTimeout().toNanos(),
                 config.maxBodySize().toBytes(), config.handoffGrace().toNanos(), NanoClock.SYSTEM, caps,
                 config.writeTimeout().toNanos(), new CallAdmission(new FunctionAdmission(config.concurrencyQueue()),
-                        config.concurrencyQueueWait().toNanos(), NanoClock.SYSTEM));
+                        config.concurrencyQueueWait().toNanos(), NanoClock.SYSTEM),
+                new GatewayRecords(callRecords));
     }
 
     @Override

@@ -96,12 +96,14 @@ final class HandOffs {
         FunctionDescriptor d = route.descriptor();
         byte[] frame = frame(requestId, head.keepAlive() && keepAlive.keepsConnections(), route, head, prefix, callId);
         FileDescriptor fd = SocketDescriptors.of(c.channel);
-        long deadline = ctx.clock().nanoTime() + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
+        long handedOff = ctx.clock().nanoTime();
+        long deadline = handedOff + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();
         long excluded = 0;
         WorkerSlot slot;
         while ((slot = ctx.picker().pick(excluded)) != null) {
             slot.requestStarted();
-            InFlightCalls.Call<WorkerSlot> call = calls.add(requestId, c, slot, d.name(), deadline);
+            InFlightCalls.Call<WorkerSlot> call = calls.add(requestId, c, slot, d.name(), d.version(), callId,
+                    handedOff, deadline);
             try {
                 slot.send(frame, fd);
                 return;
@@ -113,6 +115,7 @@ final class HandOffs {
             }
         }
         CallAdmission.end(c); // not while the 503 is written: its place goes to the next waiter now
+        ctx.records().unavailable(callId, d.name(), d.version(), handedOff, ctx.clock().nanoTime());
         answerDetached.accept(c, GatewayError.unavailable("no worker is available to run " + d.name(),
                 Map.of("function", d.name())).withHeader(CallId.HEADER + ": " + callId));
     }

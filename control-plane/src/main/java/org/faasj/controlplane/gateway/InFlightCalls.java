@@ -23,14 +23,22 @@ final class InFlightCalls<W> {
         /** The function's name, for whoever counts calls per function. */
         final String function;
         final long deadlineNanos;
+        /** For the record the gateway makes if no worker answers: the call's id, the function's version, the hand-off time. */
+        final String callId;
+        final int version;
+        final long startedNanos;
         /** The worker said it is about to write the response: from now on the client may have bytes of it. */
         boolean responseStarted;
 
-        Call(long id, Connection connection, W worker, String function, long deadlineNanos) {
+        Call(long id, Connection connection, W worker, String function, int version, String callId,
+             long startedNanos, long deadlineNanos) {
             this.id = id;
             this.connection = connection;
             this.worker = worker;
             this.function = function;
+            this.version = version;
+            this.callId = callId;
+            this.startedNanos = startedNanos;
             this.deadlineNanos = deadlineNanos;
         }
     }
@@ -56,7 +64,12 @@ final class InFlightCalls<W> {
     }
 
     Call<W> add(long id, Connection connection, W worker, String function, long deadlineNanos) {
-        Call<W> call = new Call<>(id, connection, worker, function, deadlineNanos);
+        return add(id, connection, worker, function, 0, null, deadlineNanos, deadlineNanos);
+    }
+
+    Call<W> add(long id, Connection connection, W worker, String function, int version, String callId,
+                long startedNanos, long deadlineNanos) {
+        Call<W> call = new Call<>(id, connection, worker, function, version, callId, startedNanos, deadlineNanos);
         calls.put(id, call);
         return call;
     }

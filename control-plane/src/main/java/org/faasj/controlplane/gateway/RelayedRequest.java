@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * second one (only when there is a body) pumps the body up. Its deadlines are checked from
  * outside ({@link RelayDeadlines}): the client must keep its body coming (idle timeout) until the
  * server starts answering, must keep reading the answer (idle timeout), and the whole exchange
- * must end within the total timeout.
+ * must end within the total timeout (a log follow excepted: {@link RelayDeadlines#sparesTotal}).
  */
 final class RelayedRequest implements Runnable {
 
@@ -64,6 +64,7 @@ final class RelayedRequest implements Runnable {
     private volatile boolean answerStarted;
     private volatile boolean pumpStopped;
     private final boolean knownLength;
+    private final boolean sparedTotal;
 
     RelayedRequest(SocketChannel client, RequestHead head, byte[] alreadyRead, String clientAddress, int port,
                    RelayAdmission.Ticket ticket, Shared shared) {
@@ -76,6 +77,7 @@ final class RelayedRequest implements Runnable {
         this.shared = shared;
         this.startedNanos = shared.nanoTime().getAsLong();
         this.knownLength = !head.chunked();
+        this.sparedTotal = RelayDeadlines.sparesTotal(head);
     }
 
     @Override
@@ -168,7 +170,7 @@ final class RelayedRequest implements Runnable {
             }
             return;
         }
-        if (now - startedNanos > shared.totalNanos()) {
+        if (!sparedTotal && now - startedNanos > shared.totalNanos()) {
             end(Ending.TOTAL);
         } else if (writingSince != 0 && now - writingSince > shared.idleNanos()) {
             end(Ending.CLIENT_STALLED);

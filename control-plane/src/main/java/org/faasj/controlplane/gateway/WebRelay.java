@@ -77,7 +77,7 @@ final class WebRelay {
      * @return always true: the relay owns the channel from now on, refusals included
      */
     boolean start(SocketChannel client, RequestHead head, byte[] alreadyRead) {
-        Refusal refusal = guard.check(head.method(), head.header("Host"), head.header("Origin"), head.header("Authorization"));
+        Refusal refusal = guard.check(head.method(), head.path(), head.header("Host"), head.header("Origin"), head.header("Authorization"));
         if (refusal != null) {
             refuse(client, refusal.status(), refusal.detail(), refusal.header());
             return true;

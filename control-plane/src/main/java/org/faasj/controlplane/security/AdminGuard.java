@@ -2,8 +2,12 @@ package org.faasj.controlplane.security;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -17,10 +21,13 @@ import org.springframework.stereotype.Component;
  * actuator) may serve it: the {@code Host} must be one of the platform's names (DNS rebinding),
  * and a write (any method but GET, HEAD, OPTIONS) must come from the platform's own origin when
  * a browser names one, and carry the admin token. The token is checked here, before the body, so
- * an upload without it is refused before a byte of its body is read or parsed.
+ * an upload without it is refused before a byte of its body is read or parsed. Reads of what
+ * functions did (invocation records, logs with their stderr, statistics) need the token too.
  */
 @Component
 public class AdminGuard {
+
+    private static final Set<String> GUARDED_READS = Set.of("invocations", "logs", "stats");
 
     private final HostNames hosts;
     private final Set<String> allowedOrigins;
@@ -53,19 +60,63 @@ public class AdminGuard {
      * @return why the request is refused, or null when it may be served
      */
     public Refusal check(String method, String host, String origin, String authorization) {
+        return check(method, null, host, origin, authorization);
+    }
+
+    /**
+     * As {@link #check(String, String, String, String)}, and a read of a {@link #isGuardedRead guarded}
+     * path needs the token too.
+     *
+     * @param path the request path without the query, as sent (percent-encoded), or null
+     */
+    public Refusal check(String method, String path, String host, String origin, String authorization) {
         if (!hosts.allows(host)) {
             return new Refusal(403, "the console and API do not answer to the host name '" + host
                     + "'; add it to faas.security.allowed-hosts", null);
         }
         if (!isWrite(method)) {
-            return null;
+            return path != null && isGuardedRead(path) ? tokenRefusal(authorization) : null;
         }
         if (origin != null && !isOwnOrAllowed(origin, host)) {
             return new Refusal(403, "writes from the origin '" + origin + "' are refused: it is not the platform's own;"
                     + " add it to faas.security.allowed-origins if it should deploy", null);
         }
+        return tokenRefusal(authorization);
+    }
+
+    private Refusal tokenRefusal(String authorization) {
         String tokenRefusal = token.refusal(authorization);
         return tokenRefusal == null ? null : new Refusal(401, tokenRefusal, "WWW-Authenticate: Bearer");
+    }
+
+    /**
+     * The observability API: {@code /system/calls/**} and {@code /system/functions/{name}/}
+     * {@code invocations}, {@code logs}, {@code stats}. The path is compared the way Spring will
+     * route it (percent-decoded, without {@code ;} parameters, empty segments dropped), so another
+     * spelling of the same path is guarded too; one that cannot be decoded is guarded to be safe.
+     * The controllers check the token again in any case.
+     */
+    static boolean isGuardedRead(String rawPath) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : rawPath.split("/")) {
+            int semicolon = segment.indexOf(';');
+            String s = semicolon >= 0 ? segment.substring(0, semicolon) : segment;
+            if (s.isEmpty()) {
+                continue;
+            }
+            try {
+                segments.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                return true;
+            }
+        }
+        if (segments.size() < 2 || !segments.get(0).equals("system")) {
+            return false;
+        }
+        if (segments.get(1).equals("calls")) {
+            return true;
+        }
+        return segments.get(1).equals("functions") && segments.size() >= 4 && GUARDED_READS.contains(segments.get(3));
     }
 
     /** Whether this {@code Authorization} header value carries the admin token. */

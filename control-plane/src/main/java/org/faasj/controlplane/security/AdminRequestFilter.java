@@ -39,7 +39,7 @@ class AdminRequestFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         SecurityHeaders.ALL.forEach(response::setHeader);
-        Refusal refusal = guard.check(request.getMethod(), request.getHeader(HttpHeaders.HOST),
+        Refusal refusal = guard.check(request.getMethod(), request.getRequestURI(), request.getHeader(HttpHeaders.HOST),
                 request.getHeader(HttpHeaders.ORIGIN), request.getHeader(HttpHeaders.AUTHORIZATION));
         if (refusal == null) {
             chain.doFilter(request, response);

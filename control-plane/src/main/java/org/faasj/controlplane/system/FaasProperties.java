@@ -25,7 +25,9 @@ public record FaasProperties(
         @DefaultValue Sandbox sandbox,
         @DefaultValue Shutdown shutdown,
         @DefaultValue Security security,
-        @DefaultValue Errors errors) {
+        @DefaultValue Errors errors,
+        @DefaultValue Invocations invocations,
+        @DefaultValue Logs logs) {
 
     /**
      * The public HTTP acceptor.
@@ -247,5 +249,39 @@ public record FaasProperties(
      *                     the answer has the exit code and the call id, and stderr goes to the worker's log
      */
     public record Errors(@DefaultValue("false") boolean exposeStderr) {
+    }
+
+    /**
+     * The invocation record store, {@code <dataDir>/calls.db} (a database of its own: writes to the
+     * routes database would make the route sync reload all routes).
+     *
+     * @param maxPerFunction records kept per function; older ones are pruned
+     * @param maxAge         records older than this are pruned
+     */
+    public record Invocations(
+            @DefaultValue("1000") int maxPerFunction,
+            @DefaultValue("24h") Duration maxAge) {
+    }
+
+    /**
+     * What each call's invocation record keeps of its output, and the function logs made of it,
+     * {@code <dataDir>/logs/<function>.log} (NDJSON, one stderr line per line).
+     *
+     * @param maxCallBytes        first bytes of a call's stderr kept in its record (0: none); the rest is
+     *                            counted in a last line
+     * @param maxBytesPerFunction most a function's log and its one rotated predecessor hold together
+     * @param maxFollowers        {@code follow=true} streams open at once; more get 429
+     * @param followTimeout       a follow stream ends after this long
+     */
+    public record Logs(
+            @DefaultValue("8192") int maxCallBytes,
+            @DefaultValue("10MB") DataSize maxBytesPerFunction,
+            @DefaultValue("16") int maxFollowers,
+            @DefaultValue("1h") Duration followTimeout) {
+        public Logs {
+            if (maxCallBytes < 0) {
+                throw new IllegalArgumentException("faas.logs.max-call-bytes must be at least 0");
+            }
+        }
     }
 }

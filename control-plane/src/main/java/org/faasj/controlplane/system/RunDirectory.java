@@ -100,4 +100,9 @@ public class RunDirectory {
     public Path metricsSocket() {
         return path.resolve("metrics.sock");
     }
+
+    /** Where workers send their invocation records ({@code calls.CallRecordReceiver} binds it). */
+    public Path callsSocket() {
+        return path.resolve("calls.sock");
+    }
 }

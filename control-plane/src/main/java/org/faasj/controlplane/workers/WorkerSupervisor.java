@@ -213,6 +213,8 @@ public class WorkerSupervisor implements SmartLifecycle {
             case BODY_IDLE_MS -> w.bodyReadTimeout().toMillis();
             case MAX_BODY_BYTES -> properties.gateway().maxBodySize().toBytes();
             case EXPOSE_STDERR -> Boolean.toString(properties.errors().exposeStderr());
+            case CALLS -> runDirectory.callsSocket().toString();
+            case MAX_CALL_LOG_BYTES -> properties.logs().maxCallBytes();
         };
     }
 

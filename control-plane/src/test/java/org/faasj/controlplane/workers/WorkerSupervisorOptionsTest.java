@@ -65,7 +65,7 @@ class WorkerSupervisorOptionsTest {
         assertThat(parsed.sandbox().memoryMb()).isEqualTo(300);
     }
 
-    /** The flags and values the supervisor wrote before the option table (plus --expose-stderr, added since), for the default settings. */
+    /** The flags and values the supervisor wrote before the option table (plus --expose-stderr, --calls and --max-call-log-bytes, added since), for the default settings. */
     @Test
     void theDefaultCommandLineIsTheOneWorkersAlwaysGot() {
         WorkerSupervisor supervisor = supervisor(Map.of("faas.workers.cpu-slots", "3",
@@ -77,7 +77,8 @@ class WorkerSupervisorOptionsTest {
                 "--metrics-interval-ms", "500", "--warm-per-function", "2", "--warm-total", "16",
                 "--warm-idle-ms", "30000", "--cpu-slots", "3", "--sandbox", "on",
                 "--sandbox-uid-base", "1500001025", "--sandbox-uid-count", "1024", "--sandbox-memory-mb", "1024",
-                "--body-idle-ms", "10000", "--max-body-bytes", "8388608", "--expose-stderr", "false"));
+                "--body-idle-ms", "10000", "--max-body-bytes", "8388608", "--expose-stderr", "false",
+                "--calls", run.resolve("calls.sock").toString(), "--max-call-log-bytes", "8192"));
         assertThat(supervisor.options(1).toArgs()).isEqualTo(expected);
     }
 }

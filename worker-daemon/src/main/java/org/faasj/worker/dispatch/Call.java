@@ -5,6 +5,8 @@ import java.util.function.BooleanSupplier;
 
 import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
+import org.faasj.model.InvocationOutcome;
+import org.faasj.worker.exec.CallTrace;
 import org.faasj.worker.handoff.AckSender;
 import org.faasj.worker.http.ClientConnection;
 import org.faasj.worker.http.HttpResponse;
@@ -13,6 +15,8 @@ import org.faasj.worker.http.ResponseWriter;
 /**
  * One handed-off request until it is finished: answered (or dropped), its descriptor released and
  * the gateway acknowledged, exactly once, whichever path gets there first and whatever it throws.
+ * Finishing also makes the call's invocation record ({@link CallRecorder}), from the outcome the
+ * path noted with {@link #ended} (a drop is always {@code LOST}).
  */
 final class Call {
 
@@ -22,12 +26,58 @@ final class Call {
     /** True once the control plane shuts down: no connection is kept alive after that. */
     private final BooleanSupplier closing;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final CallRecorder recorder;
+    final long receivedNanos = System.nanoTime();
+    final long receivedMillis = System.currentTimeMillis();
+    /** When an invoke thread took it; 0 while it waits (or if it never ran). */
+    private volatile long takenNanos;
+    private volatile CallTrace trace;
+    private volatile InvocationOutcome outcome = InvocationOutcome.PLATFORM_ERROR;
+    private volatile int exitCode = -1;
 
     Call(HandoffFrame frame, ClientConnection client, AckSender acks, BooleanSupplier closing) {
+        this(frame, client, acks, closing, CallRecorder.NONE);
+    }
+
+    Call(HandoffFrame frame, ClientConnection client, AckSender acks, BooleanSupplier closing, CallRecorder recorder) {
         this.frame = frame;
         this.client = client;
         this.acks = acks;
         this.closing = closing;
+        this.recorder = recorder;
+    }
+
+    /** An invoke thread starts on it now: the end of its wait in the worker. */
+    void taken() {
+        takenNanos = System.nanoTime();
+    }
+
+    /** What the runner noted about the call. */
+    void trace(CallTrace runnerTrace) {
+        trace = runnerTrace;
+    }
+
+    /** How the call ended, noted before it is answered. */
+    void ended(InvocationOutcome how, int code) {
+        outcome = how;
+        exitCode = code;
+    }
+
+    CallTrace trace() {
+        return trace;
+    }
+
+    InvocationOutcome outcome() {
+        return outcome;
+    }
+
+    int exitCode() {
+        return exitCode;
+    }
+
+    long queueWaitMicros() {
+        long taken = takenNanos;
+        return taken == 0 ? 0 : Math.max(0, (taken - receivedNanos) / 1_000);
     }
 
     /**
@@ -50,6 +100,7 @@ final class Call {
             // even if writing threw (an Error): the descriptor goes and the gateway hears of it
             client.release();
             acks.send(new CompletionAck(frame.requestId(), written ? response.status() : 0, keepAlive && written));
+            record(written ? response.status() : 0);
         }
         return true;
     }
@@ -61,7 +112,18 @@ final class Call {
                 client.release();
             } finally {
                 acks.send(new CompletionAck(frame.requestId(), 0, false));
+                ended(InvocationOutcome.LOST, exitCode);
+                record(0);
             }
+        }
+    }
+
+    /** After the ack: the record is telemetry, it must neither delay nor fail the call. */
+    private void record(int status) {
+        try {
+            recorder.finished(this, status, System.nanoTime());
+        } catch (RuntimeException e) {
+            // a record lost; the call itself is finished
         }
     }
 

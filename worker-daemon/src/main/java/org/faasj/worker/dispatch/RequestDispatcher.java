@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
+import org.faasj.model.InvocationOutcome;
+import org.faasj.worker.exec.CallTrace;
 import org.faasj.worker.exec.Invocation;
 import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.exec.OutputBudget;
@@ -55,12 +57,21 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private final FailureLog failures = new FailureLog(System::currentTimeMillis);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
+    private final CallRecorder recorder;
     /** Set once the control plane shuts down: no connection is kept alive after that. */
     private volatile boolean closing;
 
     public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued,
                              BodySettings bodies, OutputBudget outputBudget, ScheduledExecutorService deadlines,
                              boolean exposeStderr) {
+        this(runners, writer, maxConcurrency, maxQueued, bodies, outputBudget, deadlines, exposeStderr,
+                CallRecorder.NONE);
+    }
+
+    public RequestDispatcher(Runners runners, ResponseWriter writer, int maxConcurrency, int maxQueued,
+                             BodySettings bodies, OutputBudget outputBudget, ScheduledExecutorService deadlines,
+                             boolean exposeStderr, CallRecorder recorder) {
+        this.recorder = recorder;
         this.runners = runners;
         this.exposeStderr = exposeStderr;
         this.writer = writer;
@@ -83,10 +94,11 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
             acks.send(new CompletionAck(frame.requestId(), 0, false));
             return;
         }
-        Call call = new Call(frame, ClientConnection.adopt(fd), acks, () -> closing);
+        Call call = new Call(frame, ClientConnection.adopt(fd), acks, () -> closing, recorder);
         try {
             pool.execute(() -> execute(call));
         } catch (RejectedExecutionException full) {
+            call.ended(InvocationOutcome.UNAVAILABLE, -1);
             refusals.refuse(call, AT_CAPACITY);
         } catch (Error e) {
             call.drop(); // our copy of the descriptor goes, so the gateway's close really ends the connection
@@ -95,6 +107,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     }
 
     private void execute(Call call) {
+        call.taken();
         inFlight.incrementAndGet();
         try (OutputBudget.Account output = outputBudget.open()) {
             serve(call, output);
@@ -107,6 +120,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     }
 
     private void failed(Call call, Throwable t) {
+        call.ended(InvocationOutcome.PLATFORM_ERROR, -1);
         try {
             call.answer(writer, INTERNAL_ERROR, false);
         } finally {
@@ -121,10 +135,12 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
 
     private void serve(Call call, OutputBudget.Account output) {
         HandoffFrame frame = call.frame;
+        CallTrace trace = recorder.trace();
+        call.trace(trace);
         if (!frame.chunked()) {
             RequestBody body = new RequestBody(frame.bodyPrefix(), frame.contentLength(), call.client,
                     bodies.idleTimeoutMillis());
-            Outcome outcome = runSafely(new Invocation(frame, body, output));
+            Outcome outcome = runSafely(new Invocation(frame, body, output, trace));
             respond(call, outcome, body.fullyConsumed(), output);
             return;
         }
@@ -133,11 +149,12 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         try {
             body = ChunkedBodyReader.read(frame.bodyPrefix(), call.client, bodies);
         } catch (ChunkedBodyReader.Refused refused) {
+            call.ended(CallOutcomes.of(refused.outcome()), -1);
             call.answer(writer, ResponseMapper.map(refused.outcome(), frame.callId(), false), false);
             return;
         }
         try (body) {
-            Outcome outcome = runSafely(new Invocation(frame.decoded(body.length()), body, output));
+            Outcome outcome = runSafely(new Invocation(frame.decoded(body.length()), body, output, trace));
             respond(call, outcome, body.fullyConsumed(), output);
         }
     }
@@ -159,6 +176,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         long more = ResponseMapper.mappingBytes(outcome) - output.prepaid();
         Outcome answer = output.charge(more, OutputBudget.waitNanos(call.frame.timeoutMillis()))
                 ? outcome : new Outcome.Unavailable(OutputBudget.SPENT);
+        call.ended(CallOutcomes.of(answer), CallOutcomes.exitCode(outcome));
         call.answer(writer, ResponseMapper.map(answer, call.frame.callId(), exposeStderr), bodyConsumed);
         failures.record(call.frame, outcome); // after the answer: the client does not wait for the log
     }

@@ -1,5 +1,6 @@
 package org.faasj.worker.exec;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,28 @@ final class FunctionProcess {
             file.seek(start);
             file.readFully(tail);
             return new String(tail, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(stderr unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * The first {@code maxBytes} of its stderr as {@link CallTrace#headText}; "" without opening
+     * the file when it is empty, as it is for most calls.
+     */
+    String stderrHead(int maxBytes) {
+        if (maxBytes <= 0) {
+            return "";
+        }
+        File file = stderr.toFile();
+        long size = file.length();
+        if (size == 0) {
+            return "";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file, "r")) {
+            byte[] head = new byte[(int) Math.min(size, maxBytes)];
+            int kept = in.read(head);
+            return CallTrace.headText(head, Math.max(kept, 0), Math.max(size, in.length()));
         } catch (IOException e) {
             return "(stderr unavailable: " + e.getMessage() + ")";
         }

@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * What an in-process guest writes to stdout or stderr. Stdout keeps everything up to the cap and
  * stops the guest once it goes past it, as the process runner kills a function that writes too much;
- * stderr keeps only its last bytes, which is all an error answer shows.
+ * stderr keeps its last bytes, which is all an error answer shows, and its first ones, which the
+ * call's invocation record keeps.
  */
 final class GuestOutput extends OutputStream {
 
@@ -30,21 +31,32 @@ final class GuestOutput extends OutputStream {
     private final int cap;
     private final boolean keepTail;
     private final OutputBudget.Account budget;
+    private final int headCap;
     private byte[] buf = new byte[INITIAL];
     private int length;
+    /** Allocated at the first write: most guests write no stderr at all. */
+    private byte[] head;
+    private int headLength;
+    private long total;
 
-    private GuestOutput(int cap, boolean keepTail, OutputBudget.Account budget) {
+    private GuestOutput(int cap, boolean keepTail, OutputBudget.Account budget, int headCap) {
         this.cap = cap;
         this.keepTail = keepTail;
         this.budget = budget;
+        this.headCap = headCap;
     }
 
     static GuestOutput capped(int cap, OutputBudget.Account budget) {
-        return new GuestOutput(cap, false, budget);
+        return new GuestOutput(cap, false, budget, 0);
     }
 
     static GuestOutput tail(int bytes) {
-        return new GuestOutput(bytes, true, OutputBudget.UNLIMITED.open());
+        return tail(bytes, 0);
+    }
+
+    /** Keeps the last {@code bytes} and the first {@code headBytes} written. */
+    static GuestOutput tail(int bytes, int headBytes) {
+        return new GuestOutput(bytes, true, OutputBudget.UNLIMITED.open(), headBytes);
     }
 
     @Override
@@ -55,6 +67,7 @@ final class GuestOutput extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) {
         if (keepTail) {
+            appendHead(b, off, len);
             appendTail(b, off, len);
             return;
         }
@@ -64,6 +77,20 @@ final class GuestOutput extends OutputStream {
         ensure(length + len);
         System.arraycopy(b, off, buf, length, len);
         length += len;
+    }
+
+    private void appendHead(byte[] b, int off, int len) {
+        total += len;
+        int room = headCap - headLength;
+        if (room <= 0) {
+            return;
+        }
+        if (head == null) {
+            head = new byte[headCap];
+        }
+        int n = Math.min(room, len);
+        System.arraycopy(b, off, head, headLength, n);
+        headLength += n;
     }
 
     private void appendTail(byte[] b, int off, int len) {
@@ -98,6 +125,11 @@ final class GuestOutput extends OutputStream {
 
     int length() {
         return length;
+    }
+
+    /** The first bytes written, as {@link CallTrace#headText} words them; "" when nothing was kept. */
+    String headText() {
+        return headCap == 0 ? "" : CallTrace.headText(head, headLength, total);
     }
 
     String text() {

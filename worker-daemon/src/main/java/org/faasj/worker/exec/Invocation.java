@@ -8,8 +8,14 @@ import org.faasj.model.HandoffFrame;
  * @param frame the function and the request head
  * @param body   the request body: the frame's prefix then the rest from the client socket
  * @param output what the call's output may take of the worker's heap
+ * @param trace  what the runner notes for the call's invocation record
  */
-public record Invocation(HandoffFrame frame, BodySource body, OutputBudget.Account output) {
+public record Invocation(HandoffFrame frame, BodySource body, OutputBudget.Account output, CallTrace trace) {
+
+    /** An invocation nobody records. */
+    public Invocation(HandoffFrame frame, BodySource body, OutputBudget.Account output) {
+        this(frame, body, output, CallTrace.none());
+    }
 
     /** An invocation whose output is bounded by the output cap only. */
     public Invocation(HandoffFrame frame, BodySource body) {

@@ -79,7 +79,7 @@ public final class ProcessRunner implements FunctionRunner {
         }
         FunctionProcess process;
         try {
-            process = obtain(plan, module, frame.timeoutMillis(), wanted.isPresent());
+            process = obtain(plan, module, frame.timeoutMillis(), wanted.isPresent(), invocation.trace());
         } catch (SpawnerUnavailableException e) {
             cancel(pump);
             return new Outcome.Unavailable("could not start the function: " + e.getMessage());
@@ -107,12 +107,13 @@ public final class ProcessRunner implements FunctionRunner {
      * hello is ~0.5 ms, and queueing it cost more than it saved (2,330 vs 2,169 req/s at 16
      * connections, 2 cores).
      */
-    private FunctionProcess obtain(LaunchPlan plan, ModuleStamp module, int timeoutMillis, boolean interpreted)
-            throws IOException, InterruptedException {
+    private FunctionProcess obtain(LaunchPlan plan, ModuleStamp module, int timeoutMillis, boolean interpreted,
+                                   CallTrace trace) throws IOException, InterruptedException {
         CpuGate.Pass pass = interpreted ? gate.forRequest(timeoutMillis) : gate.unlimited();
         try {
             FunctionProcess ready = warm != null && plan.poolable() ? warm.take(plan.request(), module) : null;
             FunctionProcess process = ready != null ? ready : starter.start(plan.request(), stderrFile.get(), false);
+            trace.coldStart(ready == null);
             process.admit(pass);
             return process;
         } catch (IOException | RuntimeException e) {
@@ -169,6 +170,8 @@ public final class ProcessRunner implements FunctionRunner {
         } finally {
             timer.cancel(false);
             trees.ended(process);
+            // before release, which deletes a warm process's own stderr file
+            invocation.trace().stderrHead(function.stderrHead(invocation.trace().stderrHeadBytes()));
             if (!pumping) {
                 cancel(pump);
             }

@@ -91,7 +91,7 @@ public final class WasmRunner implements FunctionRunner {
             return new Outcome.Unavailable("worker is reading too many request bodies at once, retry shortly");
         }
         try {
-            Outcome outcome = execute(frame, compiled, limits, stdin.stream(), invocation.output());
+            Outcome outcome = execute(frame, compiled, limits, stdin.stream(), invocation.output(), invocation.trace());
             // a guest that saw the end of a truncated body must not be answered as if it were whole
             return body.cut() != null ? new Outcome.BodyIncomplete(body.cut()) : outcome;
         } finally {
@@ -101,9 +101,9 @@ public final class WasmRunner implements FunctionRunner {
     }
 
     private Outcome execute(HandoffFrame frame, WasmModules.Compiled compiled, MemoryLimits limits, InputStream stdin,
-                            OutputBudget.Account output) {
+                            OutputBudget.Account output, CallTrace trace) {
         GuestOutput stdout = GuestOutput.capped(settings.outputCap(), output);
-        GuestOutput stderr = GuestOutput.tail(STDERR_TAIL_BYTES);
+        GuestOutput stderr = GuestOutput.tail(STDERR_TAIL_BYTES, trace.stderrHeadBytes());
         WasiOptions.Builder options = WasiOptions.builder()
                 .withStdin(stdin).withStdout(stdout).withStderr(stderr)
                 .withRandom(RANDOM)
@@ -136,6 +136,7 @@ public final class WasmRunner implements FunctionRunner {
             return new Outcome.Trapped("call stack exhausted", stderr.text());
         } finally {
             deadline.disarm();
+            trace.stderrHead(stderr.headText());
         }
     }
 

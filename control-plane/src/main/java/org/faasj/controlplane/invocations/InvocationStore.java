@@ -1,0 +1,191 @@
+package org.faasj.controlplane.invocations;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.faasj.model.InvocationOutcome;
+import org.faasj.model.InvocationRecord;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The record store, {@code calls.db}: a SQLite file of its own, never the routes database (the
+ * route sync reloads every route when that file's data_version moves). WAL, so the API reads while
+ * the writer commits; {@code synchronous=NORMAL}, because losing the last records to a power cut
+ * is acceptable for telemetry and a full sync per batch is not. Records keep every field but stderr
+ * (that goes to the function logs). Not thread-safe for writes: one writer thread owns
+ * {@link #insert} and {@link #prune}; reads open a connection of their own.
+ */
+public final class InvocationStore implements AutoCloseable {
+
+    static final String FILE_NAME = "calls.db";
+    private static final int BUSY_TIMEOUT_MILLIS = 5000;
+    private static final String COLUMNS = "call_id, function, version, worker, started, duration_us, queue_wait_us,"
+            + " status, outcome, exit_code, cold, cpu_us, peak_rss_kb";
+
+    private final SQLiteDataSource dataSource;
+    private final Connection writer;
+
+    public InvocationStore(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        writer = dataSource.getConnection();
+        createSchema();
+    }
+
+    private void createSchema() throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS invocations (id INTEGER PRIMARY KEY, call_id TEXT NOT NULL,"
+                    + " function TEXT NOT NULL, version INTEGER NOT NULL, worker INTEGER NOT NULL, started INTEGER NOT NULL,"
+                    + " duration_us INTEGER NOT NULL, queue_wait_us INTEGER NOT NULL, status INTEGER NOT NULL,"
+                    + " outcome TEXT NOT NULL, exit_code INTEGER NOT NULL, cold INTEGER NOT NULL, cpu_us INTEGER NOT NULL,"
+                    + " peak_rss_kb INTEGER NOT NULL)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS invocations_by_function ON invocations(function, started DESC)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS invocations_by_call ON invocations(call_id)");
+        }
+    }
+
+    /** Inserts a batch in one transaction. */
+    void insert(List<InvocationRecord> records) throws SQLException {
+        writer.setAutoCommit(false);
+        try (PreparedStatement p = writer.prepareStatement("INSERT INTO invocations(" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (InvocationRecord r : records) {
+                bind(p, r);
+                p.addBatch();
+            }
+            p.executeBatch();
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        } finally {
+            writer.setAutoCommit(true);
+        }
+    }
+
+    private static void bind(PreparedStatement p, InvocationRecord r) throws SQLException {
+        p.setString(1, r.callId());
+        p.setString(2, r.functionName());
+        p.setInt(3, r.functionVersion());
+        p.setInt(4, r.workerId());
+        p.setLong(5, r.startedAtMillis());
+        p.setLong(6, r.durationMicros());
+        p.setLong(7, r.queueWaitMicros());
+        p.setInt(8, r.status());
+        p.setString(9, r.outcome().label());
+        p.setInt(10, r.exitCode());
+        p.setInt(11, r.coldStart() ? 1 : 0);
+        p.setLong(12, r.cpuMicros());
+        p.setLong(13, r.peakRssKb());
+    }
+
+    /**
+     * Deletes records started before {@code oldestMillis}, then all but the newest
+     * {@code maxPerFunction} of each function.
+     *
+     * @return records deleted
+     */
+    int prune(long oldestMillis, int maxPerFunction) throws SQLException {
+        int deleted;
+        try (PreparedStatement p = writer.prepareStatement("DELETE FROM invocations WHERE started < ?")) {
+            p.setLong(1, oldestMillis);
+            deleted = p.executeUpdate();
+        }
+        List<String> over = new ArrayList<>();
+        try (PreparedStatement p = writer.prepareStatement(
+                "SELECT function FROM invocations GROUP BY function HAVING count(*) > ?")) {
+            p.setInt(1, maxPerFunction);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    over.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement p = writer.prepareStatement("DELETE FROM invocations WHERE id IN (SELECT id FROM invocations"
+                + " WHERE function = ? ORDER BY started DESC, id DESC LIMIT -1 OFFSET ?)")) {
+            for (String function : over) {
+                p.setString(1, function);
+                p.setInt(2, maxPerFunction);
+                deleted += p.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+
+    /** A function's records, newest first. */
+    public List<InvocationRecord> recent(String function, RecordFilter filter, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM invocations WHERE function = ?");
+        if (filter.statusFrom() >= 0) {
+            sql.append(" AND status BETWEEN ? AND ?");
+        }
+        if (filter.errorsOnly()) {
+            sql.append(" AND outcome <> 'ok'");
+        }
+        if (filter.outcome() != null) {
+            sql.append(" AND outcome = ?");
+        }
+        sql.append(" ORDER BY started DESC, id DESC LIMIT ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            p.setString(i++, function);
+            if (filter.statusFrom() >= 0) {
+                p.setInt(i++, filter.statusFrom());
+                p.setInt(i++, filter.statusTo());
+            }
+            if (filter.outcome() != null) {
+                p.setString(i++, filter.outcome().label());
+            }
+            p.setInt(i, limit);
+            return read(p);
+        }
+    }
+
+    /** The newest record with this call id (client-chosen ids may repeat). */
+    public Optional<InvocationRecord> call(String callId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM invocations WHERE call_id = ? ORDER BY started DESC, id DESC LIMIT 1")) {
+            p.setString(1, callId);
+            return read(p).stream().findFirst();
+        }
+    }
+
+    /** Whether any record of this function is kept. */
+    public boolean hasRecords(String function) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = c.prepareStatement("SELECT 1 FROM invocations WHERE function = ? LIMIT 1")) {
+            p.setString(1, function);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static List<InvocationRecord> read(PreparedStatement p) throws SQLException {
+        List<InvocationRecord> records = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                records.add(new InvocationRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getInt(8), InvocationOutcome.ofLabel(rs.getString(9)), rs.getInt(10),
+                        rs.getInt(11) != 0, rs.getLong(12), rs.getLong(13), ""));
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        writer.close();
+    }
+}

@@ -1,0 +1,176 @@
+package org.faasj.controlplane.invocations;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.faasj.controlplane.deploy.AdminToken;
+import org.faasj.controlplane.logs.LogFiles;
+import org.faasj.controlplane.logs.LogLine;
+import org.faasj.controlplane.logs.LogQuery;
+import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.model.CallId;
+import org.faasj.model.InvocationRecord;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The read API over the records: a function's recent calls, one call with its stderr lines, and a
+ * function's rolling statistics. All need the admin token, reads included.
+ */
+@RestController
+class InvocationsController {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 1000;
+    static final int DEFAULT_WINDOW = 300;
+    static final int MIN_WINDOW = 10;
+    static final int MAX_WINDOW = 3600;
+    /** A call's lines are few (the worker caps stderr); this only bounds a pathological log. */
+    private static final int MAX_CALL_LINES = 10_000;
+
+    private final InvocationStore store;
+    private final CallStats stats;
+    private final LogFiles logs;
+    private final RouteTable routes;
+    private final AdminToken token;
+
+    InvocationsController(InvocationStore store, CallStats stats, LogFiles logs, RouteTable routes, AdminToken token) {
+        this.store = store;
+        this.stats = stats;
+        this.logs = logs;
+        this.routes = routes;
+        this.token = token;
+    }
+
+    @GetMapping("/system/functions/{name}/invocations")
+    Map<String, Object> invocations(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                    @PathVariable String name,
+                                    @RequestParam(required = false) String limit,
+                                    @RequestParam(required = false) String status,
+                                    @RequestParam(required = false) String outcome) throws SQLException {
+        ApiProblems.requireToken(token, authorization);
+        int max = intParameter("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        RecordFilter filter = filter(status, outcome);
+        List<InvocationRecord> records = store.recent(name, filter, max);
+        if (records.isEmpty()) {
+            requireKnown(name);
+        }
+        List<Map<String, Object>> views = new ArrayList<>(records.size());
+        records.forEach(r -> views.add(view(r)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("function", name);
+        body.put("invocations", views);
+        return body;
+    }
+
+    @GetMapping("/system/calls/{callId}")
+    Map<String, Object> call(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                             @PathVariable String callId) throws SQLException {
+        ApiProblems.requireToken(token, authorization);
+        InvocationRecord record = (CallId.isWellFormed(callId) ? store.call(callId) : Optional.<InvocationRecord>empty())
+                .orElseThrow(() -> ApiProblems.problem(HttpStatus.NOT_FOUND, "No such call", "no record of a call '" + callId + "'"));
+        Map<String, Object> body = view(record);
+        List<LogLine> lines = LogFiles.isValidName(record.functionName())
+                ? logs.read(record.functionName(), new LogQuery(MAX_CALL_LINES, null, callId))
+                : List.of();
+        body.put("logs", lines);
+        return body;
+    }
+
+    @GetMapping("/system/functions/{name}/stats")
+    Map<String, Object> stats(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                              @PathVariable String name,
+                              @RequestParam(required = false) String window) throws SQLException {
+        ApiProblems.requireToken(token, authorization);
+        int seconds = intParameter("window", window, DEFAULT_WINDOW, MIN_WINDOW, MAX_WINDOW);
+        FunctionWindow.Summary summary = stats.summary(name, seconds).orElse(null);
+        if (summary == null) {
+            requireKnown(name);
+            summary = stats.empty(seconds);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("function", name);
+        body.put("windowSeconds", seconds);
+        body.put("calls", summary.calls());
+        body.put("errors", summary.errors());
+        body.put("p50Ms", summary.p50Ms());
+        body.put("p99Ms", summary.p99Ms());
+        List<Map<String, Object>> buckets = new ArrayList<>(summary.buckets().size());
+        for (FunctionWindow.Bucket b : summary.buckets()) {
+            Map<String, Object> bucket = new LinkedHashMap<>();
+            bucket.put("start", LogLine.isoTime(b.startMillis()));
+            bucket.put("calls", b.calls());
+            bucket.put("errors", b.errors());
+            bucket.put("p50Ms", b.p50Ms());
+            bucket.put("p99Ms", b.p99Ms());
+            buckets.add(bucket);
+        }
+        body.put("buckets", buckets);
+        return body;
+    }
+
+    /** 404 unless the function is deployed or has records (a deleted function's records stay until pruned). */
+    private void requireKnown(String name) throws SQLException {
+        boolean deployed = routes.all().stream().anyMatch(r -> r.descriptor().name().equals(name));
+        if (!deployed && !store.hasRecords(name)) {
+            throw ApiProblems.noSuchFunction(name);
+        }
+    }
+
+    /** One record as the API shows it; unknown values ({@code -1} in the record) are null. */
+    static Map<String, Object> view(InvocationRecord r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("callId", r.callId());
+        v.put("function", r.functionName());
+        v.put("version", r.functionVersion());
+        v.put("worker", r.workerId() < 0 ? null : r.workerId());
+        v.put("startedAt", LogLine.isoTime(r.startedAtMillis()));
+        v.put("durationMs", r.durationMicros() / 1000.0);
+        v.put("queueWaitMs", r.queueWaitMicros() / 1000.0);
+        v.put("status", r.status());
+        v.put("outcome", r.outcome().label());
+        v.put("exitCode", r.exitCode() == -1 ? null : r.exitCode());
+        v.put("coldStart", r.coldStart());
+        v.put("cpuMs", r.cpuMicros() < 0 ? null : r.cpuMicros() / 1000.0);
+        v.put("peakRssKb", r.peakRssKb() < 0 ? null : r.peakRssKb());
+        return v;
+    }
+
+    static RecordFilter filter(String status, String outcome) {
+        try {
+            return RecordFilter.of(status, outcome);
+        } catch (IllegalArgumentException e) {
+            if ("outcome".equals(e.getMessage())) {
+                throw ApiProblems.badParameter("outcome", "outcome must be one of ok, exit_nonzero, timeout, memory,"
+                        + " output_too_large, sandbox_denied, rejected_429, bad_request, unavailable, lost, platform_error;"
+                        + " got '" + outcome + "'");
+            }
+            throw ApiProblems.badParameter("status", "status must be an HTTP status (200), a class (2xx, 4xx, 5xx)"
+                    + " or 'error'; got '" + status + "'");
+        }
+    }
+
+    static int intParameter(String name, String value, int defaultValue, int min, int max) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblems.badParameter(name, name + " must be a number from " + min + " to " + max + ", got '" + value + "'");
+    }
+}
