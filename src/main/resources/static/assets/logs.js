@@ -77,7 +77,7 @@ async function run(follow, resume = false) {
     if (follow && following() && shownFor === name) {
       setTimeout(() => { if (request === controller) run(true, true); }, RESUME_DELAY_MILLIS);
     } else {
-      state(byId('logs').childElementCount ? '' : 'No log lines yet.');
+      state(''); // an empty view says "No log lines yet." itself (console.css)
     }
   } catch (error) {
     if (error.name === 'AbortError' || request !== controller) return;

@@ -124,6 +124,9 @@ class ConsoleObservabilityBrowserIT {
                 "observed <b>obs-browser-fails</b> says hello"));
         browser.findElement(By.id("logs-reload")).click();
         wait.until(d -> "observed <b>obs-browser-4</b> says hello".equals(logLineOf("obs-browser-4")));
+        if (System.getProperty("faasj.screenshots") != null) {
+            spreadCallsOverTheChart();
+        }
         saveScreenshot();
     }
 
@@ -212,6 +215,27 @@ class ConsoleObservabilityBrowserIT {
                 .header("Authorization", "Bearer " + AbuseSupport.adminToken(platform)).header("Content-Type", upload.contentType())
                 .POST(upload.publisher()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, deployed.statusCode(), "deploy: " + deployed.body());
+    }
+
+    /**
+     * For the docs' picture only (so the test itself stays quick): calls in a few more 10-second
+     * buckets, so the chart shows bars and a p99 line rather than one bar.
+     */
+    private static void spreadCallsOverTheChart() throws Exception {
+        int calls = 4;
+        for (int bucket = 1; bucket <= 4; bucket++) {
+            Thread.sleep(10_000);
+            for (int i = 0; i < bucket + 1; i++) {
+                call(OTHER, "obs-picture-" + bucket + "-" + i, bucket == 3 && i == 0 ? "{\"fail\":true}" : "{}");
+                calls++;
+            }
+        }
+        String total = Integer.toString(calls);
+        wait.until(d -> total.equals(text("stat-calls")));
+        browser.findElement(By.id("logs-reload")).click();
+        wait.until(d -> logLineOf("obs-picture-4-4") != null);
+        openCall("obs-browser-fails");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-test=call-logs]"), "obs-browser-fails"));
     }
 
     /**
