@@ -74,6 +74,66 @@ export function upload(method, path, formData, onProgress) {
   });
 }
 
+/**
+ * A read of the observability API (invocations, call records, stats), which answers only callers
+ * with the admin token: a 401 becomes an ApiError with needsToken set, and a saved token the
+ * server refused is forgotten and asked for again, as for writes.
+ */
+export async function getAdminJson(path, signal) {
+  const response = await fetch(path, { headers: { Accept: 'application/json', ...authHeaders() }, signal });
+  const text = await response.text();
+  return checkedAdmin(response.status, text);
+}
+
+/**
+ * Opens a newline-delimited JSON answer (the logs API) and hands every parsed line to onItem as it
+ * arrives; resolves when the server ends the answer, rejects with an AbortError when signal aborts.
+ */
+export async function streamNdjson(path, signal, onItem) {
+  const response = await fetch(path, { headers: { Accept: 'application/x-ndjson', ...authHeaders() }, signal });
+  if (!response.ok) {
+    checkedAdmin(response.status, await response.text());
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    pending = emitLines(pending + decoder.decode(value, { stream: true }), onItem);
+  }
+  emitLines(pending + decoder.decode() + '\n', onItem);
+}
+
+/** Hands every complete line to onItem and returns the incomplete rest, kept for the next chunk. */
+function emitLines(text, onItem) {
+  const lines = text.split('\n');
+  const rest = lines.pop();
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      onItem(JSON.parse(line));
+    } catch (ignored) {
+      // one garbled line must not end the stream: skip it
+    }
+  }
+  return rest;
+}
+
+function checkedAdmin(status, text) {
+  if (status === 401 && !storedToken()) {
+    const error = new ApiError(401, { title: 'Admin token needed', detail: 'This needs the admin token.' });
+    error.needsToken = true;
+    throw error;
+  }
+  try {
+    return checked(status, text);
+  } catch (error) {
+    if (status === 401) error.needsToken = true;
+    throw error;
+  }
+}
+
 function authHeaders() {
   const token = storedToken();
   return token ? { Authorization: `Bearer ${token}` } : {};

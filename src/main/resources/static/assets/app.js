@@ -5,14 +5,22 @@ import { findFunction, initFunctions, loadFunctions, selectFunction } from './fu
 import { initDeploy } from './deploy.js';
 import { initInvoke, prefillInvoke } from './invoke.js';
 import { startWorkerPanel } from './workers.js';
+import { initObserve, showFunction } from './observe.js';
 
 async function start() {
-  initFunctions(prefillInvoke);
+  initFunctions(onSelected);
   initInvoke();
+  initObserve();
   initDeploy(onDeployed, (name) => Boolean(findFunction(name)));
   startWorkerPanel();
   await initToken();
   await loadFunctions();
+}
+
+/** A selected function is the one to invoke and to watch; null when the selected one was deleted. */
+function onSelected(fn) {
+  if (fn) prefillInvoke(fn);
+  showFunction(fn ? fn.name : null);
 }
 
 /** A fresh deploy is what the user wants to try next: list it and select it for the invoke panel. */

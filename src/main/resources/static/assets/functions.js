@@ -1,4 +1,5 @@
-// The function list: load, render, select (prefills the invoke panel), delete with an inline
+// The function list: load, render, select (prefills the invoke panel, opens its calls and logs;
+// a deleted selection is reported as null), delete with an inline
 // "Really delete?" step so one stray click never removes a function.
 
 import { byId, el, showMessage } from './dom.js';
@@ -82,7 +83,10 @@ async function deleteFunction(fn, button) {
   const message = byId('functions-message');
   try {
     await send('DELETE', `/system/functions/${encodeURIComponent(fn.name)}`);
-    if (selectedName === fn.name) selectedName = null;
+    if (selectedName === fn.name) {
+      selectedName = null;
+      onSelect(null);
+    }
     showMessage(message, 'ok', `Deleted ${fn.name}.`, 'delete-success');
   } catch (error) {
     showMessage(message, 'bad', `Could not delete ${fn.name}: ${error.message}`, 'delete-error');

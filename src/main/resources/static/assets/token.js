@@ -4,6 +4,7 @@ import { byId } from './dom.js';
 import { getJson, saveToken, storedToken, whenUnauthorized } from './api.js';
 
 let tokenRequired = true;
+const savedHandlers = [];
 
 export async function initToken() {
   byId('token-form').addEventListener('submit', onTokenSubmit);
@@ -26,6 +27,16 @@ async function fetchTokenRequired() {
   }
 }
 
+/** Opens the token form, e.g. from a panel that cannot show anything without the token. */
+export function requestToken(reason) {
+  askForToken(reason);
+}
+
+/** Runs handler after the user saved a token, so panels that were waiting for one can load. */
+export function onTokenSaved(handler) {
+  savedHandlers.push(handler);
+}
+
 function askForToken(reason) {
   if (reason) byId('token-reason').textContent = reason;
   byId('token-panel').hidden = false;
@@ -41,6 +52,7 @@ function onTokenSubmit(event) {
   input.value = '';
   byId('token-panel').hidden = true;
   showTokenState();
+  savedHandlers.forEach((handler) => handler());
 }
 
 function showTokenState() {
