@@ -1,6 +1,7 @@
 package org.faasj.controlplane.calls;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.faasj.controlplane.system.DatagramInbox;
@@ -8,6 +9,7 @@ import org.faasj.controlplane.system.RunDirectory;
 import org.faasj.model.InvocationRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -24,11 +26,16 @@ public class CallRecordReceiver implements SmartLifecycle {
     private final CallRecords records;
     private final DatagramInbox inbox;
 
+    @Autowired
     public CallRecordReceiver(RunDirectory runDirectory, CallRecords records) {
+        this(runDirectory.callsSocket(), records);
+    }
+
+    CallRecordReceiver(Path socket, CallRecords records) {
         this.records = records;
         // one byte more than a batch may have: a datagram that fills it is too long, not a batch
-        this.inbox = new DatagramInbox(runDirectory.callsSocket(), InvocationRecord.MAX_BATCH_BYTES + 1,
-                "call-record-receiver", this::accept);
+        this.inbox = new DatagramInbox(socket, InvocationRecord.MAX_BATCH_BYTES + 1, "call-record-receiver",
+                this::accept);
     }
 
     @Override
