@@ -2,6 +2,7 @@ package org.faasj.controlplane.gateway;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.FunctionAdmission.Ticket;
+import org.faasj.model.CallId;
 import org.faasj.model.FunctionDescriptor;
 
 /**
@@ -110,7 +112,9 @@ final class CallAdmission {
                 c.key.interestOps(SelectionKey.OP_READ); // a full buffer stopped reading; the 429's drain reads again
             }
             counters.function(ticket.function().name()).rejected();
-            return tooMany(ticket.function(), expiredDetail(ticket.function()), false);
+            String callId = c.parkedCallId;
+            c.parkedCallId = null;
+            return tooMany(ticket.function(), expiredDetail(ticket.function()), false, callId);
         }
         c.deadlineNanos = clock.nanoTime() + maxWaitNanos;
         return null;
@@ -127,17 +131,23 @@ final class CallAdmission {
     }
 
     /** The 429 for a call that found the function's places and its queue full. */
-    GatewayError refused(FunctionDescriptor function) {
+    GatewayError refused(FunctionDescriptor function, String callId) {
         counters.function(function.name()).rejected();
-        return tooMany(function, refusedDetail(function), true);
+        return tooMany(function, refusedDetail(function), true, callId);
     }
 
     /**
      * The body of a refused call is still unread (or only partly read), so the connection stays open
      * only when the loop finds it whole in the buffer; a wait that ran out always closes.
      */
-    private GatewayError tooMany(FunctionDescriptor function, String detail, boolean mayKeepAlive) {
-        return new GatewayError(429, detail, problemFields(function), GatewayError.RETRY_AFTER, mayKeepAlive);
+    private GatewayError tooMany(FunctionDescriptor function, String detail, boolean mayKeepAlive, String callId) {
+        Map<String, Object> fields = new HashMap<>(problemFields(function));
+        String headers = GatewayError.RETRY_AFTER;
+        if (callId != null) {
+            fields.put("callId", callId);
+            headers += "\r\n" + CallId.HEADER + ": " + callId;
+        }
+        return new GatewayError(429, detail, fields, headers, mayKeepAlive);
     }
 
     private String refusedDetail(FunctionDescriptor function) {

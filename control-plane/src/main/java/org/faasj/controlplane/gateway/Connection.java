@@ -48,6 +48,11 @@ final class Connection {
      * worker how long it waited. A field, so measuring the wait costs the loop no allocation.
      */
     long parkedAtNanos = NOT_PARKED;
+    /**
+     * The call id of a parked call, drawn when it parked, so that its 429 or its hand-off carries
+     * the same one; null when the connection has no parked call.
+     */
+    String parkedCallId;
     static final long NOT_PARKED = Long.MIN_VALUE;
 
     Connection(SocketChannel channel, InetAddress client, int initialBufferSize, int maxBufferSize) {

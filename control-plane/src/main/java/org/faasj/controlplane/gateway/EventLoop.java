@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.controlplane.metrics.LoopCounters;
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.workers.WorkerSlot;
+import org.faasj.model.CallId;
 import org.faasj.model.CompletionAck;
 import org.faasj.model.FunctionDescriptor;
 import org.slf4j.Logger;
@@ -306,8 +307,11 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
                 handOffs.start(c, head, route);
                 yield false;
             }
-            case PARKED -> false;
-            case REFUSED -> writes.answer(c, head, ctx.admission().refused(d));
+            case PARKED -> {
+                c.parkedCallId = CallIds.forCall(head, calls.nextId());
+                yield false;
+            }
+            case REFUSED -> writes.answer(c, head, ctx.admission().refused(d, CallIds.forCall(head, calls.nextId())));
         };
     }
 
@@ -383,7 +387,8 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
                 ctx.records().lost(call, 502, clock.nanoTime());
                 answerDetached(call.connection, new GatewayError(502, "worker " + slot.id()
                         + " stopped before it answered; the function's call did not complete",
-                        Map.of("function", call.function, "worker", slot.id()), null, false));
+                        Map.of("function", call.function, "worker", slot.id(), "callId", call.callId),
+                        CallId.HEADER + ": " + call.callId, false));
             } else {
                 if (workerDied) {
                     ctx.records().lost(call, 0, clock.nanoTime()); // a dead worker sends no record; a live one still may

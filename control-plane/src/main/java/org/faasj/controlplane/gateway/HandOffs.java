@@ -113,7 +113,9 @@ final class HandOffs {
     /** Sends the frame to the best worker, then the next best, ...; a 503 when none takes it. */
     private void send(Connection c, RequestHead head, Route route, byte[] prefix, long queueWaitMicros) {
         long requestId = calls.nextId();
-        String callId = CallIds.forCall(head, requestId); // only hand-offs get one: the 404 path stays as it was
+        // only calls get one, so the 404 path stays as it was; a parked call drew its own when it parked
+        String callId = c.parkedCallId != null ? c.parkedCallId : CallIds.forCall(head, requestId);
+        c.parkedCallId = null;
         FunctionDescriptor d = route.descriptor();
         byte[] frame = frame(requestId, head.keepAlive() && keepAlive.keepsConnections(), route, head, prefix, callId,
                 queueWaitMicros);
@@ -141,7 +143,7 @@ final class HandOffs {
         CallAdmission.end(c); // not while the 503 is written: its place goes to the next waiter now
         ctx.records().unavailable(callId, d.name(), d.version(), handedOff, ctx.clock().nanoTime());
         answerDetached.accept(c, GatewayError.unavailable("no worker is available to run " + d.name(),
-                Map.of("function", d.name())).withHeader(CallId.HEADER + ": " + callId));
+                Map.of("function", d.name(), "callId", callId)).withHeader(CallId.HEADER + ": " + callId));
     }
 
     /** The call is in flight for its function's metrics until {@code EventLoop#callEnded}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -79,8 +80,16 @@ class CallAdmissionTest {
         assertThat(counting.admit(connection(), ONE_AT_A_TIME, loopTasks::add, () -> { }))
                 .isEqualTo(CallAdmission.Outcome.REFUSED);
 
-        assertThat(counting.refused(ONE_AT_A_TIME).status()).isEqualTo(429);
-        assertThat(counting.expire(parked).status()).isEqualTo(429);
+        GatewayError refused = counting.refused(ONE_AT_A_TIME, "refused-call");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(new String(refused.response(false), StandardCharsets.UTF_8))
+                .contains("X-Call-Id: refused-call\r\n").contains("Retry-After: 1\r\n")
+                .contains("\"callId\":\"refused-call\"");
+        parked.parkedCallId = "parked-call"; // the loop draws it when the call parks
+        GatewayError expired = counting.expire(parked);
+        assertThat(expired.status()).isEqualTo(429);
+        assertThat(new String(expired.response(false), StandardCharsets.UTF_8)).contains("X-Call-Id: parked-call\r\n");
+        assertThat(parked.parkedCallId).isNull();
 
         assertThat(counters.function("f").rejectedCount()).isEqualTo(2);
         CallAdmission.end(running);

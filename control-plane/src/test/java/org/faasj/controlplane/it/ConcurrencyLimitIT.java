@@ -80,6 +80,10 @@ class ConcurrencyLimitIT {
         assertEquals(429, problem.path("status").asInt());
         assertEquals("one-at-a-time", problem.path("function").asString());
         assertEquals(1, problem.path("concurrency").asInt());
+        // a refused call is still a call: it has an id, in the header and in the problem
+        String refusedId = tooMany.headers().firstValue("X-Call-Id").orElse("");
+        assertFalse(refusedId.isEmpty(), tooMany.headers().toString());
+        assertEquals(refusedId, problem.path("callId").asString());
         // refused at once, not after waiting: before even the first call finished
         long firstOk = ok.stream().mapToLong(t -> t.doneNanos).min().orElseThrow();
         assertTrue(refused.get(0).doneNanos < firstOk, "the 429 came after a call had finished");
@@ -113,8 +117,12 @@ class ConcurrencyLimitIT {
             leaver.getOutputStream().flush();
         }
 
-        HttpResponse<String> waitedTooLong = platform.get("/it/slow-one");
+        HttpResponse<String> waitedTooLong = platform.http.send(HttpRequest.newBuilder(platform.uri("/it/slow-one"))
+                .timeout(Duration.ofSeconds(60)).header("X-Call-Id", "queued-too-long").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(429, waitedTooLong.statusCode(), waitedTooLong.body());
+        assertEquals("queued-too-long", waitedTooLong.headers().firstValue("X-Call-Id").orElse(""),
+                "the client's call id, drawn when the call parked");
         assertTrue(waitedTooLong.headers().firstValue("Retry-After").isPresent());
         assertTrue(waitedTooLong.body().contains("waited"), waitedTooLong.body());
         assertFalse(running.isDone(), "the queue wait (5 s) should end before the running call (8 s)");
