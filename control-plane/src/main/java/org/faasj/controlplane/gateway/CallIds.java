@@ -5,11 +5,11 @@ import java.security.SecureRandom;
 import org.faasj.model.CallId;
 
 /**
- * Gives every hand-off its call id ({@link CallId}): the client's {@code X-Call-Id} when it is
- * well-formed, else a new one. A new id costs no lock, no random draw and no shared counter: it is
- * a prefix drawn once per process, the event loop's index and the loop's own request sequence
- * (both already in the request id), e.g. {@code k3x9qd2a-0-1z}. Only calls get one (hand-offs and a function's 429s), so the
- * gateway's own answers (404 and the like) pay nothing.
+ * Gives every call its id ({@link CallId}): the client's {@code X-Call-Id} when it is well-formed,
+ * else a new one. A new id costs no lock, no random draw and no shared counter: it is a prefix drawn
+ * once per process, the event loop's index and the loop's own request sequence (both already in the
+ * request id), e.g. {@code k3x9qd2a-0-1z}. Only calls get one (hand-offs and a function's 429s), so
+ * the gateway's own answers (404 and the like) pay nothing.
  */
 final class CallIds {
 
