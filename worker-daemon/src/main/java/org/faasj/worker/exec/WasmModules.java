@@ -42,9 +42,12 @@ public final class WasmModules {
     /** Live heap per byte of module file: 1.1 MB measured for a 33 KB module (hello.c), rounded up. */
     static final long HEAP_PER_MODULE_BYTE = 40;
 
-    /** A module ready to instantiate: its parsed form and the machine factory every instance shares. */
+    /**
+     * A module ready to instantiate: its parsed form, the machine factory every instance shares and
+     * its idle instances (closed when the entry leaves the cache).
+     */
     public record Compiled(WasmModule module, Function<Instance, Machine> machines, boolean interpreted,
-                           long compileNanos) {
+                           long compileNanos, WasmInstancePool instances) {
     }
 
     private record Key(Path path, long size, long modifiedMillis) {
@@ -56,9 +59,13 @@ public final class WasmModules {
     private final int capacity;
     private final long heapBytes;
     private final Map<Key, CompletableFuture<Compiled>> entries;
+    private final WasmInstancePool.Allowance idleGuests;
     private long heapUsed; // guarded by entries
 
-    /** @param heapBytes the heap the cached modules may take together (the newest one always stays) */
+    /**
+     * @param heapBytes the heap the cached modules may take together (the newest one always stays);
+     *                  their idle instances' linear memories may take a quarter of it more
+     */
     public WasmModules(long heapBytes) {
         this(DEFAULT_CAPACITY, heapBytes);
     }
@@ -67,6 +74,7 @@ public final class WasmModules {
         this.capacity = capacity;
         this.heapBytes = heapBytes;
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
+        this.idleGuests = new WasmInstancePool.Allowance(heapBytes / 4);
     }
 
     /**
@@ -93,7 +101,7 @@ public final class WasmModules {
             }
         }
         if (mine) {
-            compileInto(key, entry);
+            compileInto(key, entry, idleGuests);
         }
         try {
             return entry.join();
@@ -102,9 +110,9 @@ public final class WasmModules {
         }
     }
 
-    private void compileInto(Key key, CompletableFuture<Compiled> entry) {
+    private void compileInto(Key key, CompletableFuture<Compiled> entry, WasmInstancePool.Allowance idle) {
         try {
-            entry.complete(compile(key.path()));
+            entry.complete(compile(key.path(), idle));
         } catch (Throwable e) {
             // a broken module is not cached: the next call reports the same error, and a fixed file is seen
             synchronized (entries) {
@@ -116,13 +124,15 @@ public final class WasmModules {
         }
     }
 
-    static Compiled compile(Path path) throws IOException {
+    static Compiled compile(Path path, WasmInstancePool.Allowance idle) throws IOException {
         long start = System.nanoTime();
         WasmModule module = Parser.parse(Files.readAllBytes(path));
         Function<Instance, Machine> machines;
         boolean interpreted = false;
+        boolean fullyCompiled = false;
         try {
             machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL).compile();
+            fullyCompiled = true;
         } catch (RuntimeException | LinkageError whole) {
             // some functions exceed what one JVM method can hold: interpret those, compile the rest
             log.warn("wasm module {}: compiling every function to bytecode failed ({}); "
@@ -137,27 +147,43 @@ public final class WasmModules {
                 interpreted = true;
             }
         }
-        return new Compiled(module, machines, interpreted, System.nanoTime() - start);
+        String whyNotPooled = WasmInstancePool.whyNotPooled(module, fullyCompiled);
+        if (whyNotPooled != null) {
+            log.info("wasm module {}: a new instance per call ({})", path, whyNotPooled);
+        }
+        return new Compiled(module, machines, interpreted, System.nanoTime() - start,
+                new WasmInstancePool(idle, whyNotPooled));
     }
 
     private void dropOtherVersions(Path path) {
-        entries.keySet().removeIf(k -> {
-            boolean old = k.path().equals(path);
-            if (old) {
-                heapUsed -= k.heapEstimate();
+        Iterator<Map.Entry<Key, CompletableFuture<Compiled>>> all = entries.entrySet().iterator();
+        while (all.hasNext()) {
+            Map.Entry<Key, CompletableFuture<Compiled>> old = all.next();
+            if (old.getKey().path().equals(path)) {
+                all.remove();
+                dropped(old);
             }
-            return old;
-        });
+        }
     }
 
     /** Least recently used first; the entry just added (the last) is never evicted. */
     private void evictOverCapacity() {
-        Iterator<Key> eldest = entries.keySet().iterator();
+        Iterator<Map.Entry<Key, CompletableFuture<Compiled>>> eldest = entries.entrySet().iterator();
         while ((entries.size() > capacity || heapUsed > heapBytes) && entries.size() > 1) {
-            Key key = eldest.next();
+            Map.Entry<Key, CompletableFuture<Compiled>> entry = eldest.next();
             eldest.remove();
-            heapUsed -= key.heapEstimate();
+            dropped(entry);
         }
+    }
+
+    /** Its heap is no longer counted and its idle instances go (once compiled, if it is still compiling). */
+    private void dropped(Map.Entry<Key, CompletableFuture<Compiled>> entry) {
+        heapUsed -= entry.getKey().heapEstimate();
+        entry.getValue().thenAccept(compiled -> compiled.instances().close());
+    }
+
+    WasmInstancePool.Allowance idleGuests() {
+        return idleGuests;
     }
 
     int size() {
