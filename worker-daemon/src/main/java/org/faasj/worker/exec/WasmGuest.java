@@ -1,5 +1,7 @@
 package org.faasj.worker.exec;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +12,7 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.Element;
@@ -37,6 +40,11 @@ final class WasmGuest {
 
     /** The WASI preview1 functions in the order {@link WasiPreview1#toHostFunctions()} gives them. */
     private static final HostFunction[] WASI_SHAPE;
+    /** At most this much per {@code fd_read} of stdin; a shorter read is a normal short read to the guest. */
+    static final int STDIN_CHUNK_BYTES = 16 * 1024;
+    /** WASI preview1 errno values (Chicory's WasiErrno is not public). */
+    private static final int ESUCCESS = 0;
+    private static final int EIO = 29;
 
     static {
         try (WasiPreview1 template = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build()) {
@@ -57,6 +65,9 @@ final class WasmGuest {
     private final long[] globalHighs;
     /** The current call's WASI functions, read by the trampolines; only the running thread touches it. */
     private HostFunction[] wasi;
+    /** The current call's stdin while descriptor 0 is still it (the guest may close or renumber it). */
+    private InputStream stdin;
+    private final byte[] stdinChunk = new byte[STDIN_CHUNK_BYTES];
 
     private WasmGuest(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget.Lease lease,
                       HostFunction[] wasi) {
@@ -144,11 +155,65 @@ final class WasmGuest {
         HostFunction[] out = new HostFunction[WASI_SHAPE.length];
         for (int i = 0; i < out.length; i++) {
             HostFunction shape = WASI_SHAPE[i];
-            int index = i;
-            out[i] = new HostFunction(shape.module(), shape.name(), shape.functionType(),
-                    (caller, args) -> wasi[index].handle().apply(caller, args));
+            out[i] = new HostFunction(shape.module(), shape.name(), shape.functionType(), trampoline(shape.name(), i));
         }
         return out;
+    }
+
+    /**
+     * Calls the current call's WASI function. {@code fd_read} of stdin is served here: Chicory's
+     * allocates a buffer of the guest's whole iovec length per read (64 KB twice per call for
+     * hello.c's {@code fread}), which made the worker's small young generation collect every few
+     * dozen calls. {@code fd_close} and {@code fd_renumber} touching descriptor 0 hand stdin back to WASI.
+     */
+    private WasmFunctionHandle trampoline(String name, int index) {
+        switch (name) {
+            case "fd_read":
+                return (caller, args) -> stdin != null && args[0] == 0
+                        ? new long[] {readStdin(caller.memory(), (int) args[1], (int) args[2], (int) args[3])}
+                        : wasi[index].handle().apply(caller, args);
+            case "fd_close":
+                return (caller, args) -> {
+                    if (args[0] == 0) {
+                        stdin = null;
+                    }
+                    return wasi[index].handle().apply(caller, args);
+                };
+            case "fd_renumber":
+                return (caller, args) -> {
+                    if (args[0] == 0 || args[1] == 0) {
+                        stdin = null;
+                    }
+                    return wasi[index].handle().apply(caller, args);
+                };
+            default:
+                return (caller, args) -> wasi[index].handle().apply(caller, args);
+        }
+    }
+
+    /** WASI {@code fd_read} on stdin, as Chicory's does it (one read per iovec, stop at a short one). */
+    private int readStdin(Memory memory, int iovs, int iovsLen, int nreadPtr) {
+        int total = 0;
+        for (int i = 0; i < iovsLen; i++) {
+            int base = memory.readInt(iovs + i * 8);
+            long length = memory.readInt(iovs + i * 8 + 4) & 0xFFFF_FFFFL;
+            int read;
+            try {
+                read = stdin.read(stdinChunk, 0, (int) Math.min(length, stdinChunk.length));
+            } catch (IOException e) {
+                return EIO;
+            }
+            if (read < 0) {
+                break;
+            }
+            memory.write(base, stdinChunk, 0, read);
+            total += read;
+            if (read < length) {
+                break;
+            }
+        }
+        memory.writeI32(nreadPtr, total);
+        return ESUCCESS;
     }
 
     /** A copy of its linear memory now (just instantiated: the module's initial memory), or null without memory. */
@@ -181,9 +246,13 @@ final class WasmGuest {
         }
     }
 
-    /** Runs the command's {@code _start} with the call's WASI; a {@code proc_exit} ends it with WasiExitException. */
-    void start(HostFunction[] callWasi) {
+    /**
+     * Runs the command's {@code _start} with the call's WASI, whose stdin is {@code callStdin}; a
+     * {@code proc_exit} ends it with WasiExitException.
+     */
+    void start(HostFunction[] callWasi, InputStream callStdin) {
         this.wasi = callWasi;
+        this.stdin = callStdin;
         instance.export(Instance.START_FUNCTION_NAME).apply();
     }
 
@@ -204,6 +273,7 @@ final class WasmGuest {
     /** Drops the last call's WASI context so an idle guest does not keep its buffers reachable. */
     void park() {
         this.wasi = null;
+        this.stdin = null;
     }
 
     boolean fits(MemoryLimits wanted) {
@@ -220,7 +290,7 @@ final class WasmGuest {
     }
 
     void discard() {
-        wasi = null;
+        park();
         lease.close();
     }
 }

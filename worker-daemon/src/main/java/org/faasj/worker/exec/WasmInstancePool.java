@@ -17,7 +17,8 @@ import com.dylibso.chicory.wasm.types.OpCode;
  * <p>A guest comes back only after a call that ended normally (returned or {@code proc_exit}); a
  * trapped, timed-out, over-cap or otherwise failed guest is discarded, as is one that grew its
  * memory or a table. Newest first (its memory is the likeliest to be in a CPU cache). Bounded by
- * {@link #MAX_IDLE} per module and, over all modules, by an {@link Allowance} of idle linear memory;
+ * {@link #MAX_IDLE} per module and, over all modules, by an {@link Allowance} of idle linear memory
+ * (memory images included);
  * idle guests keep their memory charged to {@link WasmMemoryBudget}, so the allowance is also what
  * they can take from running calls. {@link #close()} (the module version left the cache) discards
  * them, and guests given back later.
@@ -60,8 +61,13 @@ final class WasmInstancePool {
     private final String whyNot;
     private final ArrayDeque<WasmGuest> idle = new ArrayDeque<>(); // guarded by this
     private boolean closed; // guarded by this
-    /** The module's linear memory right after instantiation, what every reset copies back; from the first guest. */
-    private volatile byte[] image;
+    /**
+     * The module's linear memory right after instantiation, what every reset copies back: taken
+     * from the first guest, charged to the allowance like idle memory. Null until then, or without
+     * memory; {@link #hasImage} tells which.
+     */
+    private byte[] image; // guarded by this
+    private boolean hasImage; // guarded by this
 
     WasmInstancePool(Allowance allowance, String whyNot) {
         this.allowance = allowance;
@@ -86,10 +92,21 @@ final class WasmInstancePool {
     WasmGuest create(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget budget,
                      HostFunction[] wasi) {
         WasmGuest guest = WasmGuest.create(compiled, limits, budget, wasi);
-        if (enabled() && image == null) {
-            image = guest.image();
+        if (enabled()) {
+            keepImage(guest);
         }
         return guest;
+    }
+
+    private synchronized void keepImage(WasmGuest guest) {
+        if (hasImage || closed) {
+            return;
+        }
+        byte[] copy = guest.image();
+        if (copy == null || allowance.tryTake(copy.length)) {
+            image = copy;
+            hasImage = true;
+        }
     }
 
     /**
@@ -99,15 +116,17 @@ final class WasmInstancePool {
     WasmGuest take(MemoryLimits limits) {
         while (true) {
             WasmGuest guest;
+            byte[] initial;
             synchronized (this) {
                 guest = idle.pollFirst();
+                initial = image;
             }
             if (guest == null) {
                 return null;
             }
             allowance.give(guest.memoryBytes());
             if (guest.fits(limits)) {
-                guest.reset(image);
+                guest.reset(initial);
                 return guest;
             }
             guest.discard(); // the descriptor's memory changed: this guest's cap is stale
@@ -125,7 +144,7 @@ final class WasmInstancePool {
 
     private boolean keep(WasmGuest guest) {
         synchronized (this) {
-            if (closed || idle.size() >= MAX_IDLE || !allowance.tryTake(guest.memoryBytes())) {
+            if (closed || !hasImage || idle.size() >= MAX_IDLE || !allowance.tryTake(guest.memoryBytes())) {
                 return false;
             }
             idle.addFirst(guest);
@@ -142,6 +161,11 @@ final class WasmInstancePool {
                 guest.discard();
             }
             idle.clear();
+            if (image != null) {
+                allowance.give(image.length);
+                image = null;
+            }
+            hasImage = false;
         }
     }
 

@@ -126,7 +126,7 @@ public final class WasmRunner implements FunctionRunner {
             if (guest == null) {
                 guest = pool.create(compiled, limits, budget, callWasi);
             }
-            guest.start(callWasi);
+            guest.start(callWasi, stdin);
             cleanEnd = true;
             return ended(deadline, frame, 0, stdout, stderr);
         } catch (WasiExitException exit) {

@@ -75,7 +75,7 @@ public final class WasmCallBreakdown {
         for (int i = 0; i < calls; i++) {
             long alloc = THREADS.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
-            WasiPreview1 wasi = wasi(frame, settings);
+            WasiPreview1 wasi = wasi(frame, settings, new ByteArrayInputStream(BODY));
             long t1 = System.nanoTime();
             ImportValues imports = ImportValues.builder().addFunction(wasi.toHostFunctions()).build();
             long t2 = System.nanoTime();
@@ -103,7 +103,8 @@ public final class WasmCallBreakdown {
         for (int i = 0; i < calls; i++) {
             long alloc = THREADS.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
-            WasiPreview1 wasi = wasi(frame, settings);
+            ByteArrayInputStream stdin = new ByteArrayInputStream(BODY);
+            WasiPreview1 wasi = wasi(frame, settings, stdin);
             long t1 = System.nanoTime();
             HostFunction[] functions = WasmGuest.wasiFunctions(wasi);
             long t2 = System.nanoTime();
@@ -115,7 +116,7 @@ public final class WasmCallBreakdown {
             }
             long t3 = System.nanoTime();
             WasmGuest running = guest;
-            exit(() -> running.start(functions));
+            exit(() -> running.start(functions, stdin));
             long t4 = System.nanoTime();
             wasi.close();
             phases.add(i, THREADS.getCurrentThreadAllocatedBytes() - alloc, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0);
@@ -145,9 +146,9 @@ public final class WasmCallBreakdown {
         phases.print(report);
     }
 
-    private static WasiPreview1 wasi(HandoffFrame frame, ExecSettings settings) {
+    private static WasiPreview1 wasi(HandoffFrame frame, ExecSettings settings, ByteArrayInputStream stdin) {
         WasiOptions.Builder options = WasiOptions.builder()
-                .withStdin(new ByteArrayInputStream(BODY))
+                .withStdin(stdin)
                 .withStdout(GuestOutput.capped(settings.outputCap(), OutputBudget.UNLIMITED.open()))
                 .withStderr(GuestOutput.tail(2048, 0))
                 .withArguments(List.of(frame.functionName()));

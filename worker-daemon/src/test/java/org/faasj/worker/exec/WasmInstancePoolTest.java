@@ -49,7 +49,7 @@ class WasmInstancePoolTest {
         deadlines = Executors.newSingleThreadScheduledExecutor();
         modules = new WasmModules(64L << 20);
         budget = new WasmMemoryBudget(64L << 20);
-        runner = new WasmRunner(new ExecSettings(dir, dir, "/usr/bin:/bin", 64 * 1024, dir.resolve("prelude"), false),
+        runner = new WasmRunner(new ExecSettings(dir, dir, "/usr/bin:/bin", 1 << 20, dir.resolve("prelude"), false),
                 modules, budget, deadlines, new BodyPumps(2, Thread::new));
     }
 
@@ -126,6 +126,21 @@ class WasmInstancePoolTest {
         assertEquals("first body", call(cat, "first body", 64, 10_000).stdout());
         assertEquals("2nd", call(cat, "2nd", 64, 10_000).stdout());
         assertEquals("", call(cat, "", 64, 10_000).stdout());
+    }
+
+    @Test
+    void stdinLargerThanOneReadChunkArrivesWhole() throws Exception {
+        Path cat = WasmModulesForTests.fromWat("cat", dir);
+        String body = "0123456789abcdef".repeat(WasmGuest.STDIN_CHUNK_BYTES / 16 * 5 + 3);
+        assertEquals(body, call(cat, body, 64, 10_000).stdout());
+        assertEquals(body, call(cat, body, 64, 10_000).stdout());
+    }
+
+    @Test
+    void aGuestThatClosedItsStdinCannotReadItAnyMore() throws Exception {
+        Path closed = WasmModulesForTests.fromWat("closedstdin", dir);
+        assertEquals("8", call(closed, "body", 64, 10_000).stdout(), "EBADF");
+        assertEquals("8", call(closed, "body", 64, 10_000).stdout(), "and again on a reused instance");
     }
 
     @Test
