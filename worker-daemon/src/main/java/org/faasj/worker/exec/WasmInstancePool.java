@@ -126,7 +126,12 @@ final class WasmInstancePool {
             }
             allowance.give(guest.memoryBytes());
             if (guest.fits(limits)) {
-                guest.reset(initial);
+                try {
+                    guest.reset(initial);
+                } catch (RuntimeException | Error e) {
+                    guest.discard(); // its memory goes back to the budget whatever happened
+                    throw e;
+                }
                 return guest;
             }
             guest.discard(); // the descriptor's memory changed: this guest's cap is stale
