@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * WASM modules parsed and compiled to JVM bytecode once per version, kept in a small LRU.
  *
  * <p>A version is the file's path, size and modification time: a redeploy writes a new file (or
- * rewrites this one), so the key changes and the old entry is dropped. Compiling takes 30–600 ms, so
+ * rewrites this one), so the key changes and the old entry is dropped, as are the entries of the
+ * same function's older versions (the control plane stores each version at its own path) with
+ * their idle instances. An older version asked for after a newer one (a call handed off just
+ * before the switch) is compiled beside it, never in its place. Compiling takes 30–600 ms, so
  * it runs outside the lock and concurrent first calls of one module wait for the same compilation.
  *
  * <p>Bounded twice. By count (64): the compiled classes of a module live in metaspace until its entry
@@ -50,7 +53,8 @@ public final class WasmModules {
                            long compileNanos, WasmInstancePool instances) {
     }
 
-    private record Key(Path path, long size, long modifiedMillis) {
+    /** {@code function} and {@code version} name the deployment, for dropping older ones. */
+    private record Key(Path path, long size, long modifiedMillis, String function, int version) {
         long heapEstimate() {
             return size * HEAP_PER_MODULE_BYTE;
         }
@@ -77,23 +81,29 @@ public final class WasmModules {
         this.idleGuests = new WasmInstancePool.Allowance(heapBytes / 4);
     }
 
+    /** The compiled module at {@code path}, a module of no known function (tests). */
+    Compiled get(Path path) throws IOException {
+        return get(path, path.toString(), 0);
+    }
+
     /**
-     * The compiled module at {@code path}, compiling it on first use.
+     * The compiled module at {@code path}, version {@code version} of {@code function}, compiling it
+     * on first use.
      *
      * @throws NoSuchFileException when there is no file
      * @throws IOException when it cannot be read
      * @throws com.dylibso.chicory.wasm.ChicoryException when it is not a valid module
      */
-    public Compiled get(Path path) throws IOException {
+    public Compiled get(Path path, String function, int version) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-        Key key = new Key(path, attributes.size(), attributes.lastModifiedTime().toMillis());
+        Key key = new Key(path, attributes.size(), attributes.lastModifiedTime().toMillis(), function, version);
         CompletableFuture<Compiled> entry;
         boolean mine = false;
         synchronized (entries) {
             entry = entries.get(key);
             if (entry == null) {
                 entry = new CompletableFuture<>();
-                dropOtherVersions(path);
+                dropOtherVersions(key);
                 entries.put(key, entry);
                 heapUsed += key.heapEstimate();
                 mine = true;
@@ -155,11 +165,12 @@ public final class WasmModules {
                 new WasmInstancePool(idle, whyNotPooled));
     }
 
-    private void dropOtherVersions(Path path) {
+    private void dropOtherVersions(Key key) {
         Iterator<Map.Entry<Key, CompletableFuture<Compiled>>> all = entries.entrySet().iterator();
         while (all.hasNext()) {
             Map.Entry<Key, CompletableFuture<Compiled>> old = all.next();
-            if (old.getKey().path().equals(path)) {
+            Key k = old.getKey();
+            if (k.path().equals(key.path()) || (k.function().equals(key.function()) && k.version() < key.version())) {
                 all.remove();
                 dropped(old);
             }

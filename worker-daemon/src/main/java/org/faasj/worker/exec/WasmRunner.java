@@ -67,7 +67,7 @@ public final class WasmRunner implements FunctionRunner {
         HandoffFrame frame = invocation.frame();
         WasmModules.Compiled compiled;
         try {
-            compiled = modules.get(Path.of(frame.modulePath()));
+            compiled = modules.get(Path.of(frame.modulePath()), frame.functionName(), frame.functionVersion());
         } catch (NoSuchFileException e) {
             return new Outcome.ModuleMissing(frame.modulePath());
         } catch (IOException e) {

@@ -83,7 +83,7 @@ class WasmInstancePoolTest {
     }
 
     private WasmInstancePool pool(Path module) throws Exception {
-        return modules.get(module).instances();
+        return modules.get(module, "fn", 1).instances();
     }
 
     @Test
@@ -203,7 +203,7 @@ class WasmInstancePoolTest {
     @Test
     void aPoolKeepsAtMostMaxIdleGuestsAndNoneOnceClosed() throws Exception {
         Path counter = WasmModulesForTests.fromWat("counter", dir);
-        WasmModules.Compiled compiled = modules.get(counter);
+        WasmModules.Compiled compiled = modules.get(counter, "fn", 1);
         WasmInstancePool pool = compiled.instances();
         MemoryLimits limits = WasmRunner.memoryLimits(compiled.module(), 64);
         HostFunction[] wasi = WasmGuest.wasiFunctions(WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build());
