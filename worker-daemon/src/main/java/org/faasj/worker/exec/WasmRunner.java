@@ -166,7 +166,7 @@ public final class WasmRunner implements FunctionRunner {
     }
 
     /**
-     * The thread's CPU time over the instance's build and run (-1 where the JVM cannot measure it),
+     * The thread's CPU time over the instance's build or reset and its run (-1 where the JVM cannot measure it),
      * and the guest's linear memory at its end as its peak (it only grows): the guest's own memory,
      * not the worker's heap it cost. A guest at 90 % or more of the pages it may have counts as
      * having hit its memory limit (a failed {@code memory.grow} is not a trap: the guest sees -1).
