@@ -87,12 +87,15 @@ measure() {
     log "warming up $WARMUP s"
     BENCH_METHOD=POST BENCH_CLOSE=0 BENCH_BODY_BYTES=0 BENCH_EXPECT="" \
         bench_wrk "$base/bench/wasm-hello" "$WARMUP" "$THREADS" "$CONNECTIONS" "$WORK/warmup-$i.txt"
+    local result before after
+    before="$(python3 "$HERE/lib/procstat.py" snapshot "$BENCH_STARTED_PID")"
     BENCH_METHOD=POST BENCH_CLOSE=0 BENCH_BODY_BYTES=0 BENCH_EXPECT="" \
         bench_wrk "$base/bench/wasm-hello" "$DURATION" "$THREADS" "$CONNECTIONS" "$WORK/wrk-$i.txt"
-    local result
+    after="$(python3 "$HERE/lib/procstat.py" snapshot "$BENCH_STARTED_PID")"
     result="$(bench_wrk_result "$WORK/wrk-$i.txt")"
     [ "$result" != null ] || die "wrk gave no result: $(tail -5 "$WORK/wrk-$i.txt")"
-    printf '{"jar":"%s","load1":%s,"wrk":%s}\n' "$jar" "$(cut -d' ' -f1 /proc/loadavg)" "$result" >>"$WORK/results.jsonl"
+    printf '{"jar":"%s","load1":%s,"wrk":%s,"before":%s,"after":%s}\n' "$jar" "$(cut -d' ' -f1 /proc/loadavg)" \
+        "$result" "$before" "$after" >>"$WORK/results.jsonl"
     echo "$result" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors" % (r["rps"], r["p50_us"]/1e3, r["p99_us"]/1e3, r["errors"]))'
     bench_stop_platforms
 }
@@ -110,6 +113,24 @@ python3 - "$WORK/results.jsonl" "$RESULTS/wasm-$STAMP" "$STARTED_AT" "$LOAD_STAR
     "$WORKERS" "$DURATION" "$CONNECTIONS" "$THREADS" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+
+
+def cpu_per_request(r):
+    """CPU µs per request of the control plane and of the workers (JVMs and fork servers) over the run."""
+    before = {p["pid"]: p for p in r["before"]["procs"]}
+    ticks = r["after"]["ticks_per_s"]
+    out = {"control_plane": 0.0, "workers": 0.0}
+    for a in r["after"]["procs"]:
+        b = before.get(a["pid"])
+        if b is not None:
+            used = (a["utime"] + a["stime"] - b["utime"] - b["stime"]) / ticks
+            out["control_plane" if a["role"] == "control-plane" else "workers"] += used
+    requests = max(1, r["wrk"]["requests"])
+    return {k: round(v * 1e6 / requests, 1) for k, v in out.items()}
+
+
+for r in rows:
+    r["cpu_us_per_request"] = cpu_per_request(r)
 out, started, load_start, load_end, cores, workers, duration, conns, threads, commit = sys.argv[2:]
 meta = dict(started=started, load_start=load_start, load_end=load_end, cores=int(cores), workers=int(workers),
             duration_s=int(duration), connections=int(conns), threads=int(threads), commit=commit)
@@ -117,10 +138,15 @@ json.dump(dict(meta=meta, runs=rows), open(out + ".json", "w"), indent=1)
 lines = [f"# WASM hello, {started}", "",
          f"wrk -t{threads} -c{conns} keep-alive, {duration} s per jar after a warm-up, POST /bench/wasm-hello; "
          f"{cores} cores, {workers} workers; load average {load_start} at start, {load_end} at end; commit {commit}.", "",
-         "| jar | req/s | p50 ms | p99 ms | errors | load1 |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+         "CPU µs per request: the control plane's and the workers' (JVMs and fork servers) CPU time over the "
+         "measured run divided by its requests (wrk's own CPU is not counted).", "",
+         "| jar | req/s | p50 ms | p99 ms | errors | CPU µs/req control plane / workers | load1 |",
+         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
 for r in rows:
     w = r["wrk"]
-    lines.append(f"| {r['jar']} | {w['rps']:.0f} | {w['p50_us']/1e3:.2f} | {w['p99_us']/1e3:.2f} | {w['errors']} | {r['load1']} |")
+    c = r["cpu_us_per_request"]
+    lines.append(f"| {r['jar']} | {w['rps']:.0f} | {w['p50_us']/1e3:.2f} | {w['p99_us']/1e3:.2f} | {w['errors']} "
+                 f"| {c['control_plane']:.0f} / {c['workers']:.0f} | {r['load1']} |")
 open(out + ".md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF
