@@ -284,9 +284,9 @@ final class WasmGuest {
         return instance.memory();
     }
 
-    /** The bytes of linear memory it holds (what an idle guest keeps from the budget). */
+    /** The heap an idle guest keeps: its linear memory (also charged to the budget) and its stdin chunk. */
     long memoryBytes() {
-        return (long) memoryPages * Memory.PAGE_SIZE;
+        return (long) memoryPages * Memory.PAGE_SIZE + stdinChunk.length;
     }
 
     void discard() {
