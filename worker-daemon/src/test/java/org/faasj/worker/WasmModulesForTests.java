@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
  * for wasm32-wasi (packages clang lld wasi-libc libclang-rt-14-dev-wasm32). A missing tool skips the
  * test that needs it, saying which package to install.
  */
-final class WasmModulesForTests {
+public final class WasmModulesForTests {
 
     private WasmModulesForTests() {
     }
 
-    static Path fromWat(String name, Path dir) throws IOException, InterruptedException {
+    public static Path fromWat(String name, Path dir) throws IOException, InterruptedException {
         Path wat = dir.resolve(name + ".wat");
         try (InputStream in = WasmModulesForTests.class.getResourceAsStream("/wasm/" + name + ".wat")) {
             if (in == null) {
@@ -33,7 +33,7 @@ final class WasmModulesForTests {
         return wasm;
     }
 
-    static Path fromC(Path source, Path dir, String name) throws IOException, InterruptedException {
+    public static Path fromC(Path source, Path dir, String name) throws IOException, InterruptedException {
         Path wasm = dir.resolve(name + ".wasm");
         run(List.of("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-s", "-o", wasm.toString(),
                 source.toString()), "clang lld wasi-libc libclang-rt-14-dev-wasm32");

@@ -20,6 +20,7 @@ final class GuestOutput extends OutputStream {
     }
 
     private static final int INITIAL = 4 * 1024;
+    private static final byte[] NONE = new byte[0];
 
     /** Thrown from inside the guest's {@code fd_write} when the worker's output budget is spent. */
     static final class OutOfBudget extends RuntimeException {
@@ -32,7 +33,8 @@ final class GuestOutput extends OutputStream {
     private final boolean keepTail;
     private final OutputBudget.Account budget;
     private final int headCap;
-    private byte[] buf = new byte[INITIAL];
+    /** Allocated at the first write, like {@link #head}: most guests write no stderr at all. */
+    private byte[] buf = NONE;
     private int length;
     /** Allocated at the first write: most guests write no stderr at all. */
     private byte[] head;
@@ -108,6 +110,10 @@ final class GuestOutput extends OutputStream {
     }
 
     private void ensure(int size) {
+        if (buf == NONE && size <= INITIAL) {
+            buf = new byte[INITIAL]; // not charged: every output had this much before it was made lazy
+            return;
+        }
         if (size > buf.length) {
             int grown = (int) Math.min(Math.max((long) buf.length * 2, size), Math.max(cap, size));
             if (!budget.tryCharge(grown)) {

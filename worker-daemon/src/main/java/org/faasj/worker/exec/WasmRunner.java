@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
-import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -27,9 +26,10 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import org.faasj.model.HandoffFrame;
 
 /**
- * Runs a WASI preview1 command module inside the worker with Chicory: a fresh instance per call
- * (nothing survives from one call to the next) of a module compiled once to JVM bytecode
- * ({@link WasmModules}). The guest gets the body on stdin, the CGI variables as its environment and
+ * Runs a WASI preview1 command module inside the worker with Chicory, compiled once to JVM bytecode
+ * ({@link WasmModules}). Each call gets an instance in its just-instantiated state: an idle one reset
+ * ({@link WasmGuest}, {@link WasmInstancePool}) or a new one, and always a new WASI context, so
+ * nothing survives from one call to the next. The guest gets the body on stdin, the CGI variables as its environment and
  * the function name as argv[0]; no preopened directories, no sockets.
  *
  * <p>The guest runs on the calling pool thread. Its limits: linear memory capped by the descriptor's
@@ -67,7 +67,7 @@ public final class WasmRunner implements FunctionRunner {
         HandoffFrame frame = invocation.frame();
         WasmModules.Compiled compiled;
         try {
-            compiled = modules.get(Path.of(frame.modulePath()));
+            compiled = modules.get(Path.of(frame.modulePath()), frame.functionName(), frame.functionVersion());
         } catch (NoSuchFileException e) {
             return new Outcome.ModuleMissing(frame.modulePath());
         } catch (IOException e) {
@@ -115,20 +115,22 @@ public final class WasmRunner implements FunctionRunner {
                 .withArguments(List.of(frame.functionName()));
         CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()).forEach(options::withEnvironment);
         Deadline deadline = Deadline.arm(deadlines, Thread.currentThread(), frame.timeoutMillis());
-        Memory[] guestMemory = new Memory[1];
+        WasmInstancePool pool = compiled.instances();
+        WasmGuest guest = null;
+        boolean cleanEnd = false;
         long cpuStart = threadCpuNanos();
-        try (WasmMemoryBudget.Lease lease = budget.lease();
-             WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
-            Instance.Builder instance = Instance.builder(compiled.module())
-                    .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
-                    .withMachineFactory(compiled.machines());
-            if (limits != null) {
-                instance.withMemoryLimits(limits).withMemoryFactory(l -> guestMemory[0] =
-                        new ByteArrayMemory(l, lease.strategy(Memory.bytes(l.maximumPages()))));
+        try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
+            HostFunction[] callWasi = WasmGuest.wasiFunctions(wasi);
+            guest = pool.take(limits);
+            trace.coldStart(guest == null);
+            if (guest == null) {
+                guest = pool.create(compiled, limits, budget, callWasi);
             }
-            instance.build(); // runs _start
+            guest.start(callWasi, stdin);
+            cleanEnd = true;
             return ended(deadline, frame, 0, stdout, stderr);
         } catch (WasiExitException exit) {
+            cleanEnd = true;
             return ended(deadline, frame, exit.exitCode(), stdout, stderr);
         } catch (GuestOutput.Overflow tooMuch) {
             return new Outcome.OutputTooLarge(settings.outputCap());
@@ -143,14 +145,28 @@ public final class WasmRunner implements FunctionRunner {
             // Chicory turns a guest's deep recursion into "call stack exhausted"; this is the backstop
             return new Outcome.Trapped("call stack exhausted", stderr.text());
         } finally {
-            deadline.disarm();
+            // a guest that timed out was stopped somewhere inside its code: never reused
+            boolean timedOut = deadline.disarm();
             trace.stderrHead(stderr.headText());
-            noteUsage(trace, cpuStart, guestMemory[0]);
+            noteUsage(trace, cpuStart, guest == null ? null : guest.memory());
+            release(pool, guest, cleanEnd && !timedOut);
+        }
+    }
+
+    /** Only a guest whose call ended normally goes back to the pool; the pool may still drop it. */
+    private static void release(WasmInstancePool pool, WasmGuest guest, boolean reusable) {
+        if (guest == null) {
+            return;
+        }
+        if (reusable) {
+            pool.giveBack(guest);
+        } else {
+            guest.discard();
         }
     }
 
     /**
-     * The thread's CPU time over the instance's build and run (-1 where the JVM cannot measure it),
+     * The thread's CPU time over the instance's build or reset and its run (-1 where the JVM cannot measure it),
      * and the guest's linear memory at its end as its peak (it only grows): the guest's own memory,
      * not the worker's heap it cost. A guest at 90 % or more of the pages it may have counts as
      * having hit its memory limit (a failed {@code memory.grow} is not a trap: the guest sees -1).

@@ -45,6 +45,20 @@ class WasmModulesTest {
     }
 
     @Test
+    void aNewerVersionOfAFunctionDropsTheOlderOnesButNotTheOtherWayRound() throws Exception {
+        WasmModules modules = new WasmModules(1 << 30);
+        Path v1 = module("v1.wasm");
+        Path v2 = module("v2.wasm");
+        Path other = module("other.wasm");
+        WasmModules.Compiled first = modules.get(v1, "fn", 1);
+        modules.get(other, "other-fn", 1);
+        modules.get(v2, "fn", 2);
+        assertEquals(2, modules.size(), "v1 went when v2 came");
+        assertNotSame(first, modules.get(v1, "fn", 1), "a late call of v1 compiles it again");
+        assertEquals(3, modules.size(), "beside v2, not in its place");
+    }
+
+    @Test
     void leastRecentlyUsedGoesFirstByCountAndByHeap() throws Exception {
         WasmModules byCount = new WasmModules(2, 1 << 30);
         Path a = module("a.wasm");
