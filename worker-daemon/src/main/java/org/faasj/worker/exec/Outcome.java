@@ -55,4 +55,20 @@ public sealed interface Outcome {
     /** The worker itself failed to start or drive the function. */
     record LaunchFailed(String detail) implements Outcome {
     }
+
+    /**
+     * A handler-mode process answered the call: {@code status} and {@code headers} as the handler
+     * set them (the worker's own framing headers already removed), {@code body} mapped like a
+     * process's stdout unless {@code raw} (the handler gave its own Content-Type).
+     */
+    record Answered(int status, java.util.List<org.faasj.model.HttpHeader> headers, byte[] body, boolean raw)
+            implements Outcome {
+    }
+
+    /**
+     * A handler-mode call failed inside the process: an uncaught exception, a missing handler, or
+     * the process ending without an answer; {@code message} says which (the trace is in its stderr).
+     */
+    record Raised(String message, String stderrTail) implements Outcome {
+    }
 }
