@@ -198,4 +198,16 @@ class DescriptorParserTest {
         DeployProblem problem = assertThrows(DeployProblem.class, () -> DescriptorParser.parse(" "));
         assertEquals("descriptor", problem.field());
     }
+
+    @Test
+    void handlerModeIsForPhpAndPythonOnly() {
+        assertEquals(org.faasj.model.ExecutionMode.HANDLER,
+                DescriptorParser.parse("{\"runtime\":\"php\",\"mode\":\"handler\"}").mode());
+        assertEquals(org.faasj.model.ExecutionMode.PROCESS, DescriptorParser.parse("{\"runtime\":\"python\"}").mode());
+        DeployProblem wasm = assertThrows(DeployProblem.class,
+                () -> DescriptorParser.parse("{\"runtime\":\"c\",\"target\":\"wasm\",\"mode\":\"handler\"}"));
+        assertEquals(400, wasm.getStatusCode().value());
+        assertThrows(DeployProblem.class, () -> DescriptorParser.parse("{\"runtime\":\"c\",\"mode\":\"handler\"}"));
+        assertThrows(DeployProblem.class, () -> DescriptorParser.parse("{\"runtime\":\"php\",\"mode\":\"fast\"}"));
+    }
 }

@@ -39,7 +39,8 @@ final class HandlerPool<M extends HandlerPool.Member> {
     /** A process lent to one call; give it back with {@link #release}. */
     static final class Lease<M> {
         final M member;
-        final boolean cold;
+        /** This call started the process (its first call). */
+        boolean cold;
         private int calls;
         private long idleSince;
 
@@ -97,6 +98,7 @@ final class HandlerPool<M extends HandlerPool.Member> {
                 Lease<M> ready = idle.pollFirst();
                 if (ready != null) {
                     if (ready.member.isAlive()) {
+                        ready.cold = false;
                         return ready;
                     }
                     live--;
