@@ -207,14 +207,16 @@ public final class HandlerRunner implements FunctionRunner {
         }
     }
 
+    /** The last argument, unused by the bootstraps, shows in ps which function version a process serves. */
     List<String> command(HandoffFrame frame, Path interpreter) {
         String module = exec.modulePathSeenByProcess(frame.modulePath());
+        String serves = frame.functionName() + "@" + frame.functionVersion();
         if (frame.runtime() == Runtime.PHP) {
             // the same memory_limit as process mode: a readable error before RLIMIT_DATA hits
             return List.of(interpreter.toString(), "-d", "memory_limit=" + frame.memoryMb() + "M",
-                    settings.phpBootstrap().toString(), module, frame.handler());
+                    settings.phpBootstrap().toString(), module, frame.handler(), serves);
         }
-        return List.of(interpreter.toString(), settings.pythonBootstrap().toString(), module, frame.handler());
+        return List.of(interpreter.toString(), settings.pythonBootstrap().toString(), module, frame.handler(), serves);
     }
 
     /** What a process started before its requests can know: no per-request CGI variables. */
