@@ -1,5 +1,9 @@
 package org.faasj.worker.exec;
 
+import java.util.List;
+
+import org.faasj.model.HttpHeader;
+
 /**
  * How one invocation ended. Every runner reports one of these, so the HTTP mapping is the same for
  * all runtimes.
@@ -61,7 +65,7 @@ public sealed interface Outcome {
      * set them (the worker's own framing headers already removed), {@code body} mapped like a
      * process's stdout unless {@code raw} (the handler gave its own Content-Type).
      */
-    record Answered(int status, java.util.List<org.faasj.model.HttpHeader> headers, byte[] body, boolean raw)
+    record Answered(int status, List<HttpHeader> headers, byte[] body, boolean raw)
             implements Outcome {
     }
 

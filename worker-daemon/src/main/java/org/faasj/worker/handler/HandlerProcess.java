@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.faasj.worker.exec.CallTrace;
 import org.faasj.worker.spawn.SpawnedProcess;
 import org.faasj.worker.spawn.Spawner;
 
@@ -107,7 +109,7 @@ final class HandlerProcess implements HandlerPool.Member {
             return "";
         }
         byte[] head = read(from, (int) Math.min(size - from, maxBytes));
-        return org.faasj.worker.exec.CallTrace.headText(head, head.length, size - from);
+        return CallTrace.headText(head, head.length, size - from);
     }
 
     /** The last 2 KiB written since {@code from}: what a failed call's 500 may show. */
@@ -125,7 +127,7 @@ final class HandlerProcess implements HandlerPool.Member {
             file.seek(from);
             byte[] bytes = new byte[length];
             int n = file.read(bytes);
-            return n == length ? bytes : java.util.Arrays.copyOf(bytes, Math.max(n, 0));
+            return n == length ? bytes : Arrays.copyOf(bytes, Math.max(n, 0));
         } catch (IOException e) {
             return ("(stderr unavailable: " + e.getMessage() + ")").getBytes(StandardCharsets.UTF_8);
         }
