@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
 
 import org.faasj.worker.exec.CallTrace;
@@ -57,9 +58,10 @@ final class HandlerProcess implements HandlerPool.Member {
 
     /**
      * Sends one request and reads its answer's JSON; null when the process ended first (its pipe
-     * closed: it exited, crashed or was killed). {@code maxAnswerBytes} bounds what is read.
+     * closed: it exited, crashed or was killed). {@code maxAnswerBytes} bounds what is read, and
+     * {@code room} must grant the answer's length (the worker's output budget) before it is read.
      */
-    byte[] exchange(byte[] request, int maxAnswerBytes) throws AnswerTooLarge {
+    byte[] exchange(byte[] request, int maxAnswerBytes, LongPredicate room) throws AnswerTooLarge, NoRoom {
         try {
             process.stdin().write(request);
             process.stdin().flush();
@@ -70,6 +72,9 @@ final class HandlerProcess implements HandlerPool.Member {
             int length = answers.readInt();
             if (length < 0 || length > maxAnswerBytes) {
                 throw new AnswerTooLarge();
+            }
+            if (!room.test(length)) {
+                throw new NoRoom();
             }
             byte[] json = answers.readNBytes(length);
             return json.length == length ? json : null;
@@ -83,6 +88,13 @@ final class HandlerProcess implements HandlerPool.Member {
     /** The answer was larger than the worker accepts. */
     static final class AnswerTooLarge extends Exception {
         AnswerTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The worker's output budget had no room for the answer in time. */
+    static final class NoRoom extends Exception {
+        NoRoom() {
             super(null, null, false, false);
         }
     }

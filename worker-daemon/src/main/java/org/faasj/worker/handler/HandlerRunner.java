@@ -28,6 +28,7 @@ import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.Invocation;
 import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputBudget;
 import org.faasj.worker.exec.ProgramLocator;
 import org.faasj.worker.spawn.ProcessUsage;
 import org.faasj.worker.spawn.SandboxLimits;
@@ -108,7 +109,7 @@ public final class HandlerRunner implements FunctionRunner {
         }
         invocation.trace().coldStart(lease.cold);
         long left = Math.max(1, timeoutNanos - (System.nanoTime() - started));
-        return call(pool, lease, HandlerProtocol.request(frame, body), frame, invocation.trace(), left);
+        return call(pool, lease, HandlerProtocol.request(frame, body), invocation, left);
     }
 
     /** The whole body, or null when the client stopped sending before its end. */
@@ -123,7 +124,11 @@ public final class HandlerRunner implements FunctionRunner {
     }
 
     private Outcome call(HandlerPool<HandlerProcess> pool, HandlerPool.Lease<HandlerProcess> lease, byte[] request,
-                         HandoffFrame frame, CallTrace trace, long timeoutNanos) {
+                         Invocation invocation, long timeoutNanos) {
+        HandoffFrame frame = invocation.frame();
+        CallTrace trace = invocation.trace();
+        OutputBudget.Account output = invocation.output();
+        long budgetWait = OutputBudget.waitNanos(frame.timeoutMillis());
         HandlerProcess process = lease.member;
         long stderrFrom = process.stderrSize();
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -134,7 +139,8 @@ public final class HandlerRunner implements FunctionRunner {
                 timedOut.set(true);
                 process.kill();
             }, timeoutNanos, TimeUnit.NANOSECONDS);
-            byte[] json = process.exchange(request, maxAnswerBytes());
+            // answers share the worker's output budget with process mode's outputs
+            byte[] json = process.exchange(request, maxAnswerBytes(), length -> output.charge(length, budgetWait));
             timer.cancel(false);
             if (timedOut.get()) {
                 return new Outcome.TimedOut(frame.timeoutMillis());
@@ -155,6 +161,8 @@ public final class HandlerRunner implements FunctionRunner {
             return new Outcome.Answered(answer.status(), answer.headers(), answer.body(), answer.raw());
         } catch (HandlerProcess.AnswerTooLarge e) {
             return new Outcome.OutputTooLarge(exec.outputCap());
+        } catch (HandlerProcess.NoRoom e) {
+            return new Outcome.Unavailable(OutputBudget.SPENT);
         } catch (RejectedExecutionException e) {
             return new Outcome.LaunchFailed("worker is shutting down");
         } finally {
