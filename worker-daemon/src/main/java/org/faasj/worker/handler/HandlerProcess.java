@@ -1,5 +1,6 @@
 package org.faasj.worker.handler;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,7 +41,8 @@ final class HandlerProcess implements HandlerPool.Member {
         this.process = process;
         this.stderr = stderr;
         this.spawner = spawner;
-        this.answers = new DataInputStream(process.stdout());
+        // buffered: readInt would be four read(2) calls; nothing but this call's answer is ever in the pipe
+        this.answers = new DataInputStream(new BufferedInputStream(process.stdout(), 8192));
     }
 
     int pid() {
