@@ -62,9 +62,10 @@ final class HandlerPool<M extends HandlerPool.Member> {
     private final long idleNanos;
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition returned = lock.newCondition();
     /** Last released first. */
     private final Deque<Lease<M>> idle = new ArrayDeque<>();
+    /** Calls waiting for a process, first come first served. */
+    private final Deque<Waiter<M>> waiters = new ArrayDeque<>();
     private int live;
     private boolean drained;
 
@@ -85,40 +86,105 @@ final class HandlerPool<M extends HandlerPool.Member> {
         return version;
     }
 
+    /** A call waiting for a process: handed one directly, or the right to start one, in arrival order. */
+    private static final class Waiter<M> {
+        final Condition ready;
+        Lease<M> granted;
+        boolean mayStart;
+
+        Waiter(Condition ready) {
+            this.ready = ready;
+        }
+    }
+
     /**
      * An idle process, or a new one from {@code starter}; null when none came free within
-     * {@code timeoutNanos}.
+     * {@code timeoutNanos}. Waiting calls are served first come, first served: a released process
+     * goes straight to the longest waiter, so a newcomer can never take it first (with a plain
+     * lock and condition, calls arriving under load could overtake a woken waiter again and again).
      */
     Lease<M> acquire(Starter<M> starter, long timeoutNanos) throws IOException, InterruptedException {
-        long waitNanos = timeoutNanos;
         List<M> dead = new ArrayList<>(0);
         lock.lock();
         try {
-            while (true) {
-                Lease<M> ready = idle.pollFirst();
+            if (waiters.isEmpty()) {
+                Lease<M> ready = takeIdle(dead);
                 if (ready != null) {
-                    if (ready.member.isAlive()) {
-                        ready.cold = false;
-                        return ready;
-                    }
-                    live--;
-                    dead.add(ready.member);
-                    continue;
+                    return ready;
                 }
                 if (live < maxSize) {
                     live++;
-                    break;
+                    return startOutsideLock(starter);
                 }
-                if (waitNanos <= 0) {
-                    return null;
-                }
-                waitNanos = returned.awaitNanos(waitNanos);
             }
+            Waiter<M> served = await(timeoutNanos);
+            if (served == null) {
+                return null;
+            }
+            if (served.granted != null) {
+                served.granted.cold = false;
+                return served.granted;
+            }
+            return startOutsideLock(starter);
         } finally {
-            lock.unlock();
+            if (lock.isHeldByCurrentThread()) {
+                lock.unlock();
+            }
             dead.forEach(Member::destroy);
         }
+    }
+
+    /** Waits in line; itself once given a process or the right to start one, null after the timeout. */
+    private Waiter<M> await(long timeoutNanos) throws InterruptedException {
+        if (timeoutNanos <= 0) {
+            return null;
+        }
+        Waiter<M> me = new Waiter<>(lock.newCondition());
+        waiters.addLast(me);
+        long left = timeoutNanos;
+        try {
+            while (me.granted == null && !me.mayStart && left > 0) {
+                left = me.ready.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            giveUp(me);
+            throw e;
+        }
+        if (me.granted == null && !me.mayStart) {
+            waiters.remove(me);
+            return null;
+        }
+        return me;
+    }
+
+    /** An interrupted waiter passes on whatever it was given meanwhile. */
+    private void giveUp(Waiter<M> me) {
+        if (!waiters.remove(me)) {
+            if (me.granted != null) {
+                handOver(me.granted);
+            } else if (me.mayStart) {
+                passSlot();
+            }
+        }
+    }
+
+    /** Called with the lock held; unlocks it, since a start takes tens of milliseconds. */
+    private Lease<M> startOutsideLock(Starter<M> starter) throws IOException {
+        lock.unlock();
         return startOne(starter);
+    }
+
+    private Lease<M> takeIdle(List<M> dead) {
+        Lease<M> ready;
+        while ((ready = idle.pollFirst()) != null) {
+            if (ready.member.isAlive()) {
+                ready.cold = false;
+                return ready;
+            }
+            live--;
+            dead.add(ready.member);
+        }
+        return null;
     }
 
     private Lease<M> startOne(Starter<M> starter) throws IOException {
@@ -143,8 +209,7 @@ final class HandlerPool<M extends HandlerPool.Member> {
             keep = reusable && !drained && lease.calls < maxCalls && lease.member.isAlive();
             if (keep) {
                 lease.idleSince = clock.getAsLong();
-                idle.addFirst(lease);
-                returned.signal();
+                handOver(lease);
             }
         } finally {
             lock.unlock();
@@ -155,13 +220,34 @@ final class HandlerPool<M extends HandlerPool.Member> {
         }
     }
 
+    /** With the lock held: to the longest waiter, else to the idle ones. */
+    private void handOver(Lease<M> lease) {
+        Waiter<M> next = waiters.pollFirst();
+        if (next != null) {
+            next.granted = lease;
+            next.ready.signal();
+        } else {
+            idle.addFirst(lease);
+        }
+    }
+
+    /** A process is gone: its place goes to the longest waiter, who starts one, else it is free. */
     private void gone() {
         lock.lock();
         try {
-            live--;
-            returned.signal();
+            passSlot();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void passSlot() {
+        Waiter<M> next = waiters.pollFirst();
+        if (next != null) {
+            next.mayStart = true; // the place changes hands: live stays as it is
+            next.ready.signal();
+        } else {
+            live--;
         }
     }
 
@@ -197,7 +283,6 @@ final class HandlerPool<M extends HandlerPool.Member> {
             }
             live -= idle.size();
             idle.clear();
-            returned.signalAll();
         } finally {
             lock.unlock();
         }
@@ -209,6 +294,16 @@ final class HandlerPool<M extends HandlerPool.Member> {
         lock.lock();
         try {
             return live;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Calls waiting in line now (tests). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
         } finally {
             lock.unlock();
         }

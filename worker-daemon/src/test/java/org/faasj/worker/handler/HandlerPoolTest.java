@@ -190,4 +190,44 @@ class HandlerPoolTest {
         assertTrue(lb.cold);
         assertNotSame(la.member, lb.member);
     }
+
+    @Test
+    void aReleasedProcessGoesToTheLongestWaiterNotToANewcomer() throws Exception {
+        HandlerPool<Fake> pool = pool(1, 100);
+        HandlerPool.Lease<Fake> busy = pool.acquire(starter, 0);
+        CompletableFuture<HandlerPool.Lease<Fake>> first = waitFor(pool);
+        awaitWaiters(pool, 1);
+        CompletableFuture<HandlerPool.Lease<Fake>> second = waitFor(pool);
+        awaitWaiters(pool, 2);
+
+        pool.release(busy, true);
+        assertNull(pool.acquire(starter, 0), "a newcomer does not overtake the waiters");
+        HandlerPool.Lease<Fake> got = first.get(30, TimeUnit.SECONDS);
+        assertSame(busy.member, got.member);
+        assertFalse(got.cold);
+        assertFalse(second.isDone());
+
+        pool.release(got, false); // retired: its place goes to the next waiter, who starts a process
+        HandlerPool.Lease<Fake> fresh = second.get(30, TimeUnit.SECONDS);
+        assertTrue(fresh.cold);
+        assertEquals(1, pool.live());
+    }
+
+    private CompletableFuture<HandlerPool.Lease<Fake>> waitFor(HandlerPool<Fake> pool) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(starter, TimeUnit.SECONDS.toNanos(30));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
+    private static void awaitWaiters(HandlerPool<Fake> pool, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool.waiting() < n) {
+            assertTrue(System.nanoTime() < deadline, "waiters in line");
+            Thread.sleep(5);
+        }
+    }
 }
