@@ -94,7 +94,7 @@ class DescriptorParserTest {
         DeployProblem problem = assertThrows(DeployProblem.class,
                 () -> DescriptorParser.parse("{\"runtime\":\"c\",\"pids\":10}"));
         assertEquals("pids", problem.field());
-        assertEquals("unknown descriptor field 'pids' (known: concurrency, env, handler, memory, method, name, network,"
+        assertEquals("unknown descriptor field 'pids' (known: concurrency, env, handler, memory, method, mode, name, network,"
                 + " processes, route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
     }
 
