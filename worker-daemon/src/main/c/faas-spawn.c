@@ -21,7 +21,9 @@
  *   request  = u32 length of the rest, u8 type, payload
  *     SPAWN (1): u32 tag, u64 data-limit bytes (0 = none), u32 cpu seconds (0 = none), u8 flags
  *                (bit 0: give the child an extra pipe on fd 3; bit 1: no network; bit 2: send a
- *                USAGE reply before its EXIT), u32 tmp MB,
+ *                USAGE reply before its EXIT; bit 3: handler mode, the child's stdout goes to
+ *                its stderr file and it writes its answers on fd 3, a pipe read by the worker
+ *                in the place of its stdout), u32 tmp MB,
  *                u32 process cap, u32 argc, u32 envc, then argc + envc + 2 NUL-terminated strings:
  *                argv..., envp..., cwd, function directory. Exactly one descriptor attached
  *                (SCM_RIGHTS): the child's stderr. With --sandbox, cwd and argv are paths inside
@@ -58,7 +60,7 @@
 #include "sandbox.h"
 
 enum { REQ_SPAWN = 1, REQ_KILL = 2, REP_SPAWNED = 1, REP_EXIT = 2, REP_USAGE = 3 };
-enum { FLAG_FD3_PIPE = 1, FLAG_NO_NETWORK = 2, FLAG_USAGE = 4 };
+enum { FLAG_FD3_PIPE = 1, FLAG_NO_NETWORK = 2, FLAG_USAGE = 4, FLAG_ANSWER_FD3 = 8 };
 enum { SPAWN_FIXED_BYTES = 33 };
 enum { MAX_REQUEST = 4 << 20, MAX_FDS_QUEUED = 64, MAX_STRINGS = 65536 };
 
@@ -259,9 +261,18 @@ static void run_child(const struct spawn *s, int in_read, int out_write, int fd3
     if (s->cpu_seconds > 0) set_limit(RLIMIT_CPU, s->cpu_seconds, "RLIMIT_CPU");
     /* all sources are >= 3 (0-2 of this process stay open), so 0-2 can be placed first */
     place(in_read, 0);
-    place(out_write, 1);
-    place(s->stderr_fd, 2);
-    if (fd3_read >= 0) place(fd3_read, 3);
+    if (s->flags & FLAG_ANSWER_FD3) {
+        /* handler mode: what the code prints joins its stderr (the worker opened the file with
+         * O_APPEND, so both descriptors append), and the answer pipe is fd 3. The pipe is placed
+         * last: out_write may be 1 or 2 only if this process had those closed, and it has not. */
+        place(s->stderr_fd, 1);
+        place(s->stderr_fd, 2);
+        place(out_write, 3);
+    } else {
+        place(out_write, 1);
+        place(s->stderr_fd, 2);
+        if (fd3_read >= 0) place(fd3_read, 3);
+    }
     if (s->call) {
         const char *failed = sandbox_enter(&sandbox, s->call);
         if (failed) fail_child("sandbox:", failed);

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param version        deploy version, grows by one per redeploy
  * @param concurrency    most calls of this function running at once across the node; 0 = no limit of
  *                       its own (the workers' caps still apply)
+ * @param mode           a process per call, or a pooled process calling {@code handler}; null means
+ *                       {@link ExecutionMode#PROCESS}
  */
 public record FunctionDescriptor(
         String name,
@@ -36,7 +38,8 @@ public record FunctionDescriptor(
         Network network,
         Map<String, String> env,
         int version,
-        int concurrency) {
+        int concurrency,
+        ExecutionMode mode) {
 
     public static final int DEFAULT_MEMORY_MB = 128;
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
@@ -55,9 +58,19 @@ public record FunctionDescriptor(
         handler = handler == null ? "main" : handler;
         // rows and callers from before the sandbox fields had the host's network
         network = network == null ? Network.OUTBOUND : network;
+        // rows and callers from before handler mode ran a process per call
+        mode = mode == null ? ExecutionMode.PROCESS : mode;
         if (concurrency < 0) {
             throw new IllegalArgumentException("concurrency must be 0 (no limit) or more, got " + concurrency);
         }
+    }
+
+    /** A process-mode descriptor (as every descriptor was before handler mode). */
+    public FunctionDescriptor(String name, Runtime runtime, String method, String route, String module, String handler,
+                              int memoryMb, int timeoutSeconds, int tmpMb, int processes, Network network,
+                              Map<String, String> env, int version, int concurrency) {
+        this(name, runtime, method, route, module, handler, memoryMb, timeoutSeconds, tmpMb, processes, network, env,
+                version, concurrency, ExecutionMode.PROCESS);
     }
 
     /** A descriptor without a concurrency limit of its own (as every descriptor was before the field). */

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param callId        the call's id ({@link CallId}): the client's {@code X-Call-Id} or one the gateway made
  * @param queueWaitMicros how long the call waited in the gateway for a place under its function's
  *                      concurrency limit (0 when it was not parked); the worker adds its own wait
+ * @param mode          a process per call, or the function's pooled handler processes (null: process)
+ * @param concurrency   the descriptor's concurrency (0: none); a handler pool is never larger
  */
 public record HandoffFrame(
         long requestId,
@@ -50,15 +52,18 @@ public record HandoffFrame(
         byte[] bodyPrefix,
         boolean chunked,
         String callId,
-        long queueWaitMicros) {
+        long queueWaitMicros,
+        ExecutionMode mode,
+        int concurrency) {
 
     /** Frames are small (head ≤ 16 KiB plus what the gateway read of the body); anything larger is corrupt. */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
     // bumped from "FAJ1" when the sandbox fields came, from "FAJ2" when chunked came, from "FAJ3"
-    // when the call id came, from "FAJ4" when the queue wait came: a worker from an older build
-    // refuses the frame
-    private static final int MAGIC = 0x46414A35; // "FAJ5"
+    // when the call id came, from "FAJ4" when the queue wait came, from "FAJ5" when the mode and
+    // the concurrency came:
+    // a worker from an older build refuses the frame
+    private static final int MAGIC = 0x46414A36; // "FAJ6"
 
     public HandoffFrame {
         if (!CallId.isWellFormed(callId)) {
@@ -68,6 +73,18 @@ public record HandoffFrame(
         if (queueWaitMicros < 0) {
             queueWaitMicros = 0;
         }
+        mode = mode == null ? ExecutionMode.PROCESS : mode;
+    }
+
+    /** A process-mode frame (as every frame was before handler mode). */
+    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, Runtime runtime,
+                        String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
+                        Network network, Map<String, String> env, String method, String path, String query,
+                        List<HttpHeader> headers, long contentLength, byte[] bodyPrefix, boolean chunked,
+                        String callId, long queueWaitMicros) {
+        this(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler, memoryMb, timeoutMillis,
+                tmpMb, processes, network, env, method, path, query, headers, contentLength, bodyPrefix, chunked,
+                callId, queueWaitMicros, ExecutionMode.PROCESS, 0);
     }
 
     /** A frame of a call that did not wait in the gateway (tests, tools). */
@@ -104,7 +121,7 @@ public record HandoffFrame(
         }
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler,
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, plain, decodedLength,
-                new byte[0], false, callId, queueWaitMicros);
+                new byte[0], false, callId, queueWaitMicros, mode, concurrency);
     }
 
     /** The value of the first header with this name (case-insensitive), or null. */
@@ -147,6 +164,8 @@ public record HandoffFrame(
         out.putBoolean(chunked);
         out.putString(callId);
         out.putLong(queueWaitMicros);
+        out.putString(mode.name());
+        out.putInt(concurrency);
         return out.finishWithLength();
     }
 
@@ -186,8 +205,10 @@ public record HandoffFrame(
         boolean chunked = r.getBoolean();
         String callId = r.getString();
         long queueWaitMicros = r.getLong();
+        ExecutionMode mode = ExecutionMode.valueOf(r.getString());
+        int concurrency = r.getInt();
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath,
                 handler, memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers,
-                contentLength, bodyPrefix, chunked, callId, queueWaitMicros);
+                contentLength, bodyPrefix, chunked, callId, queueWaitMicros, mode, concurrency);
     }
 }

@@ -64,7 +64,13 @@ public enum WorkerOption {
     CALLS("calls", Kind.TEXT, 0, "",
             "Unix datagram socket of the control plane's invocation record receiver (empty: none sent)"),
     MAX_CALL_LOG_BYTES("max-call-log-bytes", Kind.INT, 0, "8192",
-            "first bytes of each call's stderr kept in its invocation record (0: none)");
+            "first bytes of each call's stderr kept in its invocation record (0: none)"),
+    /** Used when the descriptor sets no {@code concurrency}: one process per call running at once. */
+    HANDLER_POOL_SIZE("handler-pool-size", Kind.INT, 1, "4",
+            "handler-mode processes per function version and worker, when the descriptor sets no concurrency"),
+    HANDLER_IDLE_MS("handler-idle-ms", Kind.LONG, 1, "60000", "a handler-mode process idle this long is stopped"),
+    HANDLER_MAX_CALLS("handler-max-calls", Kind.INT, 1, "10000",
+            "a handler-mode process is replaced after this many calls");
 
     private final String name;
     private final Kind kind;

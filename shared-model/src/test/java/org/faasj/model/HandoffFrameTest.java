@@ -189,4 +189,27 @@ class HandoffFrameTest {
         }
         throw new AssertionError("not in the frame: " + new String(needle, StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void theModeAndConcurrencySurviveTheRoundTripAndDecoding() {
+        HandoffFrame f = frame(64, 64, Network.OUTBOUND);
+        HandoffFrame handler = new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(),
+                f.runtime(), f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(),
+                f.network(), f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), f.bodyPrefix(),
+                false, f.callId(), 0, ExecutionMode.HANDLER, 3);
+
+        HandoffFrame decoded = HandoffFrame.decode(payload(handler.encode()));
+        assertEquals(ExecutionMode.HANDLER, decoded.mode());
+        assertEquals(3, decoded.concurrency());
+        assertEquals(ExecutionMode.HANDLER, decoded.decoded(5).mode());
+        assertEquals(ExecutionMode.PROCESS, HandoffFrame.decode(payload(f.encode())).mode(), "the default");
+    }
+
+    @Test
+    void aFrameWithTheMagicFromBeforeTheModeIsRefused() {
+        byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
+        ByteBuffer.wrap(encoded).putInt(4, 0x46414A35); // "FAJ5": no mode at the end
+
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
+    }
 }

@@ -31,6 +31,9 @@ import org.faasj.worker.exec.WarmPoolSettings;
 import org.faasj.worker.exec.WasmMemoryBudget;
 import org.faasj.worker.exec.WasmModules;
 import org.faasj.worker.exec.WasmRunner;
+import org.faasj.worker.handler.HandlerBootstraps;
+import org.faasj.worker.handler.HandlerRunner;
+import org.faasj.worker.handler.HandlerSettings;
 import org.faasj.worker.handoff.HandoffServer;
 import org.faasj.worker.http.BodySettings;
 import org.faasj.worker.http.ResponseWriter;
@@ -60,6 +63,7 @@ public final class Worker implements AutoCloseable {
     private HandoffServer server;
     private MetricsReporter metrics;
     private CallRecordSender records;
+    private HandlerRunner handlers;
 
     public Worker(WorkerConfig config) {
         this.config = config;
@@ -70,7 +74,9 @@ public final class Worker implements AutoCloseable {
     public void start() throws IOException {
         Path share = Files.createDirectories(config.scratch().resolve("share"));
         Path prelude = PhpPrelude.extractTo(share);
+        HandlerBootstraps.extractTo(share);
         clearSpool(config.scratch().resolve("bodies"));
+        clearSpool(config.scratch().resolve("handler")); // stderr files of a worker that died
         spawner = Spawner.start(config.scratch(), config.sandbox(), share);
         trees = new ProcessTrees(spawner);
         ExecSettings settings = spawner.sandboxed()
@@ -90,9 +96,10 @@ public final class Worker implements AutoCloseable {
         long heap = java.lang.Runtime.getRuntime().maxMemory();
         WasmRunner wasm = new WasmRunner(settings, new WasmModules(heap * 2 / 5),
                 new WasmMemoryBudget(heap * 2 / 5), scheduler, pumps);
-        FunctionRunner processRunner = config.sandbox().mode() == SandboxMode.REFUSED
-                ? new UnavailableRunner(SANDBOX_REFUSED) : processes;
-        dispatcher = new RequestDispatcher(runners(processRunner, wasm), new ResponseWriter(config.id()),
+        boolean refused = config.sandbox().mode() == SandboxMode.REFUSED;
+        FunctionRunner processRunner = refused ? new UnavailableRunner(SANDBOX_REFUSED) : processes;
+        FunctionRunner handlerRunner = refused ? processRunner : startHandlers(settings);
+        dispatcher = new RequestDispatcher(runners(processRunner, wasm, handlerRunner), new ResponseWriter(config.id()),
                 config.maxConcurrency(), config.maxQueued(),
                 new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")),
                 OutputBudget.forHeap(heap), scheduler, config.exposeStderr(), recorder());
@@ -132,13 +139,25 @@ public final class Worker implements AutoCloseable {
         scheduler.scheduleAtFixedRate(warm::reapIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
-    private static Runners runners(FunctionRunner processes, FunctionRunner wasm) {
+    /** Handler mode: pooled PHP and Python processes, their idle ones reaped now and then. */
+    private HandlerRunner startHandlers(ExecSettings settings) throws IOException {
+        Path bootstraps = settings.phpPrelude().getParent();
+        handlers = new HandlerRunner(spawner, settings, new HandlerSettings(config.handlerPoolSize(),
+                config.handlerIdleMs(), config.handlerMaxCalls(), bootstraps.resolve(HandlerBootstraps.PHP),
+                bootstraps.resolve(HandlerBootstraps.PYTHON), Files.createDirectories(config.scratch().resolve("handler"))),
+                new ProgramLocator(config.functionPath()), scheduler);
+        long period = Math.max(100, Math.min(5_000, config.handlerIdleMs() / 4));
+        scheduler.scheduleAtFixedRate(handlers::reapIdle, period, period, TimeUnit.MILLISECONDS);
+        return handlers;
+    }
+
+    private static Runners runners(FunctionRunner processes, FunctionRunner wasm, FunctionRunner handlers) {
         Map<Runtime, FunctionRunner> byRuntime = new EnumMap<>(Runtime.class);
         byRuntime.put(Runtime.PHP, processes);
         byRuntime.put(Runtime.PYTHON, processes);
         byRuntime.put(Runtime.NATIVE, processes);
         byRuntime.put(Runtime.WASM, wasm);
-        return new Runners(byRuntime);
+        return new Runners(byRuntime, handlers);
     }
 
     private void startMetrics() throws IOException {
@@ -170,6 +189,11 @@ public final class Worker implements AutoCloseable {
         return pumps == null ? 0 : pumps.busy();
     }
 
+    /** Handler-mode processes alive now (tests and diagnostics). */
+    int handlerProcesses() {
+        return handlers == null ? 0 : handlers.live();
+    }
+
     /** Warm PHP processes ready now (tests and diagnostics). */
     int warmReady() {
         return warm == null ? 0 : warm.size();
@@ -184,6 +208,9 @@ public final class Worker implements AutoCloseable {
         }
         if (warm != null) {
             warm.close();
+        }
+        if (handlers != null) {
+            handlers.close();
         }
         if (gate != null) {
             gate.close();

@@ -136,6 +136,18 @@ public final class WorkerConfig {
         return options.intValue(MAX_CALL_LOG_BYTES);
     }
 
+    public int handlerPoolSize() {
+        return options.intValue(WorkerOption.HANDLER_POOL_SIZE);
+    }
+
+    public long handlerIdleMs() {
+        return options.longValue(WorkerOption.HANDLER_IDLE_MS);
+    }
+
+    public int handlerMaxCalls() {
+        return options.intValue(WorkerOption.HANDLER_MAX_CALLS);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof WorkerConfig other && options.equals(other.options);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.faasj.model.ExecutionMode;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
 import org.faasj.model.Network;
@@ -33,6 +34,9 @@ final class Frames {
     private byte[] prefix = new byte[0];
     private boolean chunked;
     private String callId;
+    private String name = "test-fn";
+    private int version = 3;
+    private ExecutionMode mode = ExecutionMode.PROCESS;
 
     static Frames native_(Path module) {
         Frames f = new Frames();
@@ -118,10 +122,18 @@ final class Frames {
         return this;
     }
 
+    /** Handler mode, for function {@code fn} at {@code v}. */
+    Frames handler(String fn, int v) {
+        mode = ExecutionMode.HANDLER;
+        name = fn;
+        version = v;
+        return this;
+    }
+
     HandoffFrame build() {
         long id = IDS.incrementAndGet();
-        return new HandoffFrame(id, keepAlive, "test-fn", 3, runtime, module.toString(), "main",
+        return new HandoffFrame(id, keepAlive, name, version, runtime, module.toString(), "main",
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers, contentLength,
-                prefix, chunked, callId != null ? callId : "test-" + id);
+                prefix, chunked, callId != null ? callId : "test-" + id, 0, mode, 0);
     }
 }

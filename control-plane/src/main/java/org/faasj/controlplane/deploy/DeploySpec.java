@@ -2,6 +2,7 @@ package org.faasj.controlplane.deploy;
 
 import java.util.Map;
 
+import org.faasj.model.ExecutionMode;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.Network;
 
@@ -21,7 +22,8 @@ record DeploySpec(
         Network network,
         String handler,
         Map<String, String> env,
-        int concurrency) {
+        int concurrency,
+        ExecutionMode mode) {
 
     static final String DEFAULT_METHOD = "POST";
 
@@ -35,6 +37,6 @@ record DeploySpec(
 
     FunctionDescriptor toDescriptor(String finalName, String finalMethod, String finalRoute, String module, int version) {
         return new FunctionDescriptor(finalName, language.runtime(), finalMethod, finalRoute, module, handler,
-                memoryMb, timeoutSeconds, tmpMb, processes, network, env, version, concurrency);
+                memoryMb, timeoutSeconds, tmpMb, processes, network, env, version, concurrency, mode);
     }
 }

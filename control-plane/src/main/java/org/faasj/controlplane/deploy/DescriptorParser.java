@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.faasj.controlplane.routing.ReservedPaths;
+import org.faasj.model.ExecutionMode;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.Network;
 
@@ -38,7 +39,7 @@ final class DescriptorParser {
 
     private static final Set<String> FIELDS = Set.of(
             "runtime", "method", "memory", "timeout", "tmp", "processes", "network", "handler", "name", "route", "env",
-            "target", "concurrency");
+            "target", "concurrency", "mode");
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -65,9 +66,10 @@ final class DescriptorParser {
             }
         }
         boolean wasm = wasmTarget(root);
+        SourceLanguage language = language(root, wasm);
         return new DeploySpec(
                 name(root),
-                language(root, wasm),
+                language,
                 method(root),
                 route(root),
                 integer(root, "memory", MIN_MEMORY_MB, MAX_MEMORY_MB, DEFAULT_MEMORY_MB),
@@ -77,7 +79,25 @@ final class DescriptorParser {
                 network(root),
                 handler(root),
                 env(root),
-                integer(root, "concurrency", FunctionDescriptor.UNLIMITED, MAX_CONCURRENCY, FunctionDescriptor.UNLIMITED));
+                integer(root, "concurrency", FunctionDescriptor.UNLIMITED, MAX_CONCURRENCY, FunctionDescriptor.UNLIMITED),
+                mode(root, language));
+    }
+
+    /** {@code process} (the default) or {@code handler}, which only PHP and Python support. */
+    private static ExecutionMode mode(JsonNode root, SourceLanguage language) {
+        String id = string(root, "mode");
+        if (id == null) {
+            return ExecutionMode.PROCESS;
+        }
+        ExecutionMode mode = ExecutionMode.fromId(id);
+        if (mode == null) {
+            throw DeployProblem.invalid("mode", "mode must be process or handler, got '" + id + "'");
+        }
+        String problem = mode.problemWith(language.runtime());
+        if (problem != null) {
+            throw DeployProblem.invalid("mode", problem);
+        }
+        return mode;
     }
 
     private static JsonNode readObject(String json) {

@@ -72,7 +72,7 @@ final class HandOffs {
         return new HandoffFrame(requestId, keepAlive, d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
-                head.contentLength(), prefix, head.chunked(), callId, queueWaitMicros).encode();
+                head.contentLength(), prefix, head.chunked(), callId, queueWaitMicros, d.mode(), d.concurrency()).encode();
     }
 
     /**

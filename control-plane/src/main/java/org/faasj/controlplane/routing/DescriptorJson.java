@@ -3,6 +3,7 @@ package org.faasj.controlplane.routing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.faasj.model.ExecutionMode;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.Network;
 import org.faasj.model.Runtime;
@@ -33,9 +34,10 @@ public final class DescriptorJson {
         RouteKey routeKey = RouteKey.parse(key);
         JsonNode root = readObject(key, json);
         Fields fields = new Fields(key, root);
+        Runtime runtime = runtime(fields);
         return new FunctionDescriptor(
                 fields.string("name", defaultName(routeKey)),
-                runtime(fields),
+                runtime,
                 routeKey.method(),
                 routeKey.path(),
                 fields.requiredString("module"),
@@ -47,7 +49,8 @@ public final class DescriptorJson {
                 network(fields),
                 fields.stringMap("env"),
                 fields.positiveInt("version", 1),
-                fields.nonNegativeInt("concurrency", FunctionDescriptor.UNLIMITED));
+                fields.nonNegativeInt("concurrency", FunctionDescriptor.UNLIMITED),
+                mode(fields, runtime));
     }
 
     /** The {@code v} column for this descriptor. */
@@ -67,6 +70,9 @@ public final class DescriptorJson {
         node.put("version", descriptor.version());
         if (descriptor.limited()) {
             node.put("concurrency", descriptor.concurrency()); // absent = no limit, as in rows from before the field
+        }
+        if (descriptor.mode() != ExecutionMode.PROCESS) {
+            node.put("mode", descriptor.mode().id()); // absent = process, as in rows from before the field
         }
         node.put("method", descriptor.method());
         node.put("route", descriptor.route());
@@ -93,6 +99,20 @@ public final class DescriptorJson {
         String id = fields.requiredString("runtime");
         return Runtime.fromId(id).orElseThrow(() -> new InvalidDescriptorException(
                 fields.key + ": unknown runtime '" + id + "' (known: php, c, cpp, native, python, wasm)"));
+    }
+
+    /** Absent means a process per call, as every row from before handler mode had. */
+    private static ExecutionMode mode(Fields fields, Runtime runtime) {
+        String id = fields.string("mode", ExecutionMode.PROCESS.id());
+        ExecutionMode mode = ExecutionMode.fromId(id);
+        if (mode == null) {
+            throw new InvalidDescriptorException(fields.key + ": unknown mode '" + id + "' (known: process, handler)");
+        }
+        String problem = mode.problemWith(runtime);
+        if (problem != null) {
+            throw new InvalidDescriptorException(fields.key + ": " + problem);
+        }
+        return mode;
     }
 
     /** Rows from before the sandbox fields carry no network: they get the host's, as before. */

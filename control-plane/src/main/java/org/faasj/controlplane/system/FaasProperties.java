@@ -113,6 +113,10 @@ public record FaasProperties(
      * @param jvmOptions      options for each worker JVM
      * @param bodyReadTimeout a client that sends no byte of its request body for this long is cut off
      *                        (408, the function killed): it cannot hold a worker's body pump
+     * @param handlerPoolSize handler-mode processes per function version and worker when the
+     *                        descriptor sets no {@code concurrency}
+     * @param handlerIdle     a handler-mode process idle this long is stopped
+     * @param handlerMaxCalls a handler-mode process is replaced after this many calls
      */
     public record Workers(
             @DefaultValue("4") int count,
@@ -140,7 +144,10 @@ public record FaasProperties(
             @DefaultValue({"-Xms16m", "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-XX:CompileThresholdScaling=0.05", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=48m"})
             List<String> jvmOptions,
-            @DefaultValue("10s") Duration bodyReadTimeout) {
+            @DefaultValue("10s") Duration bodyReadTimeout,
+            @DefaultValue("4") int handlerPoolSize,
+            @DefaultValue("60s") Duration handlerIdle,
+            @DefaultValue("10000") int handlerMaxCalls) {
 
         /**
          * About two CPU-bound processes per core over all workers, at least one per worker: the

@@ -215,6 +215,9 @@ public class WorkerSupervisor implements SmartLifecycle {
             case EXPOSE_STDERR -> Boolean.toString(properties.errors().exposeStderr());
             case CALLS -> runDirectory.callsSocket().toString();
             case MAX_CALL_LOG_BYTES -> properties.logs().maxCallBytes();
+            case HANDLER_POOL_SIZE -> w.handlerPoolSize();
+            case HANDLER_IDLE_MS -> w.handlerIdle().toMillis();
+            case HANDLER_MAX_CALLS -> w.handlerMaxCalls();
         };
     }
 

@@ -94,7 +94,7 @@ class DescriptorParserTest {
         DeployProblem problem = assertThrows(DeployProblem.class,
                 () -> DescriptorParser.parse("{\"runtime\":\"c\",\"pids\":10}"));
         assertEquals("pids", problem.field());
-        assertEquals("unknown descriptor field 'pids' (known: concurrency, env, handler, memory, method, name, network,"
+        assertEquals("unknown descriptor field 'pids' (known: concurrency, env, handler, memory, method, mode, name, network,"
                 + " processes, route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
     }
 
@@ -197,5 +197,17 @@ class DescriptorParserTest {
     void parse_empty_isMissingDescriptor() {
         DeployProblem problem = assertThrows(DeployProblem.class, () -> DescriptorParser.parse(" "));
         assertEquals("descriptor", problem.field());
+    }
+
+    @Test
+    void handlerModeIsForPhpAndPythonOnly() {
+        assertEquals(org.faasj.model.ExecutionMode.HANDLER,
+                DescriptorParser.parse("{\"runtime\":\"php\",\"mode\":\"handler\"}").mode());
+        assertEquals(org.faasj.model.ExecutionMode.PROCESS, DescriptorParser.parse("{\"runtime\":\"python\"}").mode());
+        DeployProblem wasm = assertThrows(DeployProblem.class,
+                () -> DescriptorParser.parse("{\"runtime\":\"c\",\"target\":\"wasm\",\"mode\":\"handler\"}"));
+        assertEquals(400, wasm.getStatusCode().value());
+        assertThrows(DeployProblem.class, () -> DescriptorParser.parse("{\"runtime\":\"c\",\"mode\":\"handler\"}"));
+        assertThrows(DeployProblem.class, () -> DescriptorParser.parse("{\"runtime\":\"php\",\"mode\":\"fast\"}"));
     }
 }

@@ -46,6 +46,11 @@ final class RunningPlatform implements AutoCloseable {
 
     /** Starts the jar with two workers plus the given {@code --name=value} settings and waits until healthy. */
     static RunningPlatform start(Path dataDir, String... extraArgs) throws Exception {
+        return start(dataDir, 2, extraArgs);
+    }
+
+    /** The same with {@code workers} workers (one makes which process serves a call predictable). */
+    static RunningPlatform start(Path dataDir, int workers, String... extraArgs) throws Exception {
         int port = freePort();
         String jar = System.getProperty("faasj.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
@@ -60,7 +65,7 @@ final class RunningPlatform implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Djava.io.tmpdir=" + tmp, "-jar", jar,
-                "--faas.gateway.port=" + port, "--faas.data-dir=" + dataDir, "--faas.workers.count=2"));
+                "--faas.gateway.port=" + port, "--faas.data-dir=" + dataDir, "--faas.workers.count=" + workers));
         cmd.addAll(List.of(extraArgs));
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RunningPlatform platform = new RunningPlatform(dataDir, port, process, log);

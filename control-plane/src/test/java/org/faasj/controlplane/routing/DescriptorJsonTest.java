@@ -186,4 +186,19 @@ class DescriptorJsonTest {
             assertThat(DescriptorJson.parse("GET:/f", DescriptorJson.toJson(d))).isEqualTo(d);
         }
     }
+
+    @Test
+    void handlerModeIsReadWrittenBackAndOnlyForPhpAndPython() {
+        FunctionDescriptor d = DescriptorJson.parse("POST:/h", "{\"runtime\":\"python\",\"module\":\"m\",\"mode\":\"handler\"}");
+        assertThat(d.mode()).isEqualTo(org.faasj.model.ExecutionMode.HANDLER);
+        assertThat(DescriptorJson.parse("POST:/h", DescriptorJson.toJson(d)).mode())
+                .isEqualTo(org.faasj.model.ExecutionMode.HANDLER);
+        FunctionDescriptor plain = DescriptorJson.parse("POST:/p", "{\"runtime\":\"php\",\"module\":\"m\"}");
+        assertThat(plain.mode()).isEqualTo(org.faasj.model.ExecutionMode.PROCESS);
+        assertThat(DescriptorJson.toJson(plain)).doesNotContain("mode");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"c\",\"module\":\"m\",\"mode\":\"handler\"}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("only for php and python");
+        assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"mode\":\"http\"}"))
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("unknown mode 'http'");
+    }
 }

@@ -12,7 +12,8 @@ class WorkersPropertiesTest {
 
     private static FaasProperties.Workers workers(int count, int cpuSlots) {
         return new FaasProperties.Workers(count, 32, 256, DataSize.ofMegabytes(6), Duration.ofMillis(500),
-                Duration.ofSeconds(2), 2, 16, Duration.ofSeconds(30), cpuSlots, List.of(), Duration.ofSeconds(10));
+                Duration.ofSeconds(2), 2, 16, Duration.ofSeconds(30), cpuSlots, List.of(), Duration.ofSeconds(10),
+                4, Duration.ofSeconds(60), 10_000);
     }
 
     @Test

@@ -65,7 +65,7 @@ class WorkerSupervisorOptionsTest {
         assertThat(parsed.sandbox().memoryMb()).isEqualTo(300);
     }
 
-    /** The flags and values the supervisor wrote before the option table (plus --expose-stderr, --calls and --max-call-log-bytes, added since), for the default settings. */
+    /** The flags and values the supervisor wrote before the option table (plus --expose-stderr, --calls, --max-call-log-bytes and the handler-mode options, added since), for the default settings. */
     @Test
     void theDefaultCommandLineIsTheOneWorkersAlwaysGot() {
         WorkerSupervisor supervisor = supervisor(Map.of("faas.workers.cpu-slots", "3",
@@ -78,7 +78,8 @@ class WorkerSupervisorOptionsTest {
                 "--warm-idle-ms", "30000", "--cpu-slots", "3", "--sandbox", "on",
                 "--sandbox-uid-base", "1500001025", "--sandbox-uid-count", "1024", "--sandbox-memory-mb", "1024",
                 "--body-idle-ms", "10000", "--max-body-bytes", "8388608", "--expose-stderr", "false",
-                "--calls", run.resolve("calls.sock").toString(), "--max-call-log-bytes", "8192"));
+                "--calls", run.resolve("calls.sock").toString(), "--max-call-log-bytes", "8192",
+                "--handler-pool-size", "4", "--handler-idle-ms", "60000", "--handler-max-calls", "10000"));
         assertThat(supervisor.options(1).toArgs()).isEqualTo(expected);
     }
 }

@@ -16,8 +16,11 @@ final class CallOutcomes {
         if (outcome instanceof Outcome.Exited exited) {
             return exited.exitCode() == 0 ? InvocationOutcome.OK : InvocationOutcome.EXIT_NONZERO;
         }
-        if (outcome instanceof Outcome.Trapped) {
+        if (outcome instanceof Outcome.Trapped || outcome instanceof Outcome.Raised) {
             return InvocationOutcome.EXIT_NONZERO;
+        }
+        if (outcome instanceof Outcome.Answered) {
+            return InvocationOutcome.OK; // whatever status the handler chose, the function did its job
         }
         if (outcome instanceof Outcome.TimedOut) {
             return InvocationOutcome.TIMEOUT;
@@ -46,7 +49,8 @@ final class CallOutcomes {
             return outcome; // the common case pays nothing more
         }
         String tail = answered instanceof Outcome.Exited exited ? exited.stderrTail()
-                : answered instanceof Outcome.Trapped trapped ? trapped.stderrTail() : "";
+                : answered instanceof Outcome.Trapped trapped ? trapped.stderrTail()
+                : answered instanceof Outcome.Raised raised ? raised.stderrTail() : "";
         String head = trace.stderrHead();
         String stderr = head.isEmpty() ? nonNull(tail) : head + "\n" + nonNull(tail);
         return FailureCauses.refine(outcome, new FailureCauses.Evidence(exitCode(answered), trace.memoryLimitHit(),

@@ -35,6 +35,9 @@ final class FailureLog {
         if (outcome instanceof Outcome.Exited exited && exited.exitCode() != 0) {
             what = "exited with code " + exited.exitCode();
             stderr = exited.stderrTail();
+        } else if (outcome instanceof Outcome.Raised raised) {
+            what = "failed in its handler (" + raised.message() + ")";
+            stderr = raised.stderrTail();
         } else if (outcome instanceof Outcome.Trapped trap) {
             what = "trapped (" + trap.message() + ")";
             stderr = trap.stderrTail();

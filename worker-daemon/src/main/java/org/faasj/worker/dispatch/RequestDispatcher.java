@@ -161,7 +161,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
 
     private Outcome runSafely(Invocation invocation) {
         try {
-            return runners.forRuntime(invocation.frame().runtime()).run(invocation);
+            return runners.forFrame(invocation.frame()).run(invocation);
         } catch (RuntimeException e) {
             log.error("runner failed for {}", invocation.frame().functionName(), e);
             return new Outcome.LaunchFailed("internal error: " + e);

@@ -35,7 +35,7 @@ public final class CallTrace {
         return coldStart;
     }
 
-    void coldStart(boolean cold) {
+    public void coldStart(boolean cold) {
         coldStart = cold;
     }
 
@@ -49,7 +49,7 @@ public final class CallTrace {
         return peakMemoryKb;
     }
 
-    void usage(long cpu, long peakKb) {
+    public void usage(long cpu, long peakKb) {
         cpuMicros = cpu;
         peakMemoryKb = peakKb;
     }
@@ -68,7 +68,7 @@ public final class CallTrace {
         return stderrHead;
     }
 
-    void stderrHead(String head) {
+    public void stderrHead(String head) {
         stderrHead = head == null ? "" : head;
     }
 
@@ -76,7 +76,7 @@ public final class CallTrace {
      * The text for the first {@code kept} bytes of {@code head} out of {@code total} written; a
      * truncated head gets a last line saying how many bytes were left out.
      */
-    static String headText(byte[] head, int kept, long total) {
+    public static String headText(byte[] head, int kept, long total) {
         if (total <= 0 || kept <= 0) {
             return total > 0 ? notKept(total) : "";
         }

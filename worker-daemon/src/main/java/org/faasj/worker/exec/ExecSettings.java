@@ -24,7 +24,7 @@ public record ExecSettings(Path scratch, Path workDir, String functionPath, int 
     public static final Path SANDBOX_SHARE = Path.of("/.faas");
 
     /** The path a process uses for a module stored at {@code hostPath}. */
-    String modulePathSeenByProcess(String hostPath) {
+    public String modulePathSeenByProcess(String hostPath) {
         Path host = Path.of(hostPath).toAbsolutePath();
         return sandboxed ? SANDBOX_FUNCTION_DIR.resolve(host.getFileName()).toString() : host.toString();
     }

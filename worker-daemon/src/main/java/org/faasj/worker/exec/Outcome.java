@@ -1,5 +1,9 @@
 package org.faasj.worker.exec;
 
+import java.util.List;
+
+import org.faasj.model.HttpHeader;
+
 /**
  * How one invocation ended. Every runner reports one of these, so the HTTP mapping is the same for
  * all runtimes.
@@ -54,5 +58,21 @@ public sealed interface Outcome {
 
     /** The worker itself failed to start or drive the function. */
     record LaunchFailed(String detail) implements Outcome {
+    }
+
+    /**
+     * A handler-mode process answered the call: {@code status} and {@code headers} as the handler
+     * set them (the worker's own framing headers already removed), {@code body} mapped like a
+     * process's stdout unless {@code raw} (the handler gave its own Content-Type).
+     */
+    record Answered(int status, List<HttpHeader> headers, byte[] body, boolean raw)
+            implements Outcome {
+    }
+
+    /**
+     * A handler-mode call failed inside the process: an uncaught exception, a missing handler, or
+     * the process ending without an answer; {@code message} says which (the trace is in its stderr).
+     */
+    record Raised(String message, String stderrTail) implements Outcome {
     }
 }

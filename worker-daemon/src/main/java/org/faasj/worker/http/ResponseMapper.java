@@ -1,6 +1,9 @@
 package org.faasj.worker.http;
 
+import java.util.ArrayList;
 import java.util.List;
+
+import org.faasj.model.HttpHeader;
 
 import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.Outcome;
@@ -35,6 +38,12 @@ public final class ResponseMapper {
         }
         if (outcome instanceof Outcome.Trapped trap) {
             return trapped(trap, callId, exposeStderr);
+        }
+        if (outcome instanceof Outcome.Answered answered) {
+            return answered(answered);
+        }
+        if (outcome instanceof Outcome.Raised raised) {
+            return raised(raised, callId, exposeStderr);
         }
         return problemFor(outcome, callId);
     }
@@ -81,6 +90,38 @@ public final class ResponseMapper {
     }
 
     /**
+     * A handler's answer: with its own Content-Type the body goes out as it is; otherwise it maps
+     * like a process's stdout (JSON passed through, other text wrapped as {@code result}), with the
+     * handler's status and headers either way.
+     */
+    private static HttpResponse answered(Outcome.Answered a) {
+        String contentType = null;
+        List<HttpHeader> extra = new ArrayList<>(a.headers().size());
+        for (HttpHeader h : a.headers()) {
+            if (h.name().equalsIgnoreCase("Content-Type")) {
+                contentType = h.value();
+            } else {
+                extra.add(h);
+            }
+        }
+        HttpResponse base;
+        if (a.raw() && contentType != null) {
+            base = new HttpResponse(a.status(), contentType, a.body(), a.body().length, List.of());
+        } else if (looksLikeJson(a.body(), a.body().length)) {
+            base = new HttpResponse(a.status(), HttpResponse.JSON, a.body(), a.body().length, List.of());
+        } else {
+            base = JsonBodies.resultResponse(a.body(), a.body().length);
+        }
+        return new HttpResponse(a.status(), base.contentType(), base.body(), base.bodyLength(), extra);
+    }
+
+    private static HttpResponse raised(Outcome.Raised raised, String callId, boolean exposeStderr) {
+        byte[] body = JsonBodies.problem(500, "Function failed", raised.message(),
+                g -> callIdAndStderr(g, callId, exposeStderr ? raised.stderrTail() : null));
+        return HttpResponse.of(500, HttpResponse.PROBLEM_JSON, body);
+    }
+
+    /**
      * Heap the mapping of this outcome will allocate beyond what the outcome holds: the wrapped copy
      * of a successful output that is not JSON; small for everything else.
      */
@@ -88,6 +129,9 @@ public final class ResponseMapper {
         if (outcome instanceof Outcome.Exited exited && exited.exitCode() == 0
                 && !looksLikeJson(exited.stdout(), exited.stdoutLength())) {
             return JsonBodies.resultBound(exited.stdout(), exited.stdoutLength());
+        }
+        if (outcome instanceof Outcome.Answered a && !a.raw() && !looksLikeJson(a.body(), a.body().length)) {
+            return JsonBodies.resultBound(a.body(), a.body().length);
         }
         return 0;
     }

@@ -23,6 +23,8 @@ final class SpawnProtocol {
     private static final int FLAG_NO_NETWORK = 2;
     /** Every spawn asks for USAGE: the flag exists so that a reader that does not know it never gets one. */
     private static final int FLAG_USAGE = 4;
+    /** Handler mode: stdout to the stderr file, answers on a pipe at descriptor 3 read as stdout. */
+    private static final int FLAG_ANSWER_FD3 = 8;
 
     private SpawnProtocol() {
     }
@@ -38,7 +40,8 @@ final class SpawnProtocol {
         putString(strings, request.cwd().toString());
         SandboxLimits sandbox = request.sandbox();
         putString(strings, sandbox.functionDir() == null ? "" : sandbox.functionDir().toString());
-        int flags = (request.fd3Pipe() ? FLAG_FD3_PIPE : 0) | (sandbox.networkNone() ? FLAG_NO_NETWORK : 0) | FLAG_USAGE;
+        int flags = (request.fd3Pipe() ? FLAG_FD3_PIPE : 0) | (sandbox.networkNone() ? FLAG_NO_NETWORK : 0) | FLAG_USAGE
+                | (request.answerOnFd3() ? FLAG_ANSWER_FD3 : 0);
         int length = 1 + 4 + 8 + 4 + 1 + 4 + 4 + 4 + 4 + strings.size();
         ByteBuffer buf = ByteBuffer.allocate(4 + length).order(ByteOrder.LITTLE_ENDIAN);
         buf.putInt(length).put(REQUEST_SPAWN).putInt(tag).putLong(request.dataBytes()).putInt(request.cpuSeconds())

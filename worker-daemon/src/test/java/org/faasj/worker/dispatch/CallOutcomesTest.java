@@ -14,6 +14,8 @@ class CallOutcomesTest {
         assertEquals(InvocationOutcome.OK, CallOutcomes.of(new Outcome.Exited(0, new byte[0], 0, "")));
         assertEquals(InvocationOutcome.EXIT_NONZERO, CallOutcomes.of(new Outcome.Exited(3, new byte[0], 0, "x")));
         assertEquals(InvocationOutcome.EXIT_NONZERO, CallOutcomes.of(new Outcome.Trapped("unreachable", "")));
+        assertEquals(InvocationOutcome.EXIT_NONZERO, CallOutcomes.of(new Outcome.Raised("uncaught E", "")));
+        assertEquals(InvocationOutcome.OK, CallOutcomes.of(new Outcome.Answered(404, java.util.List.of(), new byte[0], false)));
         assertEquals(InvocationOutcome.TIMEOUT, CallOutcomes.of(new Outcome.TimedOut(1000)));
         assertEquals(InvocationOutcome.OUTPUT_TOO_LARGE, CallOutcomes.of(new Outcome.OutputTooLarge(10)));
         assertEquals(InvocationOutcome.BAD_REQUEST, CallOutcomes.of(new Outcome.BodyIncomplete(BodySource.Cut.values()[0])));

@@ -90,4 +90,41 @@ class ResponseMapperTest {
         assertFalse(ResponseMapper.looksLikeJson("\"s\"".getBytes(), 3));
         assertFalse(ResponseMapper.looksLikeJson(new byte[0], 0));
     }
+
+    private static Outcome.Answered answered(int status, String body, boolean raw, org.faasj.model.HttpHeader... headers) {
+        return new Outcome.Answered(status, java.util.List.of(headers), body.getBytes(StandardCharsets.UTF_8), raw);
+    }
+
+    @Test
+    void aHandlersAnswerMapsLikeStdoutWithItsStatusAndHeaders() {
+        HttpResponse json = ResponseMapper.map(answered(201, "{\"n\":1}", false, new org.faasj.model.HttpHeader("X-A", "b")));
+        assertEquals(201, json.status());
+        assertEquals("application/json", json.contentType());
+        assertEquals("{\"n\":1}", body(json));
+        assertEquals(java.util.List.of(new org.faasj.model.HttpHeader("X-A", "b")), json.extraHeaders());
+
+        HttpResponse text = ResponseMapper.map(answered(200, "hi", false));
+        assertEquals("{\"result\":\"hi\"}", body(text));
+        assertTrue(ResponseMapper.mappingBytes(answered(200, "hi", false)) > 0);
+    }
+
+    @Test
+    void aHandlersOwnContentTypeSendsTheBodyAsItIs() {
+        HttpResponse html = ResponseMapper.map(answered(200, "<p>hi</p>", true,
+                new org.faasj.model.HttpHeader("Content-Type", "text/html"), new org.faasj.model.HttpHeader("X-A", "b")));
+        assertEquals("text/html", html.contentType());
+        assertEquals("<p>hi</p>", body(html));
+        assertEquals(java.util.List.of(new org.faasj.model.HttpHeader("X-A", "b")), html.extraHeaders());
+    }
+
+    @Test
+    void aHandlersExceptionIsA500WithTheCallIdAndStderrOnlyWhenExposed() {
+        Outcome.Raised raised = new Outcome.Raised("uncaught ValueError in the handler", "Traceback: secret");
+        HttpResponse hidden = ResponseMapper.map(raised, "call-9", false);
+        assertEquals(500, hidden.status());
+        assertTrue(body(hidden).contains("\"callId\":\"call-9\""));
+        assertTrue(body(hidden).contains("uncaught ValueError"));
+        assertFalse(body(hidden).contains("secret"));
+        assertTrue(body(ResponseMapper.map(raised, "call-9", true)).contains("secret"));
+    }
 }
