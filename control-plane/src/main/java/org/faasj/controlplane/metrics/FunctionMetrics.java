@@ -1,10 +1,13 @@
 package org.faasj.controlplane.metrics;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -56,6 +59,8 @@ public class FunctionMetrics implements CallListener {
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     /** Functions whose 429 series exist (Micrometer warns when a function counter is registered twice). */
     private final Set<String> rejectable = ConcurrentHashMap.newKeySet();
+    /** Each function's meters, so a record does not build and look up meter ids ({@link Meters}). */
+    private final ConcurrentMap<String, Meters> meters = new ConcurrentHashMap<>();
 
     public FunctionMetrics(MeterRegistry registry, GatewayCounters counters, LongSupplier readyWorkers) {
         this.registry = registry;
@@ -75,32 +80,100 @@ public class FunctionMetrics implements CallListener {
 
     private void count(InvocationRecord r) {
         String function = r.functionName();
-        String code = Integer.toString(r.status());
-        ensureFunction(function);
+        Meters meters = this.meters.get(function);
+        if (meters == null) {
+            ensureFunction(function);
+            meters = this.meters.computeIfAbsent(function, Meters::new);
+        }
+        StatusMeters status = meters.of(r.status());
         if (r.status() == 429) { // the same series the gateway's refusals feed (one meter per id)
             ensureRejected(function);
             counters.function(function).rejected();
         } else {
-            Counter.builder(INVOCATIONS).description("Calls of a function by answered status and outcome")
-                    .tags("function", function, "code", code, "outcome", r.outcome().label())
-                    .register(registry).increment();
-            Counter.builder(OF_INVOCATIONS).description("Function invocations (OpenFaaS gateway name)")
-                    .tags("function_name", function, "code", code).register(registry).increment();
+            status.invocations(r.outcome()).increment();
+            status.openFaasInvocations().increment();
         }
-        Timer.builder(DURATION).description("Function call duration, from the worker receiving it to its answer's end")
-                .tags("function", function, "code", code).serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry).record(r.durationMicros(), TimeUnit.MICROSECONDS);
-        Timer.builder(OF_SECONDS).description("Function call duration (OpenFaaS gateway name)")
-                .tags("function_name", function, "code", code).serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry).record(r.durationMicros(), TimeUnit.MICROSECONDS);
-        Timer.builder(QUEUE_WAIT).description("Time a call waited for a concurrency place and a worker thread")
-                .tags("function", function).serviceLevelObjectives(QUEUE_BUCKETS)
-                .register(registry).record(Math.max(0, r.queueWaitMicros()), TimeUnit.MICROSECONDS);
+        status.duration.record(r.durationMicros(), TimeUnit.MICROSECONDS);
+        status.openFaasSeconds.record(r.durationMicros(), TimeUnit.MICROSECONDS);
+        meters.queueWait.record(Math.max(0, r.queueWaitMicros()), TimeUnit.MICROSECONDS);
         if (r.coldStart()) {
-            coldStarts(function).increment();
+            meters.coldStarts.increment();
         }
         if (r.cpuMicros() > 0) {
-            cpu(function).increment(r.cpuMicros() / 1e6);
+            meters.cpu.increment(r.cpuMicros() / 1e6);
+        }
+    }
+
+    /**
+     * One function's meters, found once and kept: building a meter's id and looking it up in the
+     * registry costs a few microseconds and some garbage, which per record would be the larger part
+     * of what the metrics cost a call. Only the records' dispatch thread reads and fills it; a
+     * deleted function's entry goes before its meters leave the registry.
+     */
+    private final class Meters {
+        final String function;
+        final Timer queueWait;
+        final Counter coldStarts;
+        final Counter cpu;
+        private final Map<Integer, StatusMeters> byStatus = new HashMap<>();
+
+        Meters(String function) {
+            this.function = function;
+            this.queueWait = Timer.builder(QUEUE_WAIT)
+                    .description("Time a call waited for a concurrency place and a worker thread")
+                    .tags("function", function).serviceLevelObjectives(QUEUE_BUCKETS).register(registry);
+            this.coldStarts = coldStarts(function);
+            this.cpu = cpu(function);
+        }
+
+        StatusMeters of(int status) {
+            StatusMeters meters = byStatus.get(status);
+            if (meters == null) {
+                meters = new StatusMeters(function, Integer.toString(status));
+                byStatus.put(status, meters);
+            }
+            return meters;
+        }
+    }
+
+    /** The meters of one function and answered status. */
+    private final class StatusMeters {
+        final String function;
+        final String code;
+        final Timer duration;
+        final Timer openFaasSeconds;
+        /** Made on first use: a 429 status has the gateway's function counter under this name instead. */
+        private Counter openFaasInvocations;
+        private final Counter[] byOutcome = new Counter[InvocationOutcome.values().length];
+
+        StatusMeters(String function, String code) {
+            this.function = function;
+            this.code = code;
+            this.duration = Timer.builder(DURATION)
+                    .description("Function call duration, from the worker receiving it to its answer's end")
+                    .tags("function", function, "code", code).serviceLevelObjectives(DURATION_BUCKETS).register(registry);
+            this.openFaasSeconds = Timer.builder(OF_SECONDS).description("Function call duration (OpenFaaS gateway name)")
+                    .tags("function_name", function, "code", code).serviceLevelObjectives(DURATION_BUCKETS)
+                    .register(registry);
+        }
+
+        Counter openFaasInvocations() {
+            if (openFaasInvocations == null) {
+                openFaasInvocations = Counter.builder(OF_INVOCATIONS)
+                        .description("Function invocations (OpenFaaS gateway name)")
+                        .tags("function_name", function, "code", code).register(registry);
+            }
+            return openFaasInvocations;
+        }
+
+        Counter invocations(InvocationOutcome outcome) {
+            Counter counter = byOutcome[outcome.ordinal()];
+            if (counter == null) {
+                counter = Counter.builder(INVOCATIONS).description("Calls of a function by answered status and outcome")
+                        .tags("function", function, "code", code, "outcome", outcome.label()).register(registry);
+                byOutcome[outcome.ordinal()] = counter;
+            }
+            return counter;
         }
     }
 
@@ -171,6 +244,7 @@ public class FunctionMetrics implements CallListener {
     }
 
     private void forget(String function) {
+        meters.remove(function);
         registered.remove(function);
         rejectable.remove(function);
         for (Meter meter : registry.getMeters()) {

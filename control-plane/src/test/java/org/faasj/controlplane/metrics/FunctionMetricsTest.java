@@ -96,6 +96,12 @@ class FunctionMetricsTest {
                 .contains("faasj_function_invocations_total{code=\"200\",function=\"kept\",outcome=\"ok\"} 1.0")
                 .contains("gateway_service_count{function_name=\"kept\"} 2.0");
         assertThat(counters.existing("deleted")).as("its gateway load is forgotten too").isNull();
+
+        // deployed again under the same name: its series come back from zero, not from kept meters
+        metrics.onCalls(List.of(record("deleted", 200, InvocationOutcome.OK, 1_000, true, 10)));
+        assertThat(registry.scrape())
+                .contains("faasj_function_invocations_total{code=\"200\",function=\"deleted\",outcome=\"ok\"} 1.0")
+                .contains("faasj_function_cold_starts_total{function=\"deleted\"} 1.0");
     }
 
     @Test
