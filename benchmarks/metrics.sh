@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # faasj metrics cost: starts the built control-plane jar twice at once, A with metrics on (the
-# default) and B with --faas.metrics.enabled=false, deploys the native C hello to both and runs
-# interleaved wrk rounds against an unknown route (the gateway's 404: its answer counter is all
-# the metrics cost there) and the native hello (in-flight count, invocation records turned into
-# meters) on A and B. Prints req/s of each and the on/off ratio; writes
+# default) and B with --faas.metrics.enabled=false, deploys the native C hello and the WASM hello
+# to both and runs interleaved wrk rounds against an unknown route (the gateway's 404: its answer
+# counter is all the metrics cost there), the native hello and the WASM hello (in-flight count,
+# invocation records turned into meters; in-process WASM shows a per-call cost most) on A and B. Prints req/s of each and the on/off ratio; writes
 # benchmarks/results/metrics-<date>.{md,json} (and metrics-latest.*). See benchmarks/README.md.
 set -euo pipefail
 
@@ -91,8 +91,16 @@ SERIES_B="$(faasj_series "$BASE_B")"
 [ "${SERIES_B:-0}" = 0 ] || die "B exports $SERIES_B faasj_ series with metrics off"
 log "A exports $SERIES_A faasj_ series, B none"
 
-# ---------------------------------------------------------------- deploy the native hello to both
+# ---------------------------------------------------------------- deploy the native and WASM hellos to both
 FN="$HERE/functions"
+# the WASM hello runs in the worker's JVM in ~25 µs, so its rate shows the platform's per-call cost
+# (and what the metrics add to it) far more than the native hello's process start does
+if clang --target=wasm32-wasi --sysroot=/usr -O2 -o "$WORK/hello.wasm" "$FN/hello.c" 2>"$WORK/clang.log"; then
+    WASM_CODE="$WORK/hello.wasm"; WASM_DESCRIPTOR="$FN/hello-wasm-prebuilt.json"
+else
+    log "note: no local wasm32-wasi clang; the platforms build hello.c for WASM themselves"
+    WASM_CODE="$FN/hello.c"; WASM_DESCRIPTOR="$FN/hello-wasm.json"
+fi
 for side in a b; do
     if [ $side = a ]; then base="$BASE_A" data="$DATA_A"; else base="$BASE_B" data="$DATA_B"; fi
     [ -f "$data/admin-token" ] || die "no admin token at $data/admin-token"
@@ -101,12 +109,18 @@ for side in a b; do
     [ "$status" = 201 ] || die "${side^^}: deploying hello.c answered $status: $(cat "$out")"
     status="$(bench_probe "$base" POST /bench/native-hello "$WORK/probe.out")"
     [ "$status" = 200 ] || die "${side^^}: POST /bench/native-hello answered $status: $(cat "$WORK/probe.out")"
+    out="$WORK/deploy-$side-wasm.json"
+    status="$(bench_deploy "$base" "$(cat "$data/admin-token")" "$WASM_CODE" "$WASM_DESCRIPTOR" "$out")"
+    [ "$status" = 201 ] || die "${side^^}: deploying the WASM hello answered $status: $(cat "$out")"
+    status="$(bench_probe "$base" POST /bench/wasm-hello "$WORK/probe.out")"
+    [ "$status" = 200 ] || die "${side^^}: POST /bench/wasm-hello answered $status: $(cat "$WORK/probe.out")"
 done
-log "deployed bench-native-hello (POST /bench/native-hello) to both; both answer"
+log "deployed bench-native-hello and bench-wasm-hello (POST /bench/{native,wasm}-hello) to both; all answer"
 
 # ---------------------------------------------------------------- interleaved A/B rounds
 # target|method|path|body bytes|expected status
-TARGETS=("unknown-route|GET|/bench/no-such-function|0|404" "native-hello|POST|/bench/native-hello|26|")
+TARGETS=("unknown-route|GET|/bench/no-such-function|0|404" "native-hello|POST|/bench/native-hello|26|"
+         "wasm-hello|POST|/bench/wasm-hello|26|")
 CONNS=16
 THREADS=2
 

@@ -11,6 +11,7 @@ import statistics
 LABEL = {
     "unknown-route": "unknown route (GET, the gateway's own 404; its answer counter)",
     "native-hello": "native C hello (POST, process per request; in flight, invocation records)",
+    "wasm-hello": "WASM hello (POST, in the worker's JVM; the platform's per-call cost shows most here)",
 }
 
 
