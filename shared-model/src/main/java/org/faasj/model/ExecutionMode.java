@@ -31,8 +31,8 @@ public enum ExecutionMode {
     }
 
     /** Why {@code runtime} cannot run in this mode, or null when it can. */
-    public String problemWith(Runtime runtime) {
-        if (this == HANDLER && runtime != Runtime.PHP && runtime != Runtime.PYTHON) {
+    public String problemWith(FunctionRuntime runtime) {
+        if (this == HANDLER && runtime != FunctionRuntime.PHP && runtime != FunctionRuntime.PYTHON) {
             return "mode 'handler' is only for php and python functions, not " + runtime.id();
         }
         return null;

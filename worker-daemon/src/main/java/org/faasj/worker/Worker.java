@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.dispatch.CallRecorder;
 import org.faasj.worker.dispatch.RequestDispatcher;
 import org.faasj.worker.dispatch.Runners;
@@ -93,7 +93,7 @@ public final class Worker implements AutoCloseable {
                 scheduler, pumps, trees);
         // WASM lives on the heap: 2/5 for cached parsed modules, 2/5 for the linear memories of
         // running calls, 1/5 for the worker itself (with -Xmx128m: about 49 + 49 + 25 MB)
-        long heap = java.lang.Runtime.getRuntime().maxMemory();
+        long heap = Runtime.getRuntime().maxMemory();
         WasmRunner wasm = new WasmRunner(settings, new WasmModules(heap * 2 / 5),
                 new WasmMemoryBudget(heap * 2 / 5), scheduler, pumps);
         boolean refused = config.sandbox().mode() == SandboxMode.REFUSED;
@@ -152,11 +152,11 @@ public final class Worker implements AutoCloseable {
     }
 
     private static Runners runners(FunctionRunner processes, FunctionRunner wasm, FunctionRunner handlers) {
-        Map<Runtime, FunctionRunner> byRuntime = new EnumMap<>(Runtime.class);
-        byRuntime.put(Runtime.PHP, processes);
-        byRuntime.put(Runtime.PYTHON, processes);
-        byRuntime.put(Runtime.NATIVE, processes);
-        byRuntime.put(Runtime.WASM, wasm);
+        Map<FunctionRuntime, FunctionRunner> byRuntime = new EnumMap<>(FunctionRuntime.class);
+        byRuntime.put(FunctionRuntime.PHP, processes);
+        byRuntime.put(FunctionRuntime.PYTHON, processes);
+        byRuntime.put(FunctionRuntime.NATIVE, processes);
+        byRuntime.put(FunctionRuntime.WASM, wasm);
         return new Runners(byRuntime, handlers);
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.faasj.model.ExecutionMode;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +34,7 @@ public final class DescriptorJson {
         RouteKey routeKey = RouteKey.parse(key);
         JsonNode root = readObject(key, json);
         Fields fields = new Fields(key, root);
-        Runtime runtime = runtime(fields);
+        FunctionRuntime runtime = runtime(fields);
         return new FunctionDescriptor(
                 fields.string("name", defaultName(routeKey)),
                 runtime,
@@ -95,14 +95,14 @@ public final class DescriptorJson {
         return root;
     }
 
-    private static Runtime runtime(Fields fields) {
+    private static FunctionRuntime runtime(Fields fields) {
         String id = fields.requiredString("runtime");
-        return Runtime.fromId(id).orElseThrow(() -> new InvalidDescriptorException(
+        return FunctionRuntime.fromId(id).orElseThrow(() -> new InvalidDescriptorException(
                 fields.key + ": unknown runtime '" + id + "' (known: php, c, cpp, native, python, wasm)"));
     }
 
     /** Absent means a process per call, as every row from before handler mode had. */
-    private static ExecutionMode mode(Fields fields, Runtime runtime) {
+    private static ExecutionMode mode(Fields fields, FunctionRuntime runtime) {
         String id = fields.string("mode", ExecutionMode.PROCESS.id());
         ExecutionMode mode = ExecutionMode.fromId(id);
         if (mode == null) {

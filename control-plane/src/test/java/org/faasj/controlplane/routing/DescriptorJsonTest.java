@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.Test;
 
 class DescriptorJsonTest {
@@ -18,7 +18,7 @@ class DescriptorJsonTest {
                 "{\"name\":\"ping\",\"runtime\":\"php\",\"module\":\"functions/ping/1/ping.php\","
                         + "\"handler\":\"main\",\"memory\":64,\"timeout\":5,\"version\":1}");
 
-        assertThat(d).isEqualTo(new FunctionDescriptor("ping", Runtime.PHP, "GET", "/ping",
+        assertThat(d).isEqualTo(new FunctionDescriptor("ping", FunctionRuntime.PHP, "GET", "/ping",
                 "functions/ping/1/ping.php", "main", 64, 5, 64, 64, Network.OUTBOUND, Map.of(), 1));
     }
 
@@ -27,7 +27,7 @@ class DescriptorJsonTest {
         FunctionDescriptor d = DescriptorJson.parse("POST:/api/hello", "{\"runtime\":\"c\",\"module\":\"/opt/f/module.bin\"}");
 
         assertThat(d.name()).isEqualTo("hello");
-        assertThat(d.runtime()).isEqualTo(Runtime.NATIVE);
+        assertThat(d.runtime()).isEqualTo(FunctionRuntime.NATIVE);
         assertThat(d.handler()).isEqualTo("main");
         assertThat(d.memoryMb()).isEqualTo(FunctionDescriptor.DEFAULT_MEMORY_MB);
         assertThat(d.timeoutSeconds()).isEqualTo(FunctionDescriptor.DEFAULT_TIMEOUT_SECONDS);
@@ -150,7 +150,7 @@ class DescriptorJsonTest {
 
     @Test
     void roundTripKeepsEveryField() {
-        FunctionDescriptor original = new FunctionDescriptor("img-it's", Runtime.WASM, "PUT", "/img/it's",
+        FunctionDescriptor original = new FunctionDescriptor("img-it's", FunctionRuntime.WASM, "PUT", "/img/it's",
                 "functions/img/3/module.wasm", "run", 96, 7, 32, 8, Network.NONE,
                 Map.of("MODE", "fast", "QUOTE", "say \"hi\""), 3);
 
@@ -163,7 +163,7 @@ class DescriptorJsonTest {
 
     @Test
     void concurrencyIsReadWrittenAndAbsentMeansNoLimit() {
-        FunctionDescriptor limited = new FunctionDescriptor("q", Runtime.PHP, "GET", "/q", "m", null, 1, 1, 1, 1, null,
+        FunctionDescriptor limited = new FunctionDescriptor("q", FunctionRuntime.PHP, "GET", "/q", "m", null, 1, 1, 1, 1, null,
                 null, 1, 3);
         String json = DescriptorJson.toJson(limited);
         assertThat(json).contains("\"concurrency\":3");
@@ -181,7 +181,7 @@ class DescriptorJsonTest {
 
     @Test
     void everyRuntimeSurvivesTheRoundTrip() {
-        for (Runtime runtime : Runtime.values()) {
+        for (FunctionRuntime runtime : FunctionRuntime.values()) {
             FunctionDescriptor d = new FunctionDescriptor("f", runtime, "GET", "/f", "m", null, 1, 1, 1, 1, null, null, 1);
             assertThat(DescriptorJson.parse("GET:/f", DescriptorJson.toJson(d))).isEqualTo(d);
         }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.faasj.model.HandoffFrame;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 
 /** The program and arguments that run a module, per runtime, and where a missing interpreter comes from. */
 final class RuntimeCommand {
@@ -14,7 +14,7 @@ final class RuntimeCommand {
     }
 
     /** The interpreter to look up on PATH, empty for modules that run by themselves. */
-    static Optional<String> interpreter(Runtime runtime) {
+    static Optional<String> interpreter(FunctionRuntime runtime) {
         return switch (runtime) {
             case PHP -> Optional.of("php");
             case PYTHON -> Optional.of("python3");
@@ -37,7 +37,7 @@ final class RuntimeCommand {
         };
     }
 
-    static String debianPackage(Runtime runtime) {
+    static String debianPackage(FunctionRuntime runtime) {
         return switch (runtime) {
             case PHP -> "php-cli";
             case PYTHON -> "python3";

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.CallTrace;
 import org.faasj.worker.exec.CgiEnvironment;
@@ -75,10 +75,10 @@ public final class HandlerRunner implements FunctionRunner {
         if (!Files.isRegularFile(Path.of(frame.modulePath()))) {
             return new Outcome.ModuleMissing(frame.modulePath());
         }
-        String program = frame.runtime() == Runtime.PHP ? "php" : "python3";
+        String program = frame.runtime() == FunctionRuntime.PHP ? "php" : "python3";
         Optional<Path> interpreter = locator.find(program);
         if (interpreter.isEmpty()) {
-            return new Outcome.RuntimeMissing(program, frame.runtime() == Runtime.PHP ? "php-cli" : "python3");
+            return new Outcome.RuntimeMissing(program, frame.runtime() == FunctionRuntime.PHP ? "php-cli" : "python3");
         }
         long started = System.nanoTime();
         byte[] body;
@@ -219,7 +219,7 @@ public final class HandlerRunner implements FunctionRunner {
     List<String> command(HandoffFrame frame, Path interpreter) {
         String module = exec.modulePathSeenByProcess(frame.modulePath());
         String serves = frame.functionName() + "@" + frame.functionVersion();
-        if (frame.runtime() == Runtime.PHP) {
+        if (frame.runtime() == FunctionRuntime.PHP) {
             // the same memory_limit as process mode: a readable error before RLIMIT_DATA hits
             return List.of(interpreter.toString(), "-d", "memory_limit=" + frame.memoryMb() + "M",
                     settings.phpBootstrap().toString(), module, frame.handler(), serves);

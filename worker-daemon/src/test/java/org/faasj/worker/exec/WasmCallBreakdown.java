@@ -24,7 +24,7 @@ import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 
 /**
  * Where one WASM call's time goes inside the worker, phase by phase, for a fresh instance per call
@@ -167,7 +167,7 @@ public final class WasmCallBreakdown {
     }
 
     private static HandoffFrame frame(Path module) {
-        return new HandoffFrame(1, true, "hello", 1, Runtime.WASM, module.toString(), "main", 64, 10_000, 64, 64,
+        return new HandoffFrame(1, true, "hello", 1, FunctionRuntime.WASM, module.toString(), "main", 64, 10_000, 64, 64,
                 Network.OUTBOUND, Map.of(), "POST", "/hello", "", List.of(), BODY.length, BODY);
     }
 

@@ -24,7 +24,7 @@ import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.WasmModulesForTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +71,7 @@ class WasmInstancePoolTest {
 
     private Call call(Path module, String body, int memoryMb, int timeoutMillis) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        HandoffFrame frame = new HandoffFrame(1, true, "fn", 1, Runtime.WASM, module.toString(), "main", memoryMb,
+        HandoffFrame frame = new HandoffFrame(1, true, "fn", 1, FunctionRuntime.WASM, module.toString(), "main", memoryMb,
                 timeoutMillis, 64, 64, Network.OUTBOUND, Map.of(), "POST", "/p", "", List.of(), bytes.length, bytes);
         CallTrace trace = new CallTrace(0);
         return new Call(runner.run(new Invocation(frame, new InMemoryBody(bytes), OutputBudget.UNLIMITED.open(), trace)),

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** How a worker executes a function's artifact. Source languages are compiled to one of these at deploy. */
-public enum Runtime {
+public enum FunctionRuntime {
     /** {@code php <module>}: the interpreter reads the body on stdin. */
     PHP,
     /** A compiled executable (from C or C++), started directly. */
@@ -19,7 +19,7 @@ public enum Runtime {
     }
 
     /** Parses the descriptor's runtime name; {@code c}, {@code cpp} and {@code c++} name native code. */
-    public static Optional<Runtime> fromId(String id) {
+    public static Optional<FunctionRuntime> fromId(String id) {
         if (id == null) {
             return Optional.empty();
         }
