@@ -153,10 +153,9 @@ public final class Worker implements AutoCloseable {
 
     private static Runners runners(FunctionRunner processes, FunctionRunner wasm, FunctionRunner handlers) {
         Map<FunctionRuntime, FunctionRunner> byRuntime = new EnumMap<>(FunctionRuntime.class);
-        byRuntime.put(FunctionRuntime.PHP, processes);
-        byRuntime.put(FunctionRuntime.PYTHON, processes);
-        byRuntime.put(FunctionRuntime.NATIVE, processes);
-        byRuntime.put(FunctionRuntime.WASM, wasm);
+        for (FunctionRuntime runtime : FunctionRuntime.values()) {
+            byRuntime.put(runtime, runtime.spec().runsAsProcess() ? processes : wasm);
+        }
         return new Runners(byRuntime, handlers);
     }
 

@@ -98,7 +98,7 @@ public final class DescriptorJson {
     private static FunctionRuntime runtime(Fields fields) {
         String id = fields.requiredString("runtime");
         return FunctionRuntime.fromId(id).orElseThrow(() -> new InvalidDescriptorException(
-                fields.key + ": unknown runtime '" + id + "' (known: php, c, cpp, native, python, wasm)"));
+                fields.key + ": unknown runtime '" + id + "' (known: " + FunctionRuntime.knownIds() + ")"));
     }
 
     /** Absent means a process per call, as every row from before handler mode had. */

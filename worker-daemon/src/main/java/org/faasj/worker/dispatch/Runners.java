@@ -40,10 +40,9 @@ public final class Runners {
         return byRuntime.get(runtime);
     }
 
-    /** The control plane only lets PHP and Python run in handler mode; anything else runs as before. */
+    /** The control plane only lets handler-capable runtimes run in handler mode; anything else runs as before. */
     public FunctionRunner forFrame(HandoffFrame frame) {
-        boolean handlerMode = frame.mode() == ExecutionMode.HANDLER
-                && (frame.runtime() == FunctionRuntime.PHP || frame.runtime() == FunctionRuntime.PYTHON);
+        boolean handlerMode = frame.mode() == ExecutionMode.HANDLER && frame.runtime().spec().handlerMode();
         return handlerMode ? handlers : byRuntime.get(frame.runtime());
     }
 }

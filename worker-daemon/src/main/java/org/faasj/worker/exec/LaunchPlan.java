@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.spawn.SandboxLimits;
 import org.faasj.worker.spawn.SpawnRequest;
 
@@ -32,7 +31,7 @@ record LaunchPlan(SpawnRequest request, byte[] requestEnv) {
         SandboxLimits sandbox = new SandboxLimits(Path.of(frame.modulePath()).toAbsolutePath().getParent(),
                 frame.tmpMb(), frame.processes(), frame.network() == Network.NONE);
         Map<String, String> full = CgiEnvironment.build(frame, settings.functionPath(), settings.workDir());
-        if (frame.runtime() != FunctionRuntime.PHP) {
+        if (!frame.runtime().spec().warmPool()) {
             return new LaunchPlan(new SpawnRequest(argv, CgiEnvironment.entries(full), settings.workDir(),
                     dataBytes, cpuSeconds, false, sandbox), null);
         }

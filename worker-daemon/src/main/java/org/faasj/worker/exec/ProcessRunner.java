@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.faasj.model.HandoffFrame;
+import org.faasj.model.RuntimeSpec;
 import org.faasj.worker.spawn.ProcessUsage;
 import org.faasj.worker.spawn.SpawnedProcess;
 import org.faasj.worker.spawn.SpawnerUnavailableException;
@@ -62,12 +63,13 @@ public final class ProcessRunner implements FunctionRunner {
             return new Outcome.ModuleMissing(frame.modulePath());
         }
         Optional<Path> interpreter = Optional.empty();
-        Optional<String> wanted = RuntimeCommand.interpreter(frame.runtime());
+        RuntimeSpec spec = frame.runtime().spec();
+        Optional<String> wanted = RuntimeCommand.interpreter(spec);
         if (wanted.isPresent()) {
             String program = wanted.get();
             interpreter = locator.find(program);
             if (interpreter.isEmpty()) {
-                return new Outcome.RuntimeMissing(program, RuntimeCommand.debianPackage(frame.runtime()));
+                return new Outcome.RuntimeMissing(program, spec.debianPackage());
             }
         }
         LaunchPlan plan = LaunchPlan.of(frame, interpreter.orElse(null), settings);
@@ -80,7 +82,7 @@ public final class ProcessRunner implements FunctionRunner {
         }
         FunctionProcess process;
         try {
-            process = obtain(plan, module, frame.timeoutMillis(), wanted.isPresent(), invocation.trace());
+            process = obtain(plan, module, frame.timeoutMillis(), spec.cpuGated(), invocation.trace());
         } catch (SpawnerUnavailableException e) {
             cancel(pump);
             return new Outcome.Unavailable("could not start the function: " + e.getMessage());
@@ -108,9 +110,9 @@ public final class ProcessRunner implements FunctionRunner {
      * hello is ~0.5 ms, and queueing it cost more than it saved (2,330 vs 2,169 req/s at 16
      * connections, 2 cores).
      */
-    private FunctionProcess obtain(LaunchPlan plan, ModuleStamp module, int timeoutMillis, boolean interpreted,
+    private FunctionProcess obtain(LaunchPlan plan, ModuleStamp module, int timeoutMillis, boolean gated,
                                    CallTrace trace) throws IOException, InterruptedException {
-        CpuGate.Pass pass = interpreted ? gate.forRequest(timeoutMillis) : gate.unlimited();
+        CpuGate.Pass pass = gated ? gate.forRequest(timeoutMillis) : gate.unlimited();
         try {
             FunctionProcess ready = warm != null && plan.poolable() ? warm.take(plan.request(), module) : null;
             FunctionProcess process = ready != null ? ready : starter.start(plan.request(), stderrFile.get(), false);
