@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.faasj.model.ExecutionMode;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
 
 /** Builds hand-off frames for tests with sensible defaults. */
 final class Frames {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.faasj.model.Network;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.Network;
 import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;

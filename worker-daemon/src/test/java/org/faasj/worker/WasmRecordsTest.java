@@ -10,9 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.InvocationOutcome;
 import org.faasj.model.InvocationRecord;
-import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.faasj.model.HandoffFrame;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.HandoffFrame;
 
 /**
  * CPU per WASM hello call of a real worker, by thread name, with this JVM playing the gateway (a

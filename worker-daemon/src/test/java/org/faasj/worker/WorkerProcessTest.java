@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocket;

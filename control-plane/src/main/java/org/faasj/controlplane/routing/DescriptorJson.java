@@ -5,8 +5,8 @@ import java.util.Map;
 
 import org.faasj.model.ExecutionMode;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Network;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.Network;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

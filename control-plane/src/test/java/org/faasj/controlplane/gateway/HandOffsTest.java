@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 import org.faasj.controlplane.routing.Route;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.HandoffFrame;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.HandoffFrame;
 import org.junit.jupiter.api.Test;
 
 class HandOffsTest {

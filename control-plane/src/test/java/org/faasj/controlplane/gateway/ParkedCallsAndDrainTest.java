@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.metrics.GatewayCounters;
+import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Network;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.Network;
 import org.junit.jupiter.api.Test;
 
 class DescriptorJsonTest {

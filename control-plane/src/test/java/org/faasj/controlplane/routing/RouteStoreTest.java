@@ -10,8 +10,8 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Network;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.Network;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import org.faasj.model.ExecutionMode;
-import org.faasj.model.HandoffFrame;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.HandoffFrame;
 import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.Outcome;
 

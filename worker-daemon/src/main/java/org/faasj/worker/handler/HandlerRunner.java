@@ -18,10 +18,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.faasj.model.HandoffFrame;
-import org.faasj.model.RuntimeSpec;
-import org.faasj.model.Network;
 import org.faasj.model.FunctionRuntime;
+import org.faasj.model.HandoffFrame;
+import org.faasj.model.Network;
+import org.faasj.model.RuntimeSpec;
 import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.CallTrace;
 import org.faasj.worker.exec.CgiEnvironment;

@@ -28,9 +28,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.CompletionAck;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.exec.OutputBudget;

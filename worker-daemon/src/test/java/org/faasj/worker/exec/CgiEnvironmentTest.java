@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.Test;
 
 class CgiEnvironmentTest {

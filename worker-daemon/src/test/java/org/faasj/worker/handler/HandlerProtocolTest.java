@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.faasj.model.ExecutionMode;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.Test;
 
 class HandlerProtocolTest {

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.process;
 
 import java.io.File;
 import java.io.IOException;
@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.faasj.worker.exec.CallTrace;
+import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.spawn.SpawnedProcess;
 
 /**
@@ -16,7 +18,6 @@ import org.faasj.worker.spawn.SpawnedProcess;
  */
 final class FunctionProcess {
 
-    static final int STDERR_TAIL_BYTES = 2048;
 
     private final SpawnedProcess process;
     private final Path stderr;
@@ -42,7 +43,7 @@ final class FunctionProcess {
 
     String stderrTail() {
         try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
-            long start = Math.max(0, file.length() - STDERR_TAIL_BYTES);
+            long start = Math.max(0, file.length() - Outcome.STDERR_TAIL_BYTES);
             byte[] tail = new byte[(int) (file.length() - start)];
             file.seek(start);
             file.readFully(tail);

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.wasm;
 
 import java.util.concurrent.atomic.AtomicLong;
 

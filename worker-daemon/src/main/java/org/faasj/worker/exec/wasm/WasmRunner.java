@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.wasm;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,6 +24,15 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import org.faasj.model.HandoffFrame;
+import org.faasj.worker.exec.BodyPumps;
+import org.faasj.worker.exec.BodySource;
+import org.faasj.worker.exec.CallTrace;
+import org.faasj.worker.exec.CgiEnvironment;
+import org.faasj.worker.exec.ExecSettings;
+import org.faasj.worker.exec.FunctionRunner;
+import org.faasj.worker.exec.Invocation;
+import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputBudget;
 
 /**
  * Runs a WASI preview1 command module inside the worker with Chicory, compiled once to JVM bytecode
@@ -40,7 +49,7 @@ import org.faasj.model.HandoffFrame;
  */
 public final class WasmRunner implements FunctionRunner {
 
-    static final int STDERR_TAIL_BYTES = FunctionProcess.STDERR_TAIL_BYTES;
+    static final int STDERR_TAIL_BYTES = Outcome.STDERR_TAIL_BYTES;
     private static final int PIPE_BYTES = 64 * 1024;
     /** random_get: the guest may make keys with it, so not ThreadLocalRandom (Chicory's default). */
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -235,7 +244,7 @@ public final class WasmRunner implements FunctionRunner {
      * when no pump is free.
      */
     private Stdin stdin(BodySource body) throws IOException {
-        byte[] small = body.inMemory(ProcessRunner.INLINE_BODY_MAX);
+        byte[] small = body.inMemory(BodyPumps.INLINE_BODY_MAX);
         if (small != null) {
             return new Stdin(new ByteArrayInputStream(small));
         }

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.wasm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,10 +22,17 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.WasmModulesForTests;
+import org.faasj.worker.exec.BodyPumps;
+import org.faasj.worker.exec.BodySource;
+import org.faasj.worker.exec.CallTrace;
+import org.faasj.worker.exec.ExecSettings;
+import org.faasj.worker.exec.Invocation;
+import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputBudget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

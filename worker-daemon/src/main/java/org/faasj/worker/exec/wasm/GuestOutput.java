@@ -1,8 +1,11 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.wasm;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+
+import org.faasj.worker.exec.CallTrace;
+import org.faasj.worker.exec.OutputBudget;
 
 /**
  * What an in-process guest writes to stdout or stderr. Stdout keeps everything up to the cap and

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.wasm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.wasm;
 
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -22,9 +22,16 @@ import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.FunctionRuntime;
+import org.faasj.worker.exec.BodyPumps;
+import org.faasj.worker.exec.BodySource;
+import org.faasj.worker.exec.CgiEnvironment;
+import org.faasj.worker.exec.ExecSettings;
+import org.faasj.worker.exec.Invocation;
+import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputBudget;
 
 /**
  * Where one WASM call's time goes inside the worker, phase by phase, for a fresh instance per call

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.process;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.process;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
+import org.faasj.worker.exec.CgiEnvironment;
+import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.spawn.SandboxLimits;
 import org.faasj.worker.spawn.SpawnRequest;
 

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.RuntimeSpec;
+import org.faasj.worker.exec.BodyPumps;
+import org.faasj.worker.exec.BodySource;
+import org.faasj.worker.exec.CallTrace;
+import org.faasj.worker.exec.ExecSettings;
+import org.faasj.worker.exec.FunctionRunner;
+import org.faasj.worker.exec.Invocation;
+import org.faasj.worker.exec.Outcome;
+import org.faasj.worker.exec.OutputBudget;
+import org.faasj.worker.exec.OutputCapture;
+import org.faasj.worker.exec.ProgramLocator;
 import org.faasj.worker.spawn.ProcessUsage;
 import org.faasj.worker.spawn.SpawnedProcess;
 import org.faasj.worker.spawn.SpawnerUnavailableException;
@@ -25,7 +35,6 @@ import org.faasj.worker.spawn.SpawnerUnavailableException;
 public final class ProcessRunner implements FunctionRunner {
 
     /** Linux pipe capacity: a body this small is written before reading stdout without risk of deadlock. */
-    static final int INLINE_BODY_MAX = 64 * 1024;
     private static final AtomicInteger STDERR_FILES = new AtomicInteger();
 
     private final ProcessStarter starter;
@@ -74,7 +83,7 @@ public final class ProcessRunner implements FunctionRunner {
         }
         LaunchPlan plan = LaunchPlan.of(frame, interpreter.orElse(null), settings);
         BodyPumps.Reservation pump = null;
-        if (invocation.body().inMemory(INLINE_BODY_MAX) == null) {
+        if (invocation.body().inMemory(BodyPumps.INLINE_BODY_MAX) == null) {
             pump = pumps.tryReserve();
             if (pump == null) {
                 return new Outcome.Unavailable("worker is reading too many request bodies at once, retry shortly");
@@ -204,7 +213,7 @@ public final class ProcessRunner implements FunctionRunner {
      * which kills the function if the client stops sending mid-body. Returns whether a pump runs.
      */
     private boolean feedStdin(SpawnedProcess process, BodySource body, BodyPumps.Reservation pump) {
-        byte[] small = body.inMemory(INLINE_BODY_MAX);
+        byte[] small = body.inMemory(BodyPumps.INLINE_BODY_MAX);
         if (small == null) {
             pump.start(body.copyTask(process.stdin(), () -> trees.kill(process)));
             return true;

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.wasm;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.faasj.worker.exec;
+package org.faasj.worker.exec.process;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.RuntimeSpec;
+import org.faasj.worker.exec.ExecSettings;
 
 /** The program and arguments that run a module in process mode, built from the runtime's spec. */
 final class RuntimeCommand {
