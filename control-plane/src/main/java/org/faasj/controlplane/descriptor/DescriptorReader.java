@@ -262,7 +262,8 @@ public final class DescriptorReader {
             throw new DescriptorFieldException(field, field + " must be a whole number " + wholeRange + ", got " + node);
         }
         if (value < min || value > max) {
-            throw new DescriptorFieldException(field, field + " must be " + range + ", got " + value);
+            String bound = value > max && max == Integer.MAX_VALUE ? "at most " + max : range;
+            throw new DescriptorFieldException(field, field + " must be " + bound + ", got " + value);
         }
         return (int) value;
     }

@@ -42,7 +42,7 @@ import org.faasj.worker.exec.OutputBudget;
  * <pre>
  * java -Xms16m -Xmx128m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05 \
  *   -cp worker-daemon/target/test-classes:worker-daemon/target/classes:$(cat cp.txt) \
- *   org.faasj.worker.exec.WasmCallBreakdown hello.wasm [calls]
+ *   org.faasj.worker.exec.wasm.WasmCallBreakdown hello.wasm [calls]
  * </pre>
  */
 public final class WasmCallBreakdown {
