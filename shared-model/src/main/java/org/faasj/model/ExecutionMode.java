@@ -31,10 +31,20 @@ public enum ExecutionMode {
     }
 
     /** Why {@code runtime} cannot run in this mode, or null when it can. */
-    public String problemWith(Runtime runtime) {
-        if (this == HANDLER && runtime != Runtime.PHP && runtime != Runtime.PYTHON) {
-            return "mode 'handler' is only for php and python functions, not " + runtime.id();
+    public String problemWith(FunctionRuntime runtime) {
+        if (this == HANDLER && !runtime.spec().handlerMode()) {
+            return "mode 'handler' is only for " + handlerRuntimes() + " functions, not " + runtime.id();
         }
         return null;
+    }
+
+    private static String handlerRuntimes() {
+        StringBuilder names = new StringBuilder();
+        for (FunctionRuntime runtime : FunctionRuntime.values()) {
+            if (runtime.spec().handlerMode()) {
+                names.append(names.isEmpty() ? "" : " and ").append(runtime.id());
+            }
+        }
+        return names.toString();
     }
 }

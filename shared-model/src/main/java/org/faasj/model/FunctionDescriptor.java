@@ -26,7 +26,7 @@ import java.util.Objects;
  */
 public record FunctionDescriptor(
         String name,
-        Runtime runtime,
+        FunctionRuntime runtime,
         String method,
         String route,
         String module,
@@ -66,7 +66,7 @@ public record FunctionDescriptor(
     }
 
     /** A process-mode descriptor (as every descriptor was before handler mode). */
-    public FunctionDescriptor(String name, Runtime runtime, String method, String route, String module, String handler,
+    public FunctionDescriptor(String name, FunctionRuntime runtime, String method, String route, String module, String handler,
                               int memoryMb, int timeoutSeconds, int tmpMb, int processes, Network network,
                               Map<String, String> env, int version, int concurrency) {
         this(name, runtime, method, route, module, handler, memoryMb, timeoutSeconds, tmpMb, processes, network, env,
@@ -74,7 +74,7 @@ public record FunctionDescriptor(
     }
 
     /** A descriptor without a concurrency limit of its own (as every descriptor was before the field). */
-    public FunctionDescriptor(String name, Runtime runtime, String method, String route, String module, String handler,
+    public FunctionDescriptor(String name, FunctionRuntime runtime, String method, String route, String module, String handler,
                               int memoryMb, int timeoutSeconds, int tmpMb, int processes, Network network,
                               Map<String, String> env, int version) {
         this(name, runtime, method, route, module, handler, memoryMb, timeoutSeconds, tmpMb, processes, network, env,

@@ -35,7 +35,7 @@ public record HandoffFrame(
         boolean keepAlive,
         String functionName,
         int functionVersion,
-        Runtime runtime,
+        FunctionRuntime runtime,
         String modulePath,
         String handler,
         int memoryMb,
@@ -77,7 +77,7 @@ public record HandoffFrame(
     }
 
     /** A process-mode frame (as every frame was before handler mode). */
-    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, Runtime runtime,
+    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, FunctionRuntime runtime,
                         String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
                         Network network, Map<String, String> env, String method, String path, String query,
                         List<HttpHeader> headers, long contentLength, byte[] bodyPrefix, boolean chunked,
@@ -88,7 +88,7 @@ public record HandoffFrame(
     }
 
     /** A frame of a call that did not wait in the gateway (tests, tools). */
-    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, Runtime runtime,
+    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, FunctionRuntime runtime,
                         String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
                         Network network, Map<String, String> env, String method, String path, String query,
                         List<HttpHeader> headers, long contentLength, byte[] bodyPrefix, boolean chunked,
@@ -99,7 +99,7 @@ public record HandoffFrame(
     }
 
     /** A frame for a body of known length (not chunked) whose call id is made from its request id (tests, tools). */
-    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, Runtime runtime,
+    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, FunctionRuntime runtime,
                         String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
                         Network network, Map<String, String> env, String method, String path, String query,
                         List<HttpHeader> headers, long contentLength, byte[] bodyPrefix) {
@@ -179,7 +179,7 @@ public record HandoffFrame(
         boolean keepAlive = r.getBoolean();
         String functionName = r.getString();
         int functionVersion = r.getInt();
-        Runtime runtime = Runtime.valueOf(r.getString());
+        FunctionRuntime runtime = FunctionRuntime.valueOf(r.getString());
         String modulePath = r.getString();
         String handler = r.getString();
         int memoryMb = r.getInt();

@@ -43,7 +43,7 @@ public enum WorkerOption {
      * Two per core when the worker runs alone; the control plane splits that figure over its
      * workers instead, since they share the cores.
      */
-    CPU_SLOTS("cpu-slots", Kind.INT, 1, String.valueOf(2 * java.lang.Runtime.getRuntime().availableProcessors()),
+    CPU_SLOTS("cpu-slots", Kind.INT, 1, String.valueOf(2 * Runtime.getRuntime().availableProcessors()),
             "function processes this worker lets run on a CPU at once (default: two per core)"),
     SANDBOX("sandbox", Kind.choice("on", "off", "refused"), 0, "off",
             "how function processes are isolated: on, off, or refused (none are started)"),

@@ -20,18 +20,18 @@ class ExecutionModeTest {
 
     @Test
     void onlyPhpAndPythonMayRunInHandlerMode() {
-        assertNull(ExecutionMode.HANDLER.problemWith(Runtime.PHP));
-        assertNull(ExecutionMode.HANDLER.problemWith(Runtime.PYTHON));
-        assertTrue(ExecutionMode.HANDLER.problemWith(Runtime.NATIVE).contains("only for php and python"));
-        assertTrue(ExecutionMode.HANDLER.problemWith(Runtime.WASM).contains("wasm"));
-        for (Runtime runtime : Runtime.values()) {
+        assertNull(ExecutionMode.HANDLER.problemWith(FunctionRuntime.PHP));
+        assertNull(ExecutionMode.HANDLER.problemWith(FunctionRuntime.PYTHON));
+        assertTrue(ExecutionMode.HANDLER.problemWith(FunctionRuntime.NATIVE).contains("only for php and python"));
+        assertTrue(ExecutionMode.HANDLER.problemWith(FunctionRuntime.WASM).contains("wasm"));
+        for (FunctionRuntime runtime : FunctionRuntime.values()) {
             assertNull(ExecutionMode.PROCESS.problemWith(runtime));
         }
     }
 
     @Test
     void aDescriptorWithoutAModeRunsAProcessPerCall() {
-        FunctionDescriptor d = new FunctionDescriptor("f", Runtime.PHP, "GET", "/f", "m", null, 128, 10, 64, 64,
+        FunctionDescriptor d = new FunctionDescriptor("f", FunctionRuntime.PHP, "GET", "/f", "m", null, 128, 10, 64, 64,
                 Network.OUTBOUND, Map.of(), 1, 0, null);
         assertEquals(ExecutionMode.PROCESS, d.mode());
         assertEquals("main", d.handler());

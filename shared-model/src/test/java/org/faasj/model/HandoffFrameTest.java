@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HandoffFrameTest {
 
     private static HandoffFrame frame(int tmpMb, int processes, Network network) {
-        return new HandoffFrame(42, true, "img", 3, Runtime.NATIVE, "/data/functions/img/3/module.bin", "main",
+        return new HandoffFrame(42, true, "img", 3, FunctionRuntime.NATIVE, "/data/functions/img/3/module.bin", "main",
                 96, 7000, tmpMb, processes, network, Map.of("MODE", "fast"), "POST", "/api/img", "a=1",
                 List.of(new HttpHeader("Content-Type", "image/png"), new HttpHeader("X-Id", "r1")), 10,
                 "abc".getBytes(StandardCharsets.UTF_8));

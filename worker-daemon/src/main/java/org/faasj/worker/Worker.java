@@ -11,26 +11,26 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.dispatch.CallRecorder;
 import org.faasj.worker.dispatch.RequestDispatcher;
 import org.faasj.worker.dispatch.Runners;
 import org.faasj.worker.exec.BodyPumps;
-import org.faasj.worker.exec.CpuGate;
 import org.faasj.worker.exec.ExecSettings;
 import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.OutputBudget;
-import org.faasj.worker.exec.PhpPrelude;
-import org.faasj.worker.exec.ProcessRunner;
-import org.faasj.worker.exec.ProcessStarter;
-import org.faasj.worker.exec.ProcessTrees;
 import org.faasj.worker.exec.ProgramLocator;
 import org.faasj.worker.exec.UnavailableRunner;
-import org.faasj.worker.exec.WarmPool;
-import org.faasj.worker.exec.WarmPoolSettings;
-import org.faasj.worker.exec.WasmMemoryBudget;
-import org.faasj.worker.exec.WasmModules;
-import org.faasj.worker.exec.WasmRunner;
+import org.faasj.worker.exec.process.CpuGate;
+import org.faasj.worker.exec.process.PhpPrelude;
+import org.faasj.worker.exec.process.ProcessRunner;
+import org.faasj.worker.exec.process.ProcessStarter;
+import org.faasj.worker.exec.process.ProcessTrees;
+import org.faasj.worker.exec.process.WarmPool;
+import org.faasj.worker.exec.process.WarmPoolSettings;
+import org.faasj.worker.exec.wasm.WasmMemoryBudget;
+import org.faasj.worker.exec.wasm.WasmModules;
+import org.faasj.worker.exec.wasm.WasmRunner;
 import org.faasj.worker.handler.HandlerBootstraps;
 import org.faasj.worker.handler.HandlerRunner;
 import org.faasj.worker.handler.HandlerSettings;
@@ -93,7 +93,7 @@ public final class Worker implements AutoCloseable {
                 scheduler, pumps, trees);
         // WASM lives on the heap: 2/5 for cached parsed modules, 2/5 for the linear memories of
         // running calls, 1/5 for the worker itself (with -Xmx128m: about 49 + 49 + 25 MB)
-        long heap = java.lang.Runtime.getRuntime().maxMemory();
+        long heap = Runtime.getRuntime().maxMemory();
         WasmRunner wasm = new WasmRunner(settings, new WasmModules(heap * 2 / 5),
                 new WasmMemoryBudget(heap * 2 / 5), scheduler, pumps);
         boolean refused = config.sandbox().mode() == SandboxMode.REFUSED;
@@ -152,11 +152,10 @@ public final class Worker implements AutoCloseable {
     }
 
     private static Runners runners(FunctionRunner processes, FunctionRunner wasm, FunctionRunner handlers) {
-        Map<Runtime, FunctionRunner> byRuntime = new EnumMap<>(Runtime.class);
-        byRuntime.put(Runtime.PHP, processes);
-        byRuntime.put(Runtime.PYTHON, processes);
-        byRuntime.put(Runtime.NATIVE, processes);
-        byRuntime.put(Runtime.WASM, wasm);
+        Map<FunctionRuntime, FunctionRunner> byRuntime = new EnumMap<>(FunctionRuntime.class);
+        for (FunctionRuntime runtime : FunctionRuntime.values()) {
+            byRuntime.put(runtime, runtime.spec().runsAsProcess() ? processes : wasm);
+        }
         return new Runners(byRuntime, handlers);
     }
 

@@ -7,17 +7,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.faasj.model.ExecutionMode;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 
 /** Builds hand-off frames for tests with sensible defaults. */
 final class Frames {
 
     private static final AtomicLong IDS = new AtomicLong(100);
 
-    private Runtime runtime = Runtime.NATIVE;
+    private FunctionRuntime runtime = FunctionRuntime.NATIVE;
     private Path module;
     private int memoryMb = 64;
     private int timeoutMillis = 10_000;
@@ -44,7 +44,7 @@ final class Frames {
         return f;
     }
 
-    static Frames of(Runtime runtime, Path module) {
+    static Frames of(FunctionRuntime runtime, Path module) {
         Frames f = native_(module);
         f.runtime = runtime;
         return f;

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.WorkerHarness.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class HandlerModeWorkerTest {
         }
     }
 
-    private Response call(Path fn, Runtime runtime, String fnName, int version, String query, String body)
+    private Response call(Path fn, FunctionRuntime runtime, String fnName, int version, String query, String body)
             throws IOException {
         Frames f = Frames.of(runtime, fn).handler(fnName, version).get("/api/h", query).timeoutMillis(1_500);
         if (body != null) {
@@ -73,28 +73,28 @@ class HandlerModeWorkerTest {
         worker = WorkerHarness.start(dir);
         Path fn = worker.script("h.php", PHP);
 
-        Response first = call(fn, Runtime.PHP, "h", 1, "", "{\"name\":\"Ada\"}");
+        Response first = call(fn, FunctionRuntime.PHP, "h", 1, "", "{\"name\":\"Ada\"}");
         assertEquals(200, first.status(), first.text());
         assertTrue(first.text().contains("\"calls\":1") && first.text().contains("\"json\":{\"name\":\"Ada\"}"), first.text());
-        Response second = call(fn, Runtime.PHP, "h", 1, "", null);
+        Response second = call(fn, FunctionRuntime.PHP, "h", 1, "", null);
         assertTrue(second.text().contains("\"calls\":2"), second.text());
         assertEquals(id(first), id(second));
 
-        assertEquals("{\"result\":\"plain\"}", call(fn, Runtime.PHP, "h", 1, "mode=text", null).text());
-        Response made = call(fn, Runtime.PHP, "h", 1, "mode=made", null);
+        assertEquals("{\"result\":\"plain\"}", call(fn, FunctionRuntime.PHP, "h", 1, "mode=text", null).text());
+        Response made = call(fn, FunctionRuntime.PHP, "h", 1, "mode=made", null);
         assertEquals(201, made.status());
         assertEquals("yes", made.header("X-Made"));
         assertEquals("{\"made\":true}", made.text());
 
-        Response boom = call(fn, Runtime.PHP, "h", 1, "mode=boom", null);
+        Response boom = call(fn, FunctionRuntime.PHP, "h", 1, "mode=boom", null);
         assertEquals(500, boom.status());
         assertTrue(boom.text().contains("callId") && !boom.text().contains("boom in"), boom.text());
-        Response after = call(fn, Runtime.PHP, "h", 1, "", null);
+        Response after = call(fn, FunctionRuntime.PHP, "h", 1, "", null);
         assertTrue(after.text().contains("\"calls\":1"), "a fresh process: " + after.text());
         assertNotEquals(id(first), id(after));
 
-        assertEquals(504, call(fn, Runtime.PHP, "h", 1, "mode=sleep", null).status());
-        Response next = call(fn, Runtime.PHP, "h", 1, "", null);
+        assertEquals(504, call(fn, FunctionRuntime.PHP, "h", 1, "mode=sleep", null).status());
+        Response next = call(fn, FunctionRuntime.PHP, "h", 1, "", null);
         assertEquals(200, next.status());
         assertTrue(next.text().contains("\"calls\":1"), next.text());
     }
@@ -104,16 +104,16 @@ class HandlerModeWorkerTest {
         worker = WorkerHarness.start(dir);
         Path fn = worker.script("h.py", PY);
 
-        Response first = call(fn, Runtime.PYTHON, "p", 1, "", "{\"name\":\"Ada\"}");
+        Response first = call(fn, FunctionRuntime.PYTHON, "p", 1, "", "{\"name\":\"Ada\"}");
         assertEquals(200, first.status(), first.text());
         assertEquals("{\"calls\":1,\"name\":\"Ada\"}", first.text());
-        assertEquals("{\"calls\":2,\"name\":null}", call(fn, Runtime.PYTHON, "p", 1, "", null).text());
-        Response made = call(fn, Runtime.PYTHON, "p", 1, "mode=made", null);
+        assertEquals("{\"calls\":2,\"name\":null}", call(fn, FunctionRuntime.PYTHON, "p", 1, "", null).text());
+        Response made = call(fn, FunctionRuntime.PYTHON, "p", 1, "mode=made", null);
         assertEquals(202, made.status());
         assertTrue(made.header("Content-Type").startsWith("text/html"), made.header("Content-Type"));
         assertEquals("<b>x</b>", made.text());
-        assertEquals(500, call(fn, Runtime.PYTHON, "p", 1, "mode=boom", null).status());
-        assertEquals("{\"calls\":1,\"name\":null}", call(fn, Runtime.PYTHON, "p", 1, "", null).text());
+        assertEquals(500, call(fn, FunctionRuntime.PYTHON, "p", 1, "mode=boom", null).status());
+        assertEquals("{\"calls\":1,\"name\":null}", call(fn, FunctionRuntime.PYTHON, "p", 1, "", null).text());
         assertFalse(made.text().contains("printed"));
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class RefusedSandboxTest {
             Path marker = dir.resolve("ran");
             Path php = worker.script("touch.php", "<?php touch('" + marker + "'); echo '{}';");
             Path sh = worker.script("touch.sh", "#!/bin/sh\ntouch " + marker + "\necho '{}'\n");
-            for (Exchange ex : new Exchange[] {worker.call(Frames.of(Runtime.PHP, php).build()),
+            for (Exchange ex : new Exchange[] {worker.call(Frames.of(FunctionRuntime.PHP, php).build()),
                     worker.call(Frames.native_(sh).build())}) {
                 assertEquals(503, ex.response().status(), ex.response().text());
                 assertTrue(ex.response().text().contains("cannot isolate"), ex.response().text());

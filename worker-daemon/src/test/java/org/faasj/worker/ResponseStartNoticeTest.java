@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +34,7 @@ class ResponseStartNoticeTest {
     @Test
     void theNoticeForARequestArrivesBeforeItsCompletionAck() throws IOException {
         Path fn = worker.script("echo.py", "import sys\nprint(sys.stdin.read(), end='')\n");
-        Exchange ex = worker.call(Frames.of(Runtime.PYTHON, fn).body("hi".getBytes(StandardCharsets.UTF_8)).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.PYTHON, fn).body("hi".getBytes(StandardCharsets.UTF_8)).build());
         assertEquals(200, ex.response().status());
         assertEquals(200, ex.ack().status());
         assertTrue(worker.responseStarts.contains(ex.ack().requestId()), "no notice for " + ex.ack().requestId());

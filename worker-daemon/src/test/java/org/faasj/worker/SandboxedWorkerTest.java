@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;
@@ -124,7 +124,7 @@ class SandboxedWorkerTest {
                     forks += 1
                 print(json.dumps({"forks": forks, "refused": refused}))
                 """);
-        Map<String, String> out = callJson(Frames.of(Runtime.PYTHON, fn).sandbox(64, 8, Network.OUTBOUND));
+        Map<String, String> out = callJson(Frames.of(FunctionRuntime.PYTHON, fn).sandbox(64, 8, Network.OUTBOUND));
 
         assertTrue(Integer.parseInt(out.get("forks")) <= 7, "the function and at most 7 children: " + out);
         assertTrue(Integer.parseInt(out.get("refused")) >= 33, "the rest failed with EAGAIN: " + out);
@@ -160,8 +160,8 @@ class SandboxedWorkerTest {
         try (ServerSocketChannel listener = ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Map<String, String> env = Map.of("PORT", Integer.toString(listener.socket().getLocalPort()));
-            Map<String, String> outbound = callJson(Frames.of(Runtime.PYTHON, fn).env(env));
-            Map<String, String> none = callJson(Frames.of(Runtime.PYTHON, fn).env(env).sandbox(64, 64, Network.NONE));
+            Map<String, String> outbound = callJson(Frames.of(FunctionRuntime.PYTHON, fn).env(env));
+            Map<String, String> none = callJson(Frames.of(FunctionRuntime.PYTHON, fn).env(env).sandbox(64, 64, Network.NONE));
 
             assertTrue(Boolean.parseBoolean(outbound.get("connected")), outbound.toString());
             assertFalse(Boolean.parseBoolean(none.get("connected")), none.toString());
@@ -177,7 +177,7 @@ class SandboxedWorkerTest {
                 """);
         Path hostFile = Files.writeString(dir.resolve("admin-token"), "secret");
         for (int call = 0; call < 3; call++) {
-            Map<String, String> out = callJson(Frames.of(Runtime.PHP, fn).env(Map.of("HOST_FILE", hostFile.toString())));
+            Map<String, String> out = callJson(Frames.of(FunctionRuntime.PHP, fn).env(Map.of("HOST_FILE", hostFile.toString())));
             assertEquals(1, Integer.parseInt(out.get("uid")), "not root");
             assertEquals(1, Integer.parseInt(out.get("pid")));
             assertEquals("/fn/who.php", out.get("script"));

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,12 +50,12 @@ class WarmPoolTest {
         worker = WorkerHarness.withWarmPool(dir, 2, 16, 30_000);
         Path fn = worker.script("report.php", REPORT);
 
-        Exchange first = worker.call(Frames.of(Runtime.PHP, fn).get("/api/r", "a=1").header("X-Trace-Id", "t-1").build());
+        Exchange first = worker.call(Frames.of(FunctionRuntime.PHP, fn).get("/api/r", "a=1").header("X-Trace-Id", "t-1").build());
         awaitWarm(n -> n == 2);
         // a warm process started well before its request: wait until every php process is 1.5 s old
         Conditions.await(Duration.ofSeconds(20), () -> phpProcesses().stream().allMatch(
                 pid -> startedBefore(pid, Instant.now().minusMillis(1_500))), "warm php processes 1.5 s old");
-        Exchange second = worker.call(Frames.of(Runtime.PHP, fn).body("payload".getBytes(StandardCharsets.UTF_8)).build());
+        Exchange second = worker.call(Frames.of(FunctionRuntime.PHP, fn).body("payload".getBytes(StandardCharsets.UTF_8)).build());
 
         String a = first.response().text();
         String b = second.response().text();
@@ -81,7 +81,7 @@ class WarmPoolTest {
         Path fn = worker.script("report.php", REPORT);
         List<String> pids = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            pids.add(field(worker.call(Frames.of(Runtime.PHP, fn).get("/r", "i=" + i).build()).response().text(), "pid"));
+            pids.add(field(worker.call(Frames.of(FunctionRuntime.PHP, fn).get("/r", "i=" + i).build()).response().text(), "pid"));
             awaitWarm(n -> n >= 1);
         }
         assertEquals(6, pids.stream().distinct().count(), pids.toString());
@@ -105,7 +105,7 @@ class WarmPoolTest {
         List<Long> old = phpProcesses();
 
         Files.writeString(fn, REPORT.replace("'v1'", "'v2-longer'"));
-        Exchange ex = worker.call(Frames.of(Runtime.PHP, fn).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.PHP, fn).build());
 
         assertEquals("v2-longer", field(ex.response().text(), "version"), ex.response().text());
         for (long pid : old) {
@@ -122,7 +122,7 @@ class WarmPoolTest {
             TestProcesses.assertDiesWithin(pid, 2_000, "warm process " + pid + " still runs");
         }
 
-        Exchange ex = worker.call(Frames.of(Runtime.PHP, fn).get("/r", "after=kill").build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.PHP, fn).get("/r", "after=kill").build());
 
         assertEquals(200, ex.response().status(), ex.response().text());
         assertEquals("after=kill", field(ex.response().text(), "query"));
@@ -136,12 +136,12 @@ class WarmPoolTest {
         for (int i = 0; i < 3; i++) {
             Path fn = worker.script("f" + i + ".php", REPORT);
             functions.add(fn);
-            worker.call(Frames.of(Runtime.PHP, fn).build());
+            worker.call(Frames.of(FunctionRuntime.PHP, fn).build());
         }
         awaitWarmWithin(3);
         // every take makes the pool refill: six wanted (two per function), never more than three ready
         for (Path fn : functions) {
-            worker.call(Frames.of(Runtime.PHP, fn).build());
+            worker.call(Frames.of(FunctionRuntime.PHP, fn).build());
         }
         awaitWarmWithin(3);
     }
@@ -163,7 +163,7 @@ class WarmPoolTest {
     private Path reportWithTwoWarm(long idleMs) throws Exception {
         worker = WorkerHarness.withWarmPool(dir, 2, 16, idleMs);
         Path fn = worker.script("report.php", REPORT);
-        worker.call(Frames.of(Runtime.PHP, fn).build());
+        worker.call(Frames.of(FunctionRuntime.PHP, fn).build());
         awaitWarm(n -> n == 2);
         return fn;
     }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +50,7 @@ class WasmEndToEndTest {
 
     /** The worker still answers, on its only thread, with a fresh guest's output. */
     private void assertStillServes() throws Exception {
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("counter")).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("counter")).build());
         assertEquals(200, ex.response().status(), ex.response().text());
         assertEquals("11", WorkerEndToEndTest.resultString(ex.response().text()));
     }
@@ -59,14 +59,14 @@ class WasmEndToEndTest {
     void cHelloReadsJsonOnStdinAndSeesTheCgiEnvironment() throws Exception {
         Path hello = hello();
 
-        Exchange post = worker.call(Frames.of(Runtime.WASM, hello).body(ALICE).build());
+        Exchange post = worker.call(Frames.of(FunctionRuntime.WASM, hello).body(ALICE).build());
         assertEquals(200, post.response().status(), post.response().text());
         assertEquals("application/json", post.response().header("Content-Type"));
         assertEquals("{\"message\":\"Hello, Alice\",\"runtime\":\"wasm\",\"method\":\"POST\",\"path\":\"/api/test\","
                 + "\"function\":\"test-fn\"}\n", post.response().text());
         assertTrue(post.ack().keepAlive());
 
-        Exchange get = worker.call(Frames.of(Runtime.WASM, hello).get("/python", "name=Bob").build());
+        Exchange get = worker.call(Frames.of(FunctionRuntime.WASM, hello).get("/python", "name=Bob").build());
         assertEquals(200, get.response().status(), get.response().text());
         assertTrue(get.response().text().startsWith("{\"message\":\"Hello, Bob\",\"runtime\":\"wasm\",\"method\":\"GET\","
                 + "\"path\":\"/python\""), get.response().text());
@@ -76,14 +76,14 @@ class WasmEndToEndTest {
     void everyCallGetsAFreshInstance() throws Exception {
         Path counter = wat("counter");
         for (int i = 0; i < 3; i++) {
-            Exchange ex = worker.call(Frames.of(Runtime.WASM, counter).build());
+            Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, counter).build());
             assertEquals("11", WorkerEndToEndTest.resultString(ex.response().text()));
         }
     }
 
     @Test
     void procExitNonZeroIsA500WithExitCodeAndStderr() throws Exception {
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("fail")).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("fail")).build());
 
         assertEquals(500, ex.response().status());
         String body = ex.response().text();
@@ -94,7 +94,7 @@ class WasmEndToEndTest {
     @Test
     void endlessLoopIsStoppedAt504AndTheSameThreadServesOn() throws Exception {
         long started = System.nanoTime();
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("spin")).timeoutMillis(300).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("spin")).timeoutMillis(300).build());
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertEquals(504, ex.response().status(), ex.response().text());
@@ -108,7 +108,7 @@ class WasmEndToEndTest {
         Arrays.fill(body, (byte) 'x');
         try (WorkerHarness.Client client = worker.connect()) {
             // the client promises 200 kB but never sends past the prefix: the guest waits in fd_read
-            client.handOff(Frames.of(Runtime.WASM, wat("cat")).timeoutMillis(300).body(body, 10).build());
+            client.handOff(Frames.of(FunctionRuntime.WASM, wat("cat")).timeoutMillis(300).body(body, 10).build());
             WorkerHarness.Response response = client.readResponse();
             assertEquals(504, response.status(), response.text());
             assertFalse(worker.readAck().keepAlive());
@@ -118,7 +118,7 @@ class WasmEndToEndTest {
 
     @Test
     void unboundedRecursionTrapsWith500AndTheWorkerServesOn() throws Exception {
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("recurse")).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("recurse")).build());
 
         assertEquals(500, ex.response().status(), ex.response().text());
         assertTrue(ex.response().text().contains("\"title\":\"Function trapped\""), ex.response().text());
@@ -128,7 +128,7 @@ class WasmEndToEndTest {
 
     @Test
     void memoryGrowthStopsAtTheDescriptorLimit() throws Exception {
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("grow")).memoryMb(4).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("grow")).memoryMb(4).build());
 
         // 1 initial page + 16-page steps until the next would pass 4 MB = 64 pages: 49 pages
         assertEquals(500, ex.response().status(), ex.response().text());
@@ -139,7 +139,7 @@ class WasmEndToEndTest {
 
     @Test
     void outOfBoundsAccessTrapsWith500() throws Exception {
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("trap")).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("trap")).build());
 
         assertEquals(500, ex.response().status());
         assertTrue(ex.response().text().contains("out of bounds memory access"), ex.response().text());
@@ -147,12 +147,12 @@ class WasmEndToEndTest {
 
     @Test
     void moduleWithoutStartOrNotWasmIsA500Naming() throws Exception {
-        Exchange library = worker.call(Frames.of(Runtime.WASM, wat("nostart")).build());
+        Exchange library = worker.call(Frames.of(FunctionRuntime.WASM, wat("nostart")).build());
         assertEquals(500, library.response().status());
         assertTrue(library.response().text().contains("not a WASI command"), library.response().text());
 
         Path garbage = worker.script("garbage.wasm", "#!/bin/sh\necho not wasm\n");
-        Exchange bad = worker.call(Frames.of(Runtime.WASM, garbage).build());
+        Exchange bad = worker.call(Frames.of(FunctionRuntime.WASM, garbage).build());
         assertEquals(500, bad.response().status());
         assertTrue(bad.response().text().contains("not a valid wasm module"), bad.response().text());
     }
@@ -163,7 +163,7 @@ class WasmEndToEndTest {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) ('a' + i % 26);
         }
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("cat")).body(body, 1000).build(),
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("cat")).body(body, 1000).build(),
                 Arrays.copyOfRange(body, 1000, body.length));
 
         assertEquals(200, ex.response().status(), ex.response().text());
@@ -175,7 +175,7 @@ class WasmEndToEndTest {
     void outputOverTheCapIsA502() throws Exception {
         byte[] body = new byte[100_000];
         Arrays.fill(body, (byte) 'y');
-        Exchange ex = worker.call(Frames.of(Runtime.WASM, wat("cat")).body(body, 0).build(), body);
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.WASM, wat("cat")).body(body, 0).build(), body);
 
         assertEquals(502, ex.response().status(), ex.response().text());
         assertStillServes();

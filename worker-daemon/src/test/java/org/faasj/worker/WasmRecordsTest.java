@@ -10,9 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.InvocationOutcome;
 import org.faasj.model.InvocationRecord;
-import org.faasj.model.Runtime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class WasmRecordsTest {
 
     @Test
     void aGuestsRecordHasItsCpuTimeAndLinearMemory() throws Exception {
-        assertEquals(200, worker.call(Frames.of(Runtime.WASM, WasmModulesForTests.fromWat("counter", dir)).build())
+        assertEquals(200, worker.call(Frames.of(FunctionRuntime.WASM, WasmModulesForTests.fromWat("counter", dir)).build())
                 .response().status());
 
         InvocationRecord r = record();
@@ -68,7 +68,7 @@ class WasmRecordsTest {
     void aGuestThatFailsWithItsMemoryAtTheLimitIsRecordedMemory() throws Exception {
         // 10 MB = 160 pages; grow.wat takes 1 + 9 × 16 = 145 (over 90 %), its next step is refused, it exits 7
         Path grow = WasmModulesForTests.fromWat("grow", dir);
-        assertEquals(500, worker.call(Frames.of(Runtime.WASM, grow).memoryMb(10).build()).response().status());
+        assertEquals(500, worker.call(Frames.of(FunctionRuntime.WASM, grow).memoryMb(10).build()).response().status());
 
         InvocationRecord r = record();
         assertEquals(InvocationOutcome.MEMORY, r.outcome(), r.toString());

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
-import org.faasj.model.Runtime;
 
 /**
  * CPU per WASM hello call of a real worker, by thread name, with this JVM playing the gateway (a
@@ -37,7 +37,7 @@ public final class WasmWorkerCpu {
                 Map<String, Long> userBefore = cpuByName(threads, true);
                 long start = System.nanoTime();
                 for (int i = 0; i < calls; i++) {
-                    HandoffFrame frame = Frames.of(Runtime.WASM, hello).body(body).build();
+                    HandoffFrame frame = Frames.of(FunctionRuntime.WASM, hello).body(body).build();
                     int status = worker.call(frame).response().status();
                     if (status != 200) {
                         throw new IllegalStateException("call " + i + " answered " + status);

@@ -55,7 +55,7 @@ class WorkerConfigTest {
     @Test
     void cpuSlotsDefaultToTwoPerCoreAndMustBePositive() {
         WorkerConfig defaults = WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d");
-        assertEquals(2 * java.lang.Runtime.getRuntime().availableProcessors(), defaults.cpuSlots());
+        assertEquals(2 * Runtime.getRuntime().availableProcessors(), defaults.cpuSlots());
         assertEquals(3, WorkerConfig.parse("--id", "0", "--socket", "/s", "--metrics", "/m", "--scratch", "/d",
                 "--cpu-slots", "3").cpuSlots());
         assertThrows(IllegalArgumentException.class, () -> WorkerConfig.parse("--id", "0", "--socket", "/s",

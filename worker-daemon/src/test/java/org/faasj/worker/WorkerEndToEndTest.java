@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.WorkerOption;
 import org.faasj.worker.WorkerHarness.Exchange;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +60,7 @@ class WorkerEndToEndTest {
                     'trace' => getenv('HTTP_X_TRACE_ID'), 'name' => getenv('FAAS_FUNCTION_NAME'),
                     'custom' => getenv('GREETING'), 'home' => getenv('HOME'), 'body' => $in]);
                 """);
-        Exchange ex = worker.call(Frames.of(Runtime.PHP, fn).get("/api/env", "a=1&b=2")
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.PHP, fn).get("/api/env", "a=1&b=2")
                 .header("X-Trace-Id", "t-42").env(Map.of("GREETING", "hi"))
                 .body("{\"x\":1}".getBytes(StandardCharsets.UTF_8)).build());
 
@@ -78,7 +78,7 @@ class WorkerEndToEndTest {
     void pythonScriptsRunWithTheBodyOnStdin() throws IOException {
         Path fn = worker.script("upper.py", "import sys\nprint(sys.stdin.read().upper(), end='')\n");
 
-        Exchange ex = worker.call(Frames.of(Runtime.PYTHON, fn).body("shout".getBytes(StandardCharsets.UTF_8)).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.PYTHON, fn).body("shout".getBytes(StandardCharsets.UTF_8)).build());
 
         assertEquals(200, ex.response().status(), ex.response().text());
         assertEquals("SHOUT", resultString(ex.response().text()));
@@ -234,7 +234,7 @@ class WorkerEndToEndTest {
 
         // php's own memory_limit switched off: only the rlimit stands between it and 200 MB
         Path php = worker.script("hog.php", "<?php ini_set('memory_limit', '-1'); $s = str_repeat('x', 200 << 20); echo strlen($s);\n");
-        Exchange phpBig = worker.call(Frames.of(Runtime.PHP, php).memoryMb(32).build());
+        Exchange phpBig = worker.call(Frames.of(FunctionRuntime.PHP, php).memoryMb(32).build());
         assertEquals(500, phpBig.response().status(), phpBig.response().text());
     }
 
@@ -245,7 +245,7 @@ class WorkerEndToEndTest {
         worker = new WorkerHarness(dir, 2, 4, 1 << 20, emptyBin.toString());
         Path fn = worker.script("never.php", "<?php echo 1;\n");
 
-        Exchange ex = worker.call(Frames.of(Runtime.PHP, fn).build());
+        Exchange ex = worker.call(Frames.of(FunctionRuntime.PHP, fn).build());
 
         assertEquals(503, ex.response().status());
         assertTrue(ex.response().text().contains("'php'") && ex.response().text().contains("php-cli"), ex.response().text());
@@ -257,7 +257,7 @@ class WorkerEndToEndTest {
         assertEquals(500, missing.response().status());
         assertTrue(missing.response().text().contains(dir.resolve("nope").toString()));
 
-        Exchange wasm = worker.call(Frames.of(Runtime.WASM, dir.resolve("nope.wasm")).build());
+        Exchange wasm = worker.call(Frames.of(FunctionRuntime.WASM, dir.resolve("nope.wasm")).build());
         assertEquals(500, wasm.response().status());
         assertTrue(wasm.response().text().contains("function module not found"), wasm.response().text());
     }
@@ -294,7 +294,7 @@ class WorkerEndToEndTest {
         for (int i = 0; i < clients; i++) {
             answers.add(pool.submit(() -> {
                 try (WorkerHarness.Client client = worker.connect()) {
-                    client.handOff(Frames.of(Runtime.PHP, nap).build());
+                    client.handOff(Frames.of(FunctionRuntime.PHP, nap).build());
                     return client.readResponse().status();
                 }
             }));

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -40,7 +40,7 @@ class WorkerProcessTest {
                     + "\nexec sleep 60\n");
             try (AFUNIXSocket gateway = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket))) {
                 gateway.setOutboundFileDescriptors(Descriptors.of(accepted));
-                gateway.getOutputStream().write(new HandoffFrame(1, false, "forever", 1, Runtime.NATIVE, fn.toString(),
+                gateway.getOutputStream().write(new HandoffFrame(1, false, "forever", 1, FunctionRuntime.NATIVE, fn.toString(),
                         "main", 32, 60_000, 64, 64, Network.OUTBOUND, Map.of(), "GET", "/", "", List.of(), 0,
                         new byte[0]).encode());
                 awaitFile(pidFile);

@@ -7,12 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 
 import org.faasj.controlplane.deploy.ToolRunner.Result;
 import org.faasj.controlplane.deploy.ToolRunner.ToolMissingException;
+import org.faasj.model.RuntimeSpec;
 
 /**
  * Turns uploaded code into an artifact. Every build gets its own directory under
@@ -74,8 +76,7 @@ final class ArtifactBuilder {
         switch (language) {
             case C -> runTool(List.of("gcc", "-O2", "-o", "module.bin", src), "gcc", workDir, "gcc");
             case CPP -> runTool(List.of("g++", "-O2", "-o", "module.bin", src), "g++", workDir, "g++");
-            case PHP -> runTool(List.of("php", "-l", src), "php-cli", workDir, "php -l");
-            case PYTHON -> runTool(List.of("python3", "-m", "py_compile", src), "python3", workDir, "python3 -m py_compile");
+            case PHP, PYTHON -> checkSyntax(language.runtime().spec(), src, workDir);
             case WASM -> checkUploadedWasm(source);
             case C_WASM -> {
                 wasiToolchain.checkC(runner);
@@ -98,6 +99,16 @@ final class ArtifactBuilder {
             case C_WASM, RUST, GO -> checkBuiltWasm(workDir.resolve("module.wasm"));
             case PHP, PYTHON, WASM -> source;
         };
+    }
+
+    /** Interpreted languages are only checked: the interpreter's own syntax check, as the runtime spec says. */
+    private void checkSyntax(RuntimeSpec spec, String src, Path workDir) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(spec.interpreter());
+        command.addAll(spec.syntaxCheck());
+        String what = String.join(" ", command);
+        command.add(src);
+        runTool(command, spec.debianPackage(), workDir, what);
     }
 
     private void runTool(List<String> command, String debianPackage, Path workDir, String what) throws IOException {

@@ -3,7 +3,7 @@ package org.faasj.controlplane.deploy;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 
 /**
  * What a descriptor's {@code runtime} names: the language of the upload, how it becomes an artifact
@@ -16,26 +16,26 @@ import org.faasj.model.Runtime;
  * @param artifactFile  name of the artifact in the version directory
  */
 enum SourceLanguage {
-    C("c", Runtime.NATIVE, "function.c", "module.bin"),
-    CPP("cpp", Runtime.NATIVE, "function.cpp", "module.bin"),
-    PHP("php", Runtime.PHP, "function.php", "function.php"),
-    PYTHON("python", Runtime.PYTHON, "function.py", "function.py"),
-    WASM("wasm", Runtime.WASM, "module.wasm", "module.wasm"),
+    C("c", FunctionRuntime.NATIVE, "function.c", "module.bin"),
+    CPP("cpp", FunctionRuntime.NATIVE, "function.cpp", "module.bin"),
+    PHP("php", FunctionRuntime.PHP, "function.php", "function.php"),
+    PYTHON("python", FunctionRuntime.PYTHON, "function.py", "function.py"),
+    WASM("wasm", FunctionRuntime.WASM, "module.wasm", "module.wasm"),
     /** C with {@code "target": "wasm"}: clang for wasm32-wasi, run by the worker's WASM runtime. */
-    C_WASM("c", Runtime.WASM, "function.c", "module.wasm"),
+    C_WASM("c", FunctionRuntime.WASM, "function.c", "module.wasm"),
     /** Rust is only built for WASI (rustc --target wasm32-wasip1). */
-    RUST("rust", Runtime.WASM, "function.rs", "module.wasm"),
+    RUST("rust", FunctionRuntime.WASM, "function.rs", "module.wasm"),
     /** Go through TinyGo, for WASI. */
-    GO("go", Runtime.WASM, "function.go", "module.wasm");
+    GO("go", FunctionRuntime.WASM, "function.go", "module.wasm");
 
     static final String ALLOWED = "c, cpp, c++, php, python, wasm, rust, go, tinygo";
 
     private final String id;
-    private final Runtime runtime;
+    private final FunctionRuntime runtime;
     private final String sourceFile;
     private final String artifactFile;
 
-    SourceLanguage(String id, Runtime runtime, String sourceFile, String artifactFile) {
+    SourceLanguage(String id, FunctionRuntime runtime, String sourceFile, String artifactFile) {
         this.id = id;
         this.runtime = runtime;
         this.sourceFile = sourceFile;
@@ -68,7 +68,7 @@ enum SourceLanguage {
         return id;
     }
 
-    Runtime runtime() {
+    FunctionRuntime runtime() {
         return runtime;
     }
 

@@ -187,7 +187,7 @@ class DescriptorParserTest {
     void parse_targetWasm_buildsCForTheWasmRuntime() {
         DeploySpec c = DescriptorParser.parse("{\"runtime\":\"c\",\"target\":\"wasm\"}");
         assertEquals(SourceLanguage.C_WASM, c.language());
-        assertEquals(org.faasj.model.Runtime.WASM, c.language().runtime());
+        assertEquals(org.faasj.model.FunctionRuntime.WASM, c.language().runtime());
         assertEquals(SourceLanguage.RUST, DescriptorParser.parse("{\"runtime\":\"rust\"}").language());
         assertEquals(SourceLanguage.GO, DescriptorParser.parse("{\"runtime\":\"tinygo\",\"target\":\"wasm\"}").language());
         assertEquals(SourceLanguage.C, DescriptorParser.parse("{\"runtime\":\"c\",\"target\":\"native\"}").language());

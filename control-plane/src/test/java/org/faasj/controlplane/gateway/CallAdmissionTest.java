@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.controlplane.metrics.GatewayCounters;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The loop side of concurrency limits, on real loopback connections. */
 class CallAdmissionTest {
 
-    private static final FunctionDescriptor ONE_AT_A_TIME = new FunctionDescriptor("f", Runtime.PHP, "GET", "/f", "m",
+    private static final FunctionDescriptor ONE_AT_A_TIME = new FunctionDescriptor("f", FunctionRuntime.PHP, "GET", "/f", "m",
             null, 64, 10, 64, 64, null, null, 1, 1);
 
     private final FunctionAdmission places = new FunctionAdmission(1);

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 import org.faasj.controlplane.routing.Route;
 import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
-import org.faasj.model.Runtime;
 import org.junit.jupiter.api.Test;
 
 class HandOffsTest {
@@ -53,7 +53,7 @@ class HandOffsTest {
 
     @Test
     void theFrameCarriesTheRouteTheHeadAndThePrefix() throws Exception {
-        Route route = new Route(new FunctionDescriptor("hello", Runtime.PHP, "POST", "/f", "hello.php", "main",
+        Route route = new Route(new FunctionDescriptor("hello", FunctionRuntime.PHP, "POST", "/f", "hello.php", "main",
                 256, 7, 32, 16, null, null, 3), Path.of("/fn/hello.php"));
         RequestHead head = head("POST /f?x=1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n");
         byte[] prefix = "5\r\nhello".getBytes(StandardCharsets.ISO_8859_1);

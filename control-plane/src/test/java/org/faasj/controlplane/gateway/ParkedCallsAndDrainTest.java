@@ -17,15 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.metrics.GatewayCounters;
+import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.workers.WorkerPool;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class ParkedCallsAndDrainTest {
     private static final long HEAD_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
     private static final long QUEUE_WAIT = TimeUnit.SECONDS.toNanos(30);
     private static final String NOT_FOUND = "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n";
-    private static final FunctionDescriptor ONE_AT_A_TIME = new FunctionDescriptor("f", Runtime.PHP, "GET", "/f",
+    private static final FunctionDescriptor ONE_AT_A_TIME = new FunctionDescriptor("f", FunctionRuntime.PHP, "GET", "/f",
             "f.php", null, 64, 10, 64, 64, null, null, 1, 1);
 
     /** These tests never relay; the relay only has to exist. */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.Test;
 
 class TriageTest {
@@ -24,7 +24,7 @@ class TriageTest {
     }
 
     private static Route route(String method, String path) {
-        return new Route(new FunctionDescriptor("hello", Runtime.PHP, method, path, "hello.php", null,
+        return new Route(new FunctionDescriptor("hello", FunctionRuntime.PHP, method, path, "hello.php", null,
                 128, 10, 64, 64, null, null, 1), Path.of("/fn/hello.php"));
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,7 +56,7 @@ public class RouteTableBenchmark {
         for (int i = 0; i < routes; i++) {
             String method = methods[i % methods.length];
             String route = "/api/fn-" + Integer.toHexString(0x10000 + i * 7919);
-            FunctionDescriptor d = new FunctionDescriptor("fn-" + i, Runtime.NATIVE, method, route,
+            FunctionDescriptor d = new FunctionDescriptor("fn-" + i, FunctionRuntime.NATIVE, method, route,
                     "functions/fn-" + i + "/1/module.bin", "main", 128, 10, 64, 64, null, Map.of(), 1);
             all.add(new Route(d, Path.of("/srv/faasj/data/functions/fn-" + i + "/1/module.bin")));
         }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.junit.jupiter.api.Test;
 
 class DescriptorJsonTest {
@@ -18,7 +18,7 @@ class DescriptorJsonTest {
                 "{\"name\":\"ping\",\"runtime\":\"php\",\"module\":\"functions/ping/1/ping.php\","
                         + "\"handler\":\"main\",\"memory\":64,\"timeout\":5,\"version\":1}");
 
-        assertThat(d).isEqualTo(new FunctionDescriptor("ping", Runtime.PHP, "GET", "/ping",
+        assertThat(d).isEqualTo(new FunctionDescriptor("ping", FunctionRuntime.PHP, "GET", "/ping",
                 "functions/ping/1/ping.php", "main", 64, 5, 64, 64, Network.OUTBOUND, Map.of(), 1));
     }
 
@@ -27,7 +27,7 @@ class DescriptorJsonTest {
         FunctionDescriptor d = DescriptorJson.parse("POST:/api/hello", "{\"runtime\":\"c\",\"module\":\"/opt/f/module.bin\"}");
 
         assertThat(d.name()).isEqualTo("hello");
-        assertThat(d.runtime()).isEqualTo(Runtime.NATIVE);
+        assertThat(d.runtime()).isEqualTo(FunctionRuntime.NATIVE);
         assertThat(d.handler()).isEqualTo("main");
         assertThat(d.memoryMb()).isEqualTo(FunctionDescriptor.DEFAULT_MEMORY_MB);
         assertThat(d.timeoutSeconds()).isEqualTo(FunctionDescriptor.DEFAULT_TIMEOUT_SECONDS);
@@ -61,15 +61,15 @@ class DescriptorJsonTest {
     @Test
     void badSandboxFieldsAreNamed() {
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"tmp\":0}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'tmp' must be positive");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("tmp must be at least 1, got 0");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"processes\":1.5}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'processes' must be a whole number");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("processes must be a whole number");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"network\":\"lan\"}"))
                 .isInstanceOf(InvalidDescriptorException.class)
                 .hasMessageContaining("GET:/x")
-                .hasMessageContaining("unknown network 'lan'");
+                .hasMessageContaining("network must be outbound or none, got 'lan'");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"network\":false}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'network' must be a string");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("network must be a string");
     }
 
     @Test
@@ -120,21 +120,21 @@ class DescriptorJsonTest {
     @Test
     void missingModuleOrRuntimeIsNamed() {
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\"}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("no 'module'");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("module is required");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"module\":\"m\"}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("no 'runtime'");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("runtime is required");
     }
 
     @Test
     void wrongFieldTypesAreNamed() {
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"memory\":\"lots\"}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'memory' must be a whole number");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("memory must be a whole number");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"timeout\":0}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'timeout' must be positive");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("timeout must be at least 1");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":7}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'module' must be a string");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("module must be a string");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"env\":[]}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'env'");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("env must be an object");
     }
 
     @Test
@@ -150,7 +150,7 @@ class DescriptorJsonTest {
 
     @Test
     void roundTripKeepsEveryField() {
-        FunctionDescriptor original = new FunctionDescriptor("img-it's", Runtime.WASM, "PUT", "/img/it's",
+        FunctionDescriptor original = new FunctionDescriptor("img-it's", FunctionRuntime.WASM, "PUT", "/img/it's",
                 "functions/img/3/module.wasm", "run", 96, 7, 32, 8, Network.NONE,
                 Map.of("MODE", "fast", "QUOTE", "say \"hi\""), 3);
 
@@ -163,7 +163,7 @@ class DescriptorJsonTest {
 
     @Test
     void concurrencyIsReadWrittenAndAbsentMeansNoLimit() {
-        FunctionDescriptor limited = new FunctionDescriptor("q", Runtime.PHP, "GET", "/q", "m", null, 1, 1, 1, 1, null,
+        FunctionDescriptor limited = new FunctionDescriptor("q", FunctionRuntime.PHP, "GET", "/q", "m", null, 1, 1, 1, 1, null,
                 null, 1, 3);
         String json = DescriptorJson.toJson(limited);
         assertThat(json).contains("\"concurrency\":3");
@@ -176,12 +176,12 @@ class DescriptorJsonTest {
         assertThat(DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\",\"concurrency\":\"2\"}")
                 .concurrency()).isEqualTo(2);
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\",\"concurrency\":-1}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("'concurrency' must not be negative");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("concurrency must be at least 0");
     }
 
     @Test
     void everyRuntimeSurvivesTheRoundTrip() {
-        for (Runtime runtime : Runtime.values()) {
+        for (FunctionRuntime runtime : FunctionRuntime.values()) {
             FunctionDescriptor d = new FunctionDescriptor("f", runtime, "GET", "/f", "m", null, 1, 1, 1, 1, null, null, 1);
             assertThat(DescriptorJson.parse("GET:/f", DescriptorJson.toJson(d))).isEqualTo(d);
         }
@@ -199,6 +199,6 @@ class DescriptorJsonTest {
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"c\",\"module\":\"m\",\"mode\":\"handler\"}"))
                 .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("only for php and python");
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/x", "{\"runtime\":\"php\",\"module\":\"m\",\"mode\":\"http\"}"))
-                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("unknown mode 'http'");
+                .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("mode must be process or handler, got 'http'");
     }
 }

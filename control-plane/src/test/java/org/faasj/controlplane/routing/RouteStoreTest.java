@@ -10,8 +10,8 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +86,7 @@ class RouteStoreTest {
     }
 
     private static FunctionDescriptor descriptor(String path, int version) {
-        return new FunctionDescriptor("img", Runtime.NATIVE, "POST", path, "/opt/f/module.bin", "main",
+        return new FunctionDescriptor("img", FunctionRuntime.NATIVE, "POST", path, "/opt/f/module.bin", "main",
                 64, 5, 32, 16, Network.NONE, Map.of("V", String.valueOf(version)), version);
     }
 }

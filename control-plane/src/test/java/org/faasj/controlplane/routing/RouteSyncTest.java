@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +51,7 @@ class RouteSyncTest {
         assertThat(db.table.all()).extracting(Route::key)
                 .containsExactlyInAnyOrder("GET:/ping", "GET:/api/info", "POST:/api/hello", "POST:/resize");
         Route ping = db.table.lookup("GET", "/ping");
-        assertThat(ping.descriptor().runtime()).isEqualTo(Runtime.PHP);
+        assertThat(ping.descriptor().runtime()).isEqualTo(FunctionRuntime.PHP);
         assertThat(ping.modulePath()).isRegularFile();
         assertThat(sync.isRunning()).isTrue();
     }
@@ -112,7 +112,7 @@ class RouteSyncTest {
 
     @Test
     void reloadNowPublishesAnUpsertAtOnce() {
-        FunctionDescriptor hello = new FunctionDescriptor("hello-c", Runtime.NATIVE, "POST", "/api/hello-c",
+        FunctionDescriptor hello = new FunctionDescriptor("hello-c", FunctionRuntime.NATIVE, "POST", "/api/hello-c",
                 "functions/hello-c/1/module.bin", "main", 64, 5, 64, 64, null, null, 1);
 
         db.store.upsert(hello);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.faasj.controlplane.scheduling.FunctionAdmission.Ticket;
 import org.faasj.model.FunctionDescriptor;
-import org.faasj.model.Runtime;
+import org.faasj.model.FunctionRuntime;
 import org.junit.jupiter.api.Test;
 
 class FunctionAdmissionTest {
@@ -24,7 +24,7 @@ class FunctionAdmissionTest {
     private final List<String> granted = new ArrayList<>();
 
     private static FunctionDescriptor fn(String name, int concurrency) {
-        return new FunctionDescriptor(name, Runtime.PHP, "GET", "/" + name, "m", null, 64, 10, 64, 64, null, null, 1,
+        return new FunctionDescriptor(name, FunctionRuntime.PHP, "GET", "/" + name, "m", null, 64, 10, 64, 64, null, null, 1,
                 concurrency);
     }
 

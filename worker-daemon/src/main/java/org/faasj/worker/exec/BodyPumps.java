@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BodyPumps implements AutoCloseable {
 
+    /** Bodies up to this size that are already in memory are handed to the function directly, without a pump. */
+    public static final int INLINE_BODY_MAX = 64 * 1024;
+
     private final Semaphore permits;
     private final ThreadPoolExecutor threads;
 

@@ -59,7 +59,7 @@ public final class CallTrace {
         return memoryLimitHit;
     }
 
-    void memoryLimitHit(boolean hit) {
+    public void memoryLimitHit(boolean hit) {
         memoryLimitHit = hit;
     }
 

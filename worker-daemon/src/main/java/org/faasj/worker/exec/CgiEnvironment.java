@@ -42,14 +42,14 @@ public final class CgiEnvironment {
     }
 
     /** {@code NAME=value} entries, the form execve and the fork server take. */
-    static List<String> entries(Map<String, String> env) {
+    public static List<String> entries(Map<String, String> env) {
         List<String> entries = new ArrayList<>(env.size());
         env.forEach((name, value) -> entries.add(name + "=" + value));
         return entries;
     }
 
     /** The entries separated by NUL: what the PHP prelude reads from descriptor 3. */
-    static byte[] block(Map<String, String> env) {
+    public static byte[] block(Map<String, String> env) {
         return String.join("\0", entries(env)).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -10,6 +10,9 @@ import org.faasj.model.HttpHeader;
  */
 public sealed interface Outcome {
 
+    /** How much of the end of a function's stderr an outcome carries, whatever runs the function. */
+    int STDERR_TAIL_BYTES = 2048;
+
     /** The function ran to its end; {@code stdout} holds {@code stdoutLength} bytes of output. */
     record Exited(int exitCode, byte[] stdout, int stdoutLength, String stderrTail) implements Outcome {
     }

@@ -30,7 +30,7 @@ public final class OutputCapture {
      * As {@link #read(InputStream, int)}, charging every buffer beyond the first to {@code budget},
      * waiting up to {@code waitNanos} each time for room.
      */
-    static OutputCapture read(InputStream in, int cap, OutputBudget.Account budget, long waitNanos) throws IOException {
+    public static OutputCapture read(InputStream in, int cap, OutputBudget.Account budget, long waitNanos) throws IOException {
         OutputCapture capture = new OutputCapture();
         capture.fill(in, cap, budget, waitNanos);
         return capture;
@@ -102,20 +102,20 @@ public final class OutputCapture {
         return false;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return buf;
     }
 
-    int length() {
+    public int length() {
         return length;
     }
 
-    boolean overflowed() {
+    public boolean overflowed() {
         return overflowed;
     }
 
     /** The worker's output budget could not spare the next buffer: the output is incomplete. */
-    boolean outOfBudget() {
+    public boolean outOfBudget() {
         return outOfBudget;
     }
 }

@@ -16,6 +16,7 @@ import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
 
 import org.faasj.worker.exec.CallTrace;
+import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.spawn.SpawnedProcess;
 import org.faasj.worker.spawn.Spawner;
 
@@ -27,7 +28,7 @@ import org.faasj.worker.spawn.Spawner;
  */
 final class HandlerProcess implements HandlerPool.Member {
 
-    static final int STDERR_TAIL_BYTES = 2048;
+    static final int STDERR_TAIL_BYTES = Outcome.STDERR_TAIL_BYTES;
     /** Truncated between calls once past this: the log of each call is already in its record. */
     static final long STDERR_KEEP_BYTES = 256 * 1024;
     private static final long PAGE_KB = 4;

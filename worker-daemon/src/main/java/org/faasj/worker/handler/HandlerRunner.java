@@ -18,9 +18,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
+import org.faasj.model.RuntimeSpec;
 import org.faasj.worker.exec.BodySource;
 import org.faasj.worker.exec.CallTrace;
 import org.faasj.worker.exec.CgiEnvironment;
@@ -75,10 +76,10 @@ public final class HandlerRunner implements FunctionRunner {
         if (!Files.isRegularFile(Path.of(frame.modulePath()))) {
             return new Outcome.ModuleMissing(frame.modulePath());
         }
-        String program = frame.runtime() == Runtime.PHP ? "php" : "python3";
-        Optional<Path> interpreter = locator.find(program);
+        RuntimeSpec spec = frame.runtime().spec();
+        Optional<Path> interpreter = locator.find(spec.interpreter());
         if (interpreter.isEmpty()) {
-            return new Outcome.RuntimeMissing(program, frame.runtime() == Runtime.PHP ? "php-cli" : "python3");
+            return new Outcome.RuntimeMissing(spec.interpreter(), spec.debianPackage());
         }
         long started = System.nanoTime();
         byte[] body;
@@ -219,12 +220,13 @@ public final class HandlerRunner implements FunctionRunner {
     List<String> command(HandoffFrame frame, Path interpreter) {
         String module = exec.modulePathSeenByProcess(frame.modulePath());
         String serves = frame.functionName() + "@" + frame.functionVersion();
-        if (frame.runtime() == Runtime.PHP) {
-            // the same memory_limit as process mode: a readable error before RLIMIT_DATA hits
-            return List.of(interpreter.toString(), "-d", "memory_limit=" + frame.memoryMb() + "M",
-                    settings.phpBootstrap().toString(), module, frame.handler(), serves);
-        }
-        return List.of(interpreter.toString(), settings.pythonBootstrap().toString(), module, frame.handler(), serves);
+        List<String> argv = new ArrayList<>();
+        argv.add(interpreter.toString());
+        // the same memory options as process mode: a readable error before RLIMIT_DATA hits
+        argv.addAll(frame.runtime().spec().memoryArgs(frame.memoryMb()));
+        Path bootstrap = frame.runtime() == FunctionRuntime.PHP ? settings.phpBootstrap() : settings.pythonBootstrap();
+        argv.addAll(List.of(bootstrap.toString(), module, frame.handler(), serves));
+        return List.copyOf(argv);
     }
 
     /** What a process started before its requests can know: no per-request CGI variables. */

@@ -29,7 +29,7 @@ public final class MetricsReporter implements Runnable, AutoCloseable {
     private final LongSupplier completed;
     private final AFUNIXDatagramSocket socket;
     private final AFUNIXSocketAddress target;
-    private final int cores = java.lang.Runtime.getRuntime().availableProcessors();
+    private final int cores = Runtime.getRuntime().availableProcessors();
     private ProcCounters previous;
 
     public MetricsReporter(int workerId, Path target, ProcReader reader, IntSupplier inFlight, LongSupplier completed)

@@ -28,9 +28,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.model.CompletionAck;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.exec.OutputBudget;
@@ -87,8 +87,8 @@ class DispatcherFailureTest {
     }
 
     private RequestDispatcher dispatcher(FunctionRunner runner, int maxConcurrency, int maxQueued) {
-        Map<Runtime, FunctionRunner> all = new EnumMap<>(Runtime.class);
-        for (Runtime r : Runtime.values()) {
+        Map<FunctionRuntime, FunctionRunner> all = new EnumMap<>(FunctionRuntime.class);
+        for (FunctionRuntime r : FunctionRuntime.values()) {
             all.put(r, runner);
         }
         return new RequestDispatcher(new Runners(all), new ResponseWriter(7), maxConcurrency, maxQueued,
@@ -96,7 +96,7 @@ class DispatcherFailureTest {
     }
 
     private static HandoffFrame frame(long id) {
-        return new HandoffFrame(id, true, "fn", 1, Runtime.NATIVE, "/nope", "main", 64, 10_000, 64, 64,
+        return new HandoffFrame(id, true, "fn", 1, FunctionRuntime.NATIVE, "/nope", "main", 64, 10_000, 64, 64,
                 Network.OUTBOUND, Map.of(), "GET", "/x", "", List.of(), 0, new byte[0]);
     }
 

@@ -25,11 +25,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.InvocationOutcome;
 import org.faasj.model.InvocationRecord;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.exec.OutputBudget;
@@ -68,8 +68,8 @@ class DispatcherRecordsTest {
     }
 
     private RequestDispatcher dispatcher(FunctionRunner runner, int maxConcurrency, int maxQueued) {
-        Map<Runtime, FunctionRunner> all = new EnumMap<>(Runtime.class);
-        for (Runtime r : Runtime.values()) {
+        Map<FunctionRuntime, FunctionRunner> all = new EnumMap<>(FunctionRuntime.class);
+        for (FunctionRuntime r : FunctionRuntime.values()) {
             all.put(r, runner);
         }
         RequestDispatcher d = new RequestDispatcher(new Runners(all), new ResponseWriter(WORKER_ID), maxConcurrency,
@@ -80,7 +80,7 @@ class DispatcherRecordsTest {
     }
 
     private static HandoffFrame frame(long id, String callId) {
-        return new HandoffFrame(id, false, "fn", 7, Runtime.NATIVE, "/nope", "main", 64, 10_000, 64, 64,
+        return new HandoffFrame(id, false, "fn", 7, FunctionRuntime.NATIVE, "/nope", "main", 64, 10_000, 64, 64,
                 Network.OUTBOUND, Map.of(), "GET", "/x", "", List.of(), 0, new byte[0], false, callId);
     }
 

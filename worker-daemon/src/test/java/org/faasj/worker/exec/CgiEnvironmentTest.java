@@ -7,16 +7,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.junit.jupiter.api.Test;
 
 class CgiEnvironmentTest {
 
     private static HandoffFrame frame(Map<String, String> env, String query, List<HttpHeader> headers) {
-        return new HandoffFrame(1, true, "hello", 4, Runtime.PHP, "/m/hello.php", "main", 64, 1000, 64, 64,
+        return new HandoffFrame(1, true, "hello", 4, FunctionRuntime.PHP, "/m/hello.php", "main", 64, 1000, 64, 64,
                 Network.OUTBOUND, env, "POST", "/api/hello", query, headers, 12, new byte[0]);
     }
 

@@ -13,16 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 import org.faasj.model.ExecutionMode;
+import org.faasj.model.FunctionRuntime;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.HttpHeader;
 import org.faasj.model.Network;
-import org.faasj.model.Runtime;
 import org.junit.jupiter.api.Test;
 
 class HandlerProtocolTest {
 
     private static HandoffFrame frame(List<HttpHeader> headers, String query) {
-        return new HandoffFrame(1, true, "f", 1, Runtime.PHP, "/m.php", "main", 128, 1000, 64, 64, Network.OUTBOUND,
+        return new HandoffFrame(1, true, "f", 1, FunctionRuntime.PHP, "/m.php", "main", 128, 1000, 64, 64, Network.OUTBOUND,
                 Map.of(), "POST", "/api/f", query, headers, 3, new byte[0], false, "call-1", 0,
                 ExecutionMode.HANDLER, 0);
     }
