@@ -112,7 +112,10 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     /** The worker answered, or is about to write its answer; called from a link thread. */
     void completed(WorkerSlot slot, CompletionAck ack) {
         if (ack.isResponseStart()) {
-            execute(() -> calls.markResponseStarted(ack.requestId()));
+            // queued without waking the loop: only onLost reads the mark, and it comes through this
+            // same FIFO queue (with a wake-up), after it; the completion ack follows within
+            // microseconds anyway. Waking for it cost the loop a select round per request.
+            tasks.add(() -> calls.markResponseStarted(ack.requestId()));
         } else {
             execute(() -> onCompleted(ack));
         }
