@@ -234,7 +234,7 @@ class WasmInstancePoolTest {
     }
 
     /** The whole body in memory. */
-    private record InMemoryBody(byte[] bytes) implements BodySource {
+    record InMemoryBody(byte[] bytes) implements BodySource {
         @Override
         public byte[] inMemory(int maxBytes) {
             return bytes;
