@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,11 +32,6 @@ import org.slf4j.LoggerFactory;
  * before the switch) is compiled beside it, never in its place. Compiling takes 30–600 ms, so
  * it runs outside the lock and concurrent first calls of one module wait for the same compilation.
  *
- * <p>The file is looked at ({@code stat}) at most once per {@link #RECHECK_MILLIS} per module: the
- * control plane writes each version to its own path and never rewrites one, so the look only
- * guards against a file changed in place by hand (seen within that time) and saves a system call
- * and its attribute objects on nearly every call.
- *
  * <p>Bounded twice. By count (64): the compiled classes of a module live in metaspace until its entry
  * is evicted and a GC unloads them (about 0.2 MB each for a C hello; workers have
  * {@code -XX:MaxMetaspaceSize=48m}). And by estimated heap: Chicory keeps the parsed module (every
@@ -50,8 +44,6 @@ public final class WasmModules {
     static final int DEFAULT_CAPACITY = 64;
     /** Live heap per byte of module file: 1.1 MB measured for a 33 KB module (hello.c), rounded up. */
     static final long HEAP_PER_MODULE_BYTE = 40;
-    /** How long a module file's size and modification time are trusted without looking again. */
-    static final long RECHECK_MILLIS = 1000;
 
     /**
      * A module ready to instantiate: its parsed form, the machine factory every instance shares and
@@ -73,12 +65,6 @@ public final class WasmModules {
     private final Map<Key, CompletableFuture<Compiled>> entries;
     private final WasmInstancePool.Allowance idleGuests;
     private long heapUsed; // guarded by entries
-    /** Per cached path, the key its last look gave and when (nanoTime); guarded by entries. */
-    private final Map<Path, Seen> seen = new HashMap<>();
-    private final long recheckNanos;
-
-    private record Seen(Key key, long atNanos) {
-    }
 
     /**
      * @param heapBytes the heap the cached modules may take together (the newest one always stays);
@@ -89,11 +75,6 @@ public final class WasmModules {
     }
 
     WasmModules(int capacity, long heapBytes) {
-        this(capacity, heapBytes, RECHECK_MILLIS);
-    }
-
-    WasmModules(int capacity, long heapBytes, long recheckMillis) {
-        this.recheckNanos = recheckMillis * 1_000_000;
         this.capacity = capacity;
         this.heapBytes = heapBytes;
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -114,33 +95,6 @@ public final class WasmModules {
      * @throws com.dylibso.chicory.wasm.ChicoryException when it is not a valid module
      */
     public Compiled get(Path path, String function, int version) throws IOException {
-        long now = System.nanoTime();
-        CompletableFuture<Compiled> entry = recentlySeen(path, function, version, now);
-        if (entry == null) {
-            entry = lookedAt(path, function, version, now);
-        }
-        try {
-            return entry.join();
-        } catch (CompletionException e) {
-            throw rethrow(e.getCause());
-        }
-    }
-
-    /** The entry of this version when its file was looked at less than the recheck time ago, else null. */
-    private CompletableFuture<Compiled> recentlySeen(Path path, String function, int version, long now) {
-        synchronized (entries) {
-            Seen last = seen.get(path);
-            if (last == null || now - last.atNanos() >= recheckNanos || last.key().version() != version
-                    || !last.key().function().equals(function)) {
-                return null;
-            }
-            return entries.get(last.key()); // null once dropped or failed: look again
-        }
-    }
-
-    /** Looks at the file and gives the entry of what is there now, compiling it on first use. */
-    private CompletableFuture<Compiled> lookedAt(Path path, String function, int version, long now)
-            throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
         Key key = new Key(path, attributes.size(), attributes.lastModifiedTime().toMillis(), function, version);
         CompletableFuture<Compiled> entry;
@@ -155,14 +109,15 @@ public final class WasmModules {
                 mine = true;
                 evictOverCapacity();
             }
-            if (entries.containsKey(key)) {
-                seen.put(path, new Seen(key, now));
-            }
         }
         if (mine) {
             compileInto(key, entry, idleGuests);
         }
-        return entry;
+        try {
+            return entry.join();
+        } catch (CompletionException e) {
+            throw rethrow(e.getCause());
+        }
     }
 
     private void compileInto(Key key, CompletableFuture<Compiled> entry, WasmInstancePool.Allowance idle) {
@@ -173,7 +128,6 @@ public final class WasmModules {
             synchronized (entries) {
                 if (entries.remove(key, entry)) {
                     heapUsed -= key.heapEstimate();
-                    forget(key);
                 }
             }
             entry.completeExceptionally(e);
@@ -236,16 +190,7 @@ public final class WasmModules {
     /** Its heap is no longer counted and its idle instances go (once compiled, if it is still compiling). */
     private void dropped(Map.Entry<Key, CompletableFuture<Compiled>> entry) {
         heapUsed -= entry.getKey().heapEstimate();
-        forget(entry.getKey());
         entry.getValue().thenAccept(compiled -> compiled.instances().close());
-    }
-
-    /** Keeps {@link #seen} to the cached paths. */
-    private void forget(Key key) {
-        Seen last = seen.get(key.path());
-        if (last != null && last.key().equals(key)) {
-            seen.remove(key.path());
-        }
     }
 
     WasmInstancePool.Allowance idleGuests() {

@@ -53,7 +53,7 @@ class WasmInstancePoolTest {
     @BeforeEach
     void start() {
         deadlines = Executors.newSingleThreadScheduledExecutor();
-        modules = new WasmModules(WasmModules.DEFAULT_CAPACITY, 64L << 20, 0); // a file changed in place is seen at once
+        modules = new WasmModules(64L << 20);
         budget = new WasmMemoryBudget(64L << 20);
         runner = new WasmRunner(new ExecSettings(dir, dir, "/usr/bin:/bin", 1 << 20, dir.resolve("prelude"), false),
                 modules, budget, deadlines, new BodyPumps(2, Thread::new));

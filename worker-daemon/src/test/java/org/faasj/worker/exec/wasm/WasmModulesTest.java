@@ -32,7 +32,7 @@ class WasmModulesTest {
 
     @Test
     void compilesOncePerVersionAndRecompilesAChangedFile() throws Exception {
-        WasmModules modules = new WasmModules(64, 1 << 30, 0);
+        WasmModules modules = new WasmModules(1 << 30);
         Path a = module("a.wasm");
         WasmModules.Compiled first = modules.get(a);
         assertSame(first, modules.get(a));
@@ -42,18 +42,6 @@ class WasmModulesTest {
         WasmModules.Compiled second = modules.get(a);
         assertNotSame(first, second);
         assertEquals(1, modules.size(), "the old version is dropped");
-    }
-
-    @Test
-    void aFileIsLookedAtAgainOnlyAfterTheRecheckTime() throws Exception {
-        WasmModules modules = new WasmModules(64, 1 << 30, 3_600_000);
-        Path a = module("a.wasm");
-        WasmModules.Compiled first = modules.get(a);
-        Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 5000));
-        assertSame(first, modules.get(a), "within the recheck time the file is not looked at");
-        Files.delete(a);
-        assertSame(first, modules.get(a), "not even to see it gone");
-        assertNotSame(first, modules.get(module("a.wasm"), "other-fn", 1), "another function or version looks");
     }
 
     @Test
