@@ -25,7 +25,10 @@ import com.dylibso.chicory.wasm.types.MutabilityType;
  *
  * <p>Its WASI imports are trampolines to the current call's {@link WasiPreview1} (streams, argv,
  * environment, descriptors, exit code: all new per call), so the instance is built once while WASI
- * stays per call. Between calls {@link #reset} puts back everything else a guest can change, from
+ * stays per call. The trampolines are bound once per guest and call the current context's methods
+ * directly for the functions a C command uses on every call; only a call that uses another WASI
+ * function builds that context's 46 host functions ({@link WasiPreview1#toHostFunctions()}), which
+ * cost about 5 µs per call when every call built them. Between calls {@link #reset} puts back everything else a guest can change, from
  * the state right after instantiation: linear memory (one {@code System.arraycopy} of the module's
  * {@link #image()}), the mutable globals, the table entries and the element segments. Not Chicory's
  * {@link Instance#initialize}: it zeroes memory with {@code Arrays.fill}, which C1 (the workers run
@@ -63,14 +66,16 @@ final class WasmGuest {
     private final GlobalInstance[] globals;
     private final long[] globalLows;
     private final long[] globalHighs;
-    /** The current call's WASI functions, read by the trampolines; only the running thread touches it. */
-    private HostFunction[] wasi;
+    /** The current call's WASI context, read by the trampolines; only the running thread touches it. */
+    private WasiPreview1 wasi;
+    /** The current context's host functions, built on the first call of a function without a direct path. */
+    private HostFunction[] wasiFunctions;
     /** The current call's stdin while descriptor 0 is still it (the guest may close or renumber it). */
     private InputStream stdin;
     private final byte[] stdinChunk = new byte[STDIN_CHUNK_BYTES];
 
     private WasmGuest(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget.Lease lease,
-                      HostFunction[] wasi) {
+                      WasiPreview1 wasi) {
         this.limits = limits;
         this.lease = lease;
         this.wasi = wasi;
@@ -132,7 +137,7 @@ final class WasmGuest {
      * @throws com.dylibso.chicory.wasm.ChicoryException when instantiation fails (e.g. the start section traps)
      */
     static WasmGuest create(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget budget,
-                            HostFunction[] wasi) {
+                            WasiPreview1 wasi) {
         WasmMemoryBudget.Lease lease = budget.lease();
         try {
             return new WasmGuest(compiled, limits, lease, wasi);
@@ -142,13 +147,16 @@ final class WasmGuest {
         }
     }
 
-    /** The host functions of a new WASI context, in the shape the trampolines expect. */
-    static HostFunction[] wasiFunctions(WasiPreview1 wasi) {
-        HostFunction[] functions = wasi.toHostFunctions();
-        if (functions.length != WASI_SHAPE.length) {
-            throw new IllegalStateException("WASI gave " + functions.length + " functions, expected " + WASI_SHAPE.length);
+    /** The current context's host functions, in the shape the trampolines expect (built once per call). */
+    private HostFunction[] wasiFunctions() {
+        if (wasiFunctions == null) {
+            HostFunction[] functions = wasi.toHostFunctions();
+            if (functions.length != WASI_SHAPE.length) {
+                throw new IllegalStateException("WASI gave " + functions.length + " functions, expected " + WASI_SHAPE.length);
+            }
+            wasiFunctions = functions;
         }
-        return functions;
+        return wasiFunctions;
     }
 
     private HostFunction[] trampolines() {
@@ -161,34 +169,61 @@ final class WasmGuest {
     }
 
     /**
-     * Calls the current call's WASI function. {@code fd_read} of stdin is served here: Chicory's
-     * allocates a buffer of the guest's whole iovec length per read (64 KB twice per call for
-     * hello.c's {@code fread}), which made the worker's small young generation collect every few
-     * dozen calls. {@code fd_close} and {@code fd_renumber} touching descriptor 0 hand stdin back to WASI.
+     * Calls the current call's WASI function: directly for the functions hello.c (wasi-libc's start
+     * and stdio) calls, each as Chicory's generated binding does it, else through the context's host
+     * functions. {@code fd_read} of stdin is served here: Chicory's allocates a buffer of the guest's
+     * whole iovec length per read (64 KB twice per call for hello.c's {@code fread}), which made the
+     * worker's small young generation collect every few dozen calls. {@code fd_close} and
+     * {@code fd_renumber} touching descriptor 0 hand stdin back to WASI.
      */
     private WasmFunctionHandle trampoline(String name, int index) {
         switch (name) {
             case "fd_read":
                 return (caller, args) -> stdin != null && args[0] == 0
                         ? new long[] {readStdin(caller.memory(), (int) args[1], (int) args[2], (int) args[3])}
-                        : wasi[index].handle().apply(caller, args);
+                        : result(wasi.fdRead(caller.memory(), (int) args[0], (int) args[1], (int) args[2], (int) args[3]));
             case "fd_close":
                 return (caller, args) -> {
                     if (args[0] == 0) {
                         stdin = null;
                     }
-                    return wasi[index].handle().apply(caller, args);
+                    return result(wasi.fdClose((int) args[0]));
                 };
             case "fd_renumber":
                 return (caller, args) -> {
                     if (args[0] == 0 || args[1] == 0) {
                         stdin = null;
                     }
-                    return wasi[index].handle().apply(caller, args);
+                    return wasiFunctions()[index].handle().apply(caller, args);
+                };
+            case "fd_write":
+                return (caller, args) -> result(wasi.fdWrite(caller.memory(), (int) args[0], (int) args[1],
+                        (int) args[2], (int) args[3]));
+            case "fd_seek":
+                return (caller, args) -> result(wasi.fdSeek(caller.memory(), (int) args[0], args[1], (int) args[2],
+                        (int) args[3]));
+            case "fd_fdstat_get":
+                return (caller, args) -> result(wasi.fdFdstatGet(caller.memory(), (int) args[0], (int) args[1]));
+            case "args_get":
+                return (caller, args) -> result(wasi.argsGet(caller.memory(), (int) args[0], (int) args[1]));
+            case "args_sizes_get":
+                return (caller, args) -> result(wasi.argsSizesGet(caller.memory(), (int) args[0], (int) args[1]));
+            case "environ_get":
+                return (caller, args) -> result(wasi.environGet(caller.memory(), (int) args[0], (int) args[1]));
+            case "environ_sizes_get":
+                return (caller, args) -> result(wasi.environSizesGet(caller.memory(), (int) args[0], (int) args[1]));
+            case "proc_exit":
+                return (caller, args) -> {
+                    wasi.procExit((int) args[0]);
+                    return null;
                 };
             default:
-                return (caller, args) -> wasi[index].handle().apply(caller, args);
+                return (caller, args) -> wasiFunctions()[index].handle().apply(caller, args);
         }
+    }
+
+    private static long[] result(int errno) {
+        return new long[] {errno};
     }
 
     /** WASI {@code fd_read} on stdin, as Chicory's does it (one read per iovec, stop at a short one). */
@@ -250,8 +285,9 @@ final class WasmGuest {
      * Runs the command's {@code _start} with the call's WASI, whose stdin is {@code callStdin}; a
      * {@code proc_exit} ends it with WasiExitException.
      */
-    void start(HostFunction[] callWasi, InputStream callStdin) {
+    void start(WasiPreview1 callWasi, InputStream callStdin) {
         this.wasi = callWasi;
+        this.wasiFunctions = null;
         this.stdin = callStdin;
         instance.export(Instance.START_FUNCTION_NAME).apply();
     }
@@ -273,6 +309,7 @@ final class WasmGuest {
     /** Drops the last call's WASI context so an idle guest does not keep its buffers reachable. */
     void park() {
         this.wasi = null;
+        this.wasiFunctions = null;
         this.stdin = null;
     }
 

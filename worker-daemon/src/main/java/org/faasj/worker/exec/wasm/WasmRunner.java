@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
-import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -129,13 +128,12 @@ public final class WasmRunner implements FunctionRunner {
         boolean cleanEnd = false;
         long cpuStart = threadCpuNanos();
         try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
-            HostFunction[] callWasi = WasmGuest.wasiFunctions(wasi);
             guest = pool.take(limits);
             trace.coldStart(guest == null);
             if (guest == null) {
-                guest = pool.create(compiled, limits, budget, callWasi);
+                guest = pool.create(compiled, limits, budget, wasi);
             }
-            guest.start(callWasi, stdin);
+            guest.start(wasi, stdin);
             cleanEnd = true;
             return ended(deadline, frame, 0, stdout, stderr);
         } catch (WasiExitException exit) {

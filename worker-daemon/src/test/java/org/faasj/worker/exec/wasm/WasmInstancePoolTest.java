@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
@@ -213,7 +212,7 @@ class WasmInstancePoolTest {
         WasmModules.Compiled compiled = modules.get(counter, "fn", 1);
         WasmInstancePool pool = compiled.instances();
         MemoryLimits limits = WasmRunner.memoryLimits(compiled.module(), 64);
-        HostFunction[] wasi = WasmGuest.wasiFunctions(WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build());
+        WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build();
         WasmGuest[] guests = new WasmGuest[WasmInstancePool.MAX_IDLE + 2];
         for (int i = 0; i < guests.length; i++) {
             guests[i] = pool.create(compiled, limits, budget, wasi);
@@ -235,7 +234,7 @@ class WasmInstancePoolTest {
     }
 
     /** The whole body in memory. */
-    private record InMemoryBody(byte[] bytes) implements BodySource {
+    record InMemoryBody(byte[] bytes) implements BodySource {
         @Override
         public byte[] inMemory(int maxBytes) {
             return bytes;
