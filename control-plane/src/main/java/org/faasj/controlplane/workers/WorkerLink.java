@@ -26,6 +26,7 @@ final class WorkerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLink.class);
     private static final long EXIT_WAIT_MILLIS = 2_000;
+    private static final int ACKS_PER_READ = 64;
 
     private final WorkerSlot slot;
     /** The worker process this link talks to. */
@@ -95,12 +96,21 @@ final class WorkerLink implements AutoCloseable {
         return open;
     }
 
+    /**
+     * Acks are fixed-size and carry no descriptors, so one read takes as many as have arrived
+     * (a call's response-started and completion acks often come together): fewer receive calls
+     * than one per ack, same order.
+     */
     private void readAcks(HandoffListener listener) {
-        byte[] buf = new byte[CompletionAck.BYTES];
+        ByteBuffer acks = ByteBuffer.allocate(ACKS_PER_READ * CompletionAck.BYTES);
         try (InputStream in = socket.getInputStream()) {
             while (true) {
-                readFully(in, buf);
-                listener.completed(slot, CompletionAck.readFrom(ByteBuffer.wrap(buf)));
+                readSome(in, acks);
+                acks.flip();
+                while (acks.remaining() >= CompletionAck.BYTES) {
+                    listener.completed(slot, CompletionAck.readFrom(acks));
+                }
+                acks.compact();
             }
         } catch (EOFException e) {
             log.debug("worker {} closed its link", slot.id());
@@ -141,13 +151,15 @@ final class WorkerLink implements AutoCloseable {
         close();
     }
 
-    /** Like DataInputStream.readFully, but a read timeout (the socket has one for sends) only means "no ack yet". */
-    private void readFully(InputStream in, byte[] buf) throws IOException {
-        int done = 0;
-        while (done < buf.length) {
+    /**
+     * Reads whatever has arrived (at least one byte) into the buffer's free room; a read timeout
+     * (the socket has one for sends) only means "no ack yet".
+     */
+    private void readSome(InputStream in, ByteBuffer into) throws IOException {
+        while (true) {
             int n;
             try {
-                n = in.read(buf, done, buf.length - done);
+                n = in.read(into.array(), into.arrayOffset() + into.position(), into.remaining());
             } catch (SocketTimeoutException idle) {
                 if (!open) {
                     throw idle;
@@ -157,7 +169,8 @@ final class WorkerLink implements AutoCloseable {
             if (n < 0) {
                 throw new EOFException();
             }
-            done += n;
+            into.position(into.position() + n);
+            return;
         }
     }
 
