@@ -105,7 +105,7 @@ final class HandoffConnection implements Runnable, AckSender {
     }
 
     /** Each read is one recvmsg; the descriptors junixsocket got with it are taken right after. */
-    private record SocketSource(AFUNIXSocket socket, InputStream in) implements FrameReader.Source {
+    record SocketSource(AFUNIXSocket socket, InputStream in) implements FrameReader.Source {
         SocketSource(AFUNIXSocket socket) throws IOException {
             this(socket, socket.getInputStream());
         }
