@@ -26,7 +26,6 @@ final class WorkerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLink.class);
     private static final long EXIT_WAIT_MILLIS = 2_000;
-    private static final int ACKS_PER_READ = 64;
 
     private final WorkerSlot slot;
     /** The worker process this link talks to. */
@@ -96,21 +95,12 @@ final class WorkerLink implements AutoCloseable {
         return open;
     }
 
-    /**
-     * Acks are fixed-size and carry no descriptors, so one read takes as many as have arrived
-     * (a call's response-started and completion acks often come together): fewer receive calls
-     * than one per ack, same order.
-     */
     private void readAcks(HandoffListener listener) {
-        ByteBuffer acks = ByteBuffer.allocate(ACKS_PER_READ * CompletionAck.BYTES);
+        byte[] buf = new byte[CompletionAck.BYTES];
         try (InputStream in = socket.getInputStream()) {
             while (true) {
-                readSome(in, acks);
-                acks.flip();
-                while (acks.remaining() >= CompletionAck.BYTES) {
-                    listener.completed(slot, CompletionAck.readFrom(acks));
-                }
-                acks.compact();
+                readFully(in, buf);
+                listener.completed(slot, CompletionAck.readFrom(ByteBuffer.wrap(buf)));
             }
         } catch (EOFException e) {
             log.debug("worker {} closed its link", slot.id());
@@ -151,15 +141,13 @@ final class WorkerLink implements AutoCloseable {
         close();
     }
 
-    /**
-     * Reads whatever has arrived (at least one byte) into the buffer's free room; a read timeout
-     * (the socket has one for sends) only means "no ack yet".
-     */
-    private void readSome(InputStream in, ByteBuffer into) throws IOException {
-        while (true) {
+    /** Like DataInputStream.readFully, but a read timeout (the socket has one for sends) only means "no ack yet". */
+    private void readFully(InputStream in, byte[] buf) throws IOException {
+        int done = 0;
+        while (done < buf.length) {
             int n;
             try {
-                n = in.read(into.array(), into.arrayOffset() + into.position(), into.remaining());
+                n = in.read(buf, done, buf.length - done);
             } catch (SocketTimeoutException idle) {
                 if (!open) {
                     throw idle;
@@ -169,8 +157,7 @@ final class WorkerLink implements AutoCloseable {
             if (n < 0) {
                 throw new EOFException();
             }
-            into.position(into.position() + n);
-            return;
+            done += n;
         }
     }
 

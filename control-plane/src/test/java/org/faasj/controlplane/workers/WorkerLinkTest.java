@@ -3,7 +3,6 @@ package org.faasj.controlplane.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -111,27 +110,6 @@ class WorkerLinkTest {
         assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("lost");
         assertThat(worker.isAlive()).as("a retired link's worker is left to the supervisor").isTrue();
         assertThat(reconnects).isEmpty();
-        peer.close();
-    }
-
-    @Test
-    void acksArrivingTogetherOrSplitComeOutWholeAndInOrder() throws Exception {
-        WorkerLink link = connect(Duration.ofSeconds(1));
-        ByteArrayOutputStream burst = new ByteArrayOutputStream();
-        for (int i = 0; i < 100; i++) { // more than one read's worth
-            burst.write(new CompletionAck(i, 200, i % 2 == 0).encode());
-        }
-        byte[] split = new CompletionAck(100, 502, false).encode();
-        burst.write(split, 0, 5);
-        peer.getOutputStream().write(burst.toByteArray());
-        TimeUnit.MILLISECONDS.sleep(50);
-        peer.getOutputStream().write(split, 5, split.length - 5);
-        for (int i = 0; i < 100; i++) {
-            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(new CompletionAck(i, 200, i % 2 == 0));
-        }
-        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(new CompletionAck(100, 502, false));
-        link.retire();
-        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("lost");
         peer.close();
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.faasj.model.CompletionAck;
@@ -16,8 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One gateway connection: a reader loop over its frames and the ack writer for it. Frames and
- * their client descriptors are cut from the stream by {@link FrameReader}.
+ * One gateway connection: a reader loop over its frames and the ack writer for it.
+ *
+ * <p>Reads go straight to the socket, exactly the frame's bytes, never through a buffer: the
+ * client descriptor arrives as ancillary data with the frame's first byte, and reading ahead
+ * would attach the next frame's descriptor to this one.
  */
 final class HandoffConnection implements Runnable, AckSender {
 
@@ -28,6 +32,7 @@ final class HandoffConnection implements Runnable, AckSender {
     private final AFUNIXSocket socket;
     private final FrameHandler handler;
     private final Object writeLock = new Object();
+    private final List<FileDescriptor> received = new ArrayList<>(2);
 
     HandoffConnection(AFUNIXSocket socket, FrameHandler handler) {
         this.socket = socket;
@@ -36,11 +41,10 @@ final class HandoffConnection implements Runnable, AckSender {
 
     @Override
     public void run() {
-        FrameReader reader = null;
         try (socket) {
             socket.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER_BYTES);
-            reader = new FrameReader(new SocketSource(socket));
-            while (readAndDispatch(reader)) {
+            InputStream in = socket.getInputStream();
+            while (readAndDispatch(in)) {
                 // one frame per turn
             }
         } catch (EOFException e) {
@@ -48,20 +52,25 @@ final class HandoffConnection implements Runnable, AckSender {
         } catch (IOException | RuntimeException e) {
             log.warn("gateway connection dropped: {}", e.toString());
         } finally {
-            if (reader != null) {
-                reader.drain().forEach(HandoffConnection::closeDescriptor);
-            }
+            dropReceived();
         }
     }
 
     /** Returns false at a clean end of the connection. */
-    private boolean readAndDispatch(FrameReader reader) throws IOException {
-        FrameReader.Frame read = reader.next();
-        if (read == null) {
+    private boolean readAndDispatch(InputStream in) throws IOException {
+        byte[] lengthBytes = new byte[4];
+        if (!readFully(in, lengthBytes, true)) {
             return false;
         }
-        FileDescriptor client = takeClientDescriptor(read.descriptors());
-        HandoffFrame frame = decode(read.payload(), client);
+        int length = ByteBuffer.wrap(lengthBytes).getInt();
+        if (length <= 0 || length > HandoffFrame.MAX_FRAME_BYTES) {
+            dropReceived();
+            throw new IOException("frame length " + length + " outside 1.." + HandoffFrame.MAX_FRAME_BYTES);
+        }
+        byte[] payload = new byte[length];
+        readFully(in, payload, false);
+        FileDescriptor client = takeClientDescriptor();
+        HandoffFrame frame = decode(payload, client);
         dispatch(frame, client);
         return true;
     }
@@ -83,9 +92,9 @@ final class HandoffConnection implements Runnable, AckSender {
         }
     }
 
-    private static HandoffFrame decode(ByteBuffer payload, FileDescriptor client) throws IOException {
+    private static HandoffFrame decode(byte[] payload, FileDescriptor client) throws IOException {
         try {
-            return HandoffFrame.decode(payload);
+            return HandoffFrame.decode(ByteBuffer.wrap(payload));
         } catch (RuntimeException e) {
             closeDescriptor(client);
             throw new IOException("corrupt frame: " + e.getMessage(), e);
@@ -93,31 +102,39 @@ final class HandoffConnection implements Runnable, AckSender {
     }
 
     /** Exactly one descriptor per frame; a stray extra one is closed rather than leaked. */
-    private static FileDescriptor takeClientDescriptor(List<FileDescriptor> descriptors) {
-        if (descriptors.isEmpty()) {
+    private FileDescriptor takeClientDescriptor() {
+        if (received.isEmpty()) {
             return null;
         }
-        if (descriptors.size() > 1) {
-            log.warn("{} unexpected descriptors with one frame, closing them", descriptors.size() - 1);
-            descriptors.subList(1, descriptors.size()).forEach(HandoffConnection::closeDescriptor);
+        FileDescriptor client = received.remove(0);
+        if (!received.isEmpty()) {
+            log.warn("{} unexpected descriptors with one frame, closing them", received.size());
+            dropReceived();
         }
-        return descriptors.get(0);
+        return client;
     }
 
-    /** Each read is one recvmsg; the descriptors junixsocket got with it are taken right after. */
-    record SocketSource(AFUNIXSocket socket, InputStream in) implements FrameReader.Source {
-        SocketSource(AFUNIXSocket socket) throws IOException {
-            this(socket, socket.getInputStream());
+    private boolean readFully(InputStream in, byte[] buf, boolean endAllowed) throws IOException {
+        int done = 0;
+        while (done < buf.length) {
+            int n = in.read(buf, done, buf.length - done);
+            collectDescriptors();
+            if (n < 0) {
+                if (done == 0 && endAllowed) {
+                    return false;
+                }
+                dropReceived();
+                throw new EOFException();
+            }
+            done += n;
         }
+        return true;
+    }
 
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            return in.read(buf, off, len);
-        }
-
-        @Override
-        public FileDescriptor[] takeDescriptors() throws IOException {
-            return socket.getReceivedFileDescriptors();
+    private void collectDescriptors() throws IOException {
+        FileDescriptor[] fds = socket.getReceivedFileDescriptors();
+        if (fds != null) {
+            received.addAll(List.of(fds));
         }
     }
 
@@ -132,6 +149,11 @@ final class HandoffConnection implements Runnable, AckSender {
                 log.debug("ack {} not delivered: {}", ack.requestId(), e.toString());
             }
         }
+    }
+
+    private void dropReceived() {
+        received.forEach(HandoffConnection::closeDescriptor);
+        received.clear();
     }
 
     /** Closing a stream on it closes the descriptor once and tells junixsocket it is gone. */
