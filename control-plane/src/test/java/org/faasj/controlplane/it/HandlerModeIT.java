@@ -147,7 +147,10 @@ class HandlerModeIT {
         assertEquals("v1", json(call("hm-redeploy", "")).path("version").asString());
         assertFalse(processesServing("hm-redeploy@1").isEmpty(), "the v1 process runs");
 
-        Multipart v2 = new Multipart().file("code", "probe.php", resource("probe-v2.php")).field("descriptor",
+        // the same module answering as v2: the redeploy must serve it at once
+        String probeV2 = new String(resource("probe.php"), StandardCharsets.UTF_8)
+                .replace("'version' => 'v1'", "'version' => 'v2'");
+        Multipart v2 = new Multipart().file("code", "probe.php", probeV2).field("descriptor",
                 RunningPlatform.JSON.writeValueAsString(Map.of("runtime", "php", "mode", "handler")));
         HttpResponse<String> redeployed = platform.http.send(HttpRequest.newBuilder(platform.uri("/system/functions/hm-redeploy"))
                 .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + AbuseSupport.adminToken(platform))
