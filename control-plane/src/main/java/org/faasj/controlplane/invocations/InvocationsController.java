@@ -121,8 +121,7 @@ class InvocationsController {
 
     /** 404 unless the function is deployed or has records (a deleted function's records stay until pruned). */
     private void requireKnown(String name) throws SQLException {
-        boolean deployed = routes.all().stream().anyMatch(r -> r.descriptor().name().equals(name));
-        if (!deployed && !store.hasRecords(name)) {
+        if (!routes.hasFunction(name) && !store.hasRecords(name)) {
             throw ApiProblems.noSuchFunction(name);
         }
     }

@@ -86,7 +86,7 @@ class LogsController {
     /** A valid name that is deployed or has a log; anything else is 404 before a path is built from it. */
     private void requireKnown(String name) {
         if (!LogFiles.isValidName(name)
-                || (routes.all().stream().noneMatch(r -> r.descriptor().name().equals(name)) && !files.exists(name))) {
+                || (!routes.hasFunction(name) && !files.exists(name))) {
             throw ApiProblems.noSuchFunction(name);
         }
     }

@@ -33,6 +33,18 @@ public class RouteTable {
         return methods == null ? Set.of() : Collections.unmodifiableSet(new TreeSet<>(methods.keySet()));
     }
 
+    /** Whether a function of this name has a route now (not the request path: reads and the API). */
+    public boolean hasFunction(String name) {
+        for (Map<String, Route> methods : byPath.values()) {
+            for (Route r : methods.values()) {
+                if (r.descriptor().name().equals(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public List<Route> all() {
         List<Route> routes = new ArrayList<>();
         byPath.values().forEach(m -> routes.addAll(m.values()));
