@@ -32,9 +32,10 @@ usage: benchmarks/metrics.sh [options]
 EOF
 }
 
-positive() { # NAME VALUE: dies unless VALUE is a whole number >= 1
-    case "$2" in ''|*[!0-9]*|0) echo "$1 needs a whole number >= 1, got '$2'" >&2; exit 2 ;; esac
-}
+BENCH_TAG=metrics-bench
+# log, die, starting/stopping platforms, deploy, probe, wrk (shared with run.sh)
+# shellcheck source=lib/common.sh
+. "$HERE/lib/common.sh"
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) positive "$1" "${2:-}"; ROUNDS="$2"; shift ;;
@@ -51,10 +52,6 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-BENCH_TAG=metrics-bench
-# log, die, starting/stopping platforms, deploy, probe, wrk (shared with run.sh)
-# shellcheck source=lib/common.sh
-. "$HERE/lib/common.sh"
 
 bench_require_tools
 [ -f "$JAR" ] || die "no jar at $JAR; build it first: mvn -B -q package -DskipTests"

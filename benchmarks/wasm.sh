@@ -31,9 +31,10 @@ usage: benchmarks/wasm.sh [options]
 EOF
 }
 
-positive() { # NAME VALUE: dies unless VALUE is a whole number >= 1
-    case "$2" in ''|*[!0-9]*|0) echo "$1 needs a whole number >= 1, got '$2'" >&2; exit 2 ;; esac
-}
+BENCH_TAG=wasm-bench
+# log, die, starting/stopping platforms, deploy, probe, wrk (shared with run.sh)
+# shellcheck source=lib/common.sh
+. "$HERE/lib/common.sh"
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) positive "$1" "${2:-}"; DURATION="$2"; shift ;;
@@ -50,10 +51,6 @@ while [ $# -gt 0 ]; do
 done
 [ ${#JARS[@]} -gt 0 ] || JARS=("$REPO/control-plane/target/control-plane-0.1.0-SNAPSHOT.jar")
 
-BENCH_TAG=wasm-bench
-# log, die, starting/stopping platforms, deploy, probe, wrk (shared with run.sh)
-# shellcheck source=lib/common.sh
-. "$HERE/lib/common.sh"
 
 bench_require_tools
 for jar in "${JARS[@]}"; do

@@ -10,6 +10,10 @@ BENCH_WRK_PID=""         # the wrk bench_wrk is waiting for (for the caller's cl
 
 log() { printf '[%s %s] %s\n' "$BENCH_TAG" "$(date +%H:%M:%S)" "$*"; }
 die() { printf '[%s] ERROR: %s\n' "$BENCH_TAG" "$*" >&2; exit 1; }
+# NAME VALUE: exits 2 (a usage error) unless VALUE is a whole number >= 1; for option parsing
+positive() {
+    case "$2" in ''|*[!0-9]*|0) echo "$1 needs a whole number >= 1, got '$2'" >&2; exit 2 ;; esac
+}
 
 # bench_require_tools: dies naming the Debian packages of the tools that are missing (installs nothing)
 bench_require_tools() {
