@@ -95,7 +95,7 @@ class DescriptorParserTest {
                 () -> DescriptorParser.parse("{\"runtime\":\"c\",\"pids\":10}"));
         assertEquals("pids", problem.field());
         assertEquals("unknown descriptor field 'pids' (known: concurrency, env, handler, memory, method, mode, name, network,"
-                + " processes, route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
+                + " processes, retries, route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
