@@ -47,7 +47,7 @@ class AsyncController {
     static final String PREFIX = "/async-function";
     static final String CALLBACK_HEADER = "X-Callback-Url";
     private static final Set<String> NOT_STORED = Set.of("authorization", "proxy-authorization", "cookie",
-            "x-callback-url", "x-call-id");
+            "x-callback-url", "x-call-id", "x-faas-function");
 
     private final CallQueue queue;
     private final RouteTable routes;
