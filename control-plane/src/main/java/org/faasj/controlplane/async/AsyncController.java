@@ -76,7 +76,8 @@ class AsyncController {
 
     @RequestMapping(PREFIX + "/**")
     ResponseEntity<Map<String, Object>> enqueue(HttpServletRequest request) throws IOException {
-        String path = request.getRequestURI().substring(PREFIX.length());
+        String rest = request.getRequestURI().substring(PREFIX.length());
+        String path = rest.isEmpty() ? "/" : rest; // as the gateway's triage reads it
         String method = request.getMethod();
         Route route = routeOf(method, path);
         String callbackUrl = callbackUrl(request.getHeader(CALLBACK_HEADER));
@@ -131,14 +132,14 @@ class AsyncController {
 
     /** The gateway answers these first; here too, for a request that reached Spring another way. */
     private Route routeOf(String method, String path) {
-        Route route = path.isEmpty() ? null : routes.lookup(method, path);
+        Route route = routes.lookup(method, path);
         if (route != null) {
             return route;
         }
-        Set<String> allowed = path.isEmpty() ? Set.of() : routes.methodsFor(path);
+        Set<String> allowed = routes.methodsFor(path);
         if (allowed.isEmpty()) {
             ErrorResponseException e = ApiProblems.problem(HttpStatus.NOT_FOUND, "No such route",
-                    "no function is deployed at " + (path.isEmpty() ? "/" : path));
+                    "no function is deployed at " + path);
             e.getBody().setProperty("path", path);
             throw e;
         }
