@@ -35,6 +35,9 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final int REFUSED_BUFFER_BYTES = 512;
+    /** The internal entry runs function calls; platform paths have their own door (and an async enqueue would loop). */
+    private static final GatewayError INTERNAL_CALLS_ONLY = GatewayError.closing(404,
+            "the internal entry serves function calls only");
 
     private final int index;
     private final GatewayContext ctx;
@@ -81,6 +84,20 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             } catch (RuntimeException | Error e) {
                 ConnectionCloser.closeQuietly(channel);
                 ctx.caps().release(client);
+                throw e;
+            }
+            register(c, ctx.headTimeoutNanos());
+        });
+    }
+
+    /** Takes over a connection of the control plane's own from the {@link InternalEntry} (not counted by the caps). */
+    void adoptInternal(SocketChannel channel) {
+        execute(() -> {
+            Connection c;
+            try {
+                c = new Connection(channel, null, true, ctx.initialBufferSize(), ctx.bufferSize());
+            } catch (RuntimeException | Error e) {
+                ConnectionCloser.closeQuietly(channel);
                 throw e;
             }
             register(c, ctx.headTimeoutNanos());
@@ -288,6 +305,9 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         Verdict verdict = Triage.decide(head, ctx.routes(), ctx.maxBodyBytes());
         if (verdict instanceof GatewayError error) {
             return writes.answer(c, head, error);
+        }
+        if (c.internal && !(verdict instanceof Verdict.HandOff)) {
+            return writes.answer(c, head, INTERNAL_CALLS_ONLY);
         }
         if (verdict instanceof Verdict.HandOff handOff) {
             if (handOff.route().descriptor().limited()) { // run, park until a place frees, or 429
