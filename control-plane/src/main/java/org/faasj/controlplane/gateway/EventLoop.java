@@ -316,9 +316,11 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             handOffs.start(c, head, handOff.route());
             return false;
         }
+        // an async enqueue goes to Spring like a platform path, with the function it names
+        String asyncFunction = verdict instanceof Verdict.Enqueue enqueue ? enqueue.route().descriptor().name() : null;
         closer.release(c); // the relay bounds its own connections
         counters.relayed();
-        detachments.detach(c, () -> relay(c, head));
+        detachments.detach(c, () -> relay(c, head, asyncFunction));
         return false;
     }
 
@@ -371,10 +373,10 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         CallAdmission.end(call.connection); // its place goes to the next waiter
     }
 
-    private void relay(Connection c, RequestHead head) {
+    private void relay(Connection c, RequestHead head, String asyncFunction) {
         int consumed = head.headLength();
         byte[] alreadyRead = Arrays.copyOfRange(c.buffer.array(), consumed, c.buffer.position());
-        if (!ctx.relay().start(c.channel, head, alreadyRead)) {
+        if (!ctx.relay().start(c.channel, head, alreadyRead, asyncFunction)) {
             answerDetached(c, GatewayError.unavailable("the console and API are not available right now", Map.of()));
         }
     }

@@ -30,7 +30,7 @@ class InternalEntryTest {
 
     private static final int MAX_HEAD = 16 * 1024;
     private static final FaasProperties.Relay UNUSED_RELAY_LIMITS =
-            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 1, 1, 1, 1);
+            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 1, 1, 1, 1, 1);
 
     @TempDir
     Path dir;
