@@ -4,8 +4,8 @@
 // Loads the module once, then serves one request at a time until its stdin ends. The worker
 // started it with descriptor 1 pointing at its stderr file (an echo joins the function's log and
 // can never corrupt an answer) and descriptor 3 as the answer pipe. Frames, lengths as u32 big
-// endian: request = length + JSON head {method, path, query, headers, callId} + length + body;
-// answer = length + JSON {status, headers, body, base64, raw, exception, error}.
+// endian: request = length + JSON head {method, path, query, headers, callId, attempt} + length +
+// body; answer = length + JSON {status, headers, body, base64, raw, exception, error}.
 // The module is required at the top level, so its globals are real globals and live as long as
 // the process: that state reuse is the documented contract of handler mode.
 
@@ -110,6 +110,7 @@ try {
             'body' => $body,
             'json' => $json,
             'callId' => $head['callId'],
+            'attempt' => $head['attempt'] ?? 1,
         ];
         try {
             $result = $handler($request);

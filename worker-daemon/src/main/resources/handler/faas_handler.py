@@ -4,7 +4,7 @@
 # started it with descriptor 1 pointing at its stderr file and descriptor 3 as the answer pipe;
 # sys.stdout is sys.stderr here, so a print joins the function's log and never corrupts an answer.
 # Frames, lengths as u32 big endian: request = length + JSON head {method, path, query, headers,
-# callId} + length + body; answer = length + JSON {status, headers, body, base64, raw, exception,
+# callId, attempt} + length + body; answer = length + JSON {status, headers, body, base64, raw, exception,
 # error}. The module's globals live as long as the process (the documented state reuse).
 import base64
 import importlib.util
@@ -75,6 +75,7 @@ def _request(head, body):
         "text": body.decode("utf-8", "replace"),
         "json": decoded,
         "callId": head["callId"],
+        "attempt": head.get("attempt", 1),
     }
 
 

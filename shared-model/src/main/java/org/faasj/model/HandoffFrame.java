@@ -29,6 +29,9 @@ import java.util.Map;
  *                      concurrency limit (0 when it was not parked); the worker adds its own wait
  * @param mode          a process per call, or the function's pooled handler processes (null: process)
  * @param concurrency   the descriptor's concurrency (0: none); a handler pool is never larger
+ * @param attempt       which try of the call this is, from 1; above 1 only for a call the control plane
+ *                      retries itself (an async call), which only the gateway's internal entry can ask for.
+ *                      The function sees it as {@code FAAS_ATTEMPT}
  */
 public record HandoffFrame(
         long requestId,
@@ -54,16 +57,17 @@ public record HandoffFrame(
         String callId,
         long queueWaitMicros,
         ExecutionMode mode,
-        int concurrency) {
+        int concurrency,
+        int attempt) {
 
     /** Frames are small (head ≤ 16 KiB plus what the gateway read of the body); anything larger is corrupt. */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
     // bumped from "FAJ1" when the sandbox fields came, from "FAJ2" when chunked came, from "FAJ3"
     // when the call id came, from "FAJ4" when the queue wait came, from "FAJ5" when the mode and
-    // the concurrency came:
+    // the concurrency came, from "FAJ6" when the attempt came:
     // a worker from an older build refuses the frame
-    private static final int MAGIC = 0x46414A36; // "FAJ6"
+    private static final int MAGIC = 0x46414A37; // "FAJ7"
 
     public HandoffFrame {
         if (!CallId.isWellFormed(callId)) {
@@ -74,6 +78,20 @@ public record HandoffFrame(
             queueWaitMicros = 0;
         }
         mode = mode == null ? ExecutionMode.PROCESS : mode;
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt must be at least 1, was " + attempt);
+        }
+    }
+
+    /** A first attempt (every call a client makes itself). */
+    public HandoffFrame(long requestId, boolean keepAlive, String functionName, int functionVersion, FunctionRuntime runtime,
+                        String modulePath, String handler, int memoryMb, int timeoutMillis, int tmpMb, int processes,
+                        Network network, Map<String, String> env, String method, String path, String query,
+                        List<HttpHeader> headers, long contentLength, byte[] bodyPrefix, boolean chunked,
+                        String callId, long queueWaitMicros, ExecutionMode mode, int concurrency) {
+        this(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler, memoryMb, timeoutMillis,
+                tmpMb, processes, network, env, method, path, query, headers, contentLength, bodyPrefix, chunked,
+                callId, queueWaitMicros, mode, concurrency, 1);
     }
 
     /** A process-mode frame (as every frame was before handler mode). */
@@ -121,7 +139,7 @@ public record HandoffFrame(
         }
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath, handler,
                 memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, plain, decodedLength,
-                new byte[0], false, callId, queueWaitMicros, mode, concurrency);
+                new byte[0], false, callId, queueWaitMicros, mode, concurrency, attempt);
     }
 
     /** The value of the first header with this name (case-insensitive), or null. */
@@ -166,6 +184,7 @@ public record HandoffFrame(
         out.putLong(queueWaitMicros);
         out.putString(mode.name());
         out.putInt(concurrency);
+        out.putInt(attempt);
         return out.finishWithLength();
     }
 
@@ -207,8 +226,9 @@ public record HandoffFrame(
         long queueWaitMicros = r.getLong();
         ExecutionMode mode = ExecutionMode.valueOf(r.getString());
         int concurrency = r.getInt();
+        int attempt = r.getInt();
         return new HandoffFrame(requestId, keepAlive, functionName, functionVersion, runtime, modulePath,
                 handler, memoryMb, timeoutMillis, tmpMb, processes, network, env, method, path, query, headers,
-                contentLength, bodyPrefix, chunked, callId, queueWaitMicros, mode, concurrency);
+                contentLength, bodyPrefix, chunked, callId, queueWaitMicros, mode, concurrency, attempt);
     }
 }

@@ -212,4 +212,40 @@ class HandoffFrameTest {
 
         assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
     }
+
+    @Test
+    void theAttemptSurvivesTheRoundTripAndDecoding() {
+        HandoffFrame retried = withAttempt(frame(64, 64, Network.OUTBOUND), 3);
+
+        HandoffFrame decoded = HandoffFrame.decode(payload(retried.encode()));
+        assertEquals(3, decoded.attempt());
+        assertEquals(3, decoded.decoded(5).attempt());
+        assertEquals(1, HandoffFrame.decode(payload(frame(64, 64, Network.OUTBOUND).encode())).attempt(),
+                "a client's own call is its first attempt");
+    }
+
+    @Test
+    void anAttemptBelowOneIsRefused() {
+        HandoffFrame f = frame(64, 64, Network.OUTBOUND);
+        assertThrows(IllegalArgumentException.class, () -> withAttempt(f, 0));
+
+        byte[] encoded = f.encode();
+        ByteBuffer.wrap(encoded).putInt(encoded.length - 4, -2); // the attempt is the last field
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
+    }
+
+    @Test
+    void aFrameWithTheMagicFromBeforeTheAttemptIsRefused() {
+        byte[] encoded = frame(64, 64, Network.OUTBOUND).encode();
+        ByteBuffer.wrap(encoded).putInt(4, 0x46414A36); // "FAJ6": no attempt at the end
+
+        assertThrows(IllegalArgumentException.class, () -> HandoffFrame.decode(payload(encoded)));
+    }
+
+    private static HandoffFrame withAttempt(HandoffFrame f, int attempt) {
+        return new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(), f.runtime(),
+                f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(), f.network(),
+                f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), f.bodyPrefix(), f.chunked(),
+                f.callId(), f.queueWaitMicros(), f.mode(), f.concurrency(), attempt);
+    }
 }

@@ -20,6 +20,11 @@ final class Connection {
     final SocketChannel channel;
     /** The client's address as counted by the connection caps; null for a refused connection (counted as a refusal). */
     final InetAddress client;
+    /**
+     * A connection of the control plane's own on the internal entry ({@link InternalEntry}): not
+     * counted by the caps, and the only kind whose {@code X-Faas-Attempt} is believed.
+     */
+    final boolean internal;
     private final int initialBufferSize;
     private final int maxBufferSize;
     ByteBuffer buffer;
@@ -56,8 +61,13 @@ final class Connection {
     static final long NOT_PARKED = Long.MIN_VALUE;
 
     Connection(SocketChannel channel, InetAddress client, int initialBufferSize, int maxBufferSize) {
+        this(channel, client, false, initialBufferSize, maxBufferSize);
+    }
+
+    Connection(SocketChannel channel, InetAddress client, boolean internal, int initialBufferSize, int maxBufferSize) {
         this.channel = channel;
         this.client = client;
+        this.internal = internal;
         this.initialBufferSize = Math.min(initialBufferSize, maxBufferSize);
         this.maxBufferSize = maxBufferSize;
         this.buffer = ByteBuffer.allocate(this.initialBufferSize);

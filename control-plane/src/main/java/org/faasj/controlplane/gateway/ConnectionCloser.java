@@ -51,6 +51,9 @@ final class ConnectionCloser {
             return;
         }
         c.released = true;
+        if (c.internal) {
+            return; // never counted
+        }
         if (c.client != null) {
             caps.release(c.client);
         } else {

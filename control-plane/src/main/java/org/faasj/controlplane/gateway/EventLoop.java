@@ -35,6 +35,9 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final int REFUSED_BUFFER_BYTES = 512;
+    /** The internal entry runs function calls; platform paths have their own door (and an async enqueue would loop). */
+    private static final GatewayError INTERNAL_CALLS_ONLY = GatewayError.closing(404,
+            "the internal entry serves function calls only");
 
     private final int index;
     private final GatewayContext ctx;
@@ -81,6 +84,20 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             } catch (RuntimeException | Error e) {
                 ConnectionCloser.closeQuietly(channel);
                 ctx.caps().release(client);
+                throw e;
+            }
+            register(c, ctx.headTimeoutNanos());
+        });
+    }
+
+    /** Takes over a connection of the control plane's own from the {@link InternalEntry} (not counted by the caps). */
+    void adoptInternal(SocketChannel channel) {
+        execute(() -> {
+            Connection c;
+            try {
+                c = new Connection(channel, null, true, ctx.initialBufferSize(), ctx.bufferSize());
+            } catch (RuntimeException | Error e) {
+                ConnectionCloser.closeQuietly(channel);
                 throw e;
             }
             register(c, ctx.headTimeoutNanos());
@@ -289,6 +306,9 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         if (verdict instanceof GatewayError error) {
             return writes.answer(c, head, error);
         }
+        if (c.internal && !(verdict instanceof Verdict.HandOff)) {
+            return writes.answer(c, head, INTERNAL_CALLS_ONLY);
+        }
         if (verdict instanceof Verdict.HandOff handOff) {
             if (handOff.route().descriptor().limited()) { // run, park until a place frees, or 429
                 return admit(c, head, handOff.route());
@@ -296,9 +316,11 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             handOffs.start(c, head, handOff.route());
             return false;
         }
+        // an async enqueue goes to Spring like a platform path, with the function it names
+        String asyncFunction = verdict instanceof Verdict.Enqueue enqueue ? enqueue.route().descriptor().name() : null;
         closer.release(c); // the relay bounds its own connections
         counters.relayed();
-        detachments.detach(c, () -> relay(c, head));
+        detachments.detach(c, () -> relay(c, head, asyncFunction));
         return false;
     }
 
@@ -351,10 +373,10 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         CallAdmission.end(call.connection); // its place goes to the next waiter
     }
 
-    private void relay(Connection c, RequestHead head) {
+    private void relay(Connection c, RequestHead head, String asyncFunction) {
         int consumed = head.headLength();
         byte[] alreadyRead = Arrays.copyOfRange(c.buffer.array(), consumed, c.buffer.position());
-        if (!ctx.relay().start(c.channel, head, alreadyRead)) {
+        if (!ctx.relay().start(c.channel, head, alreadyRead, asyncFunction)) {
             answerDetached(c, GatewayError.unavailable("the console and API are not available right now", Map.of()));
         }
     }

@@ -8,6 +8,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -19,6 +20,7 @@ import org.faasj.controlplane.scheduling.FunctionAdmission;
 import org.faasj.controlplane.scheduling.WorkerPicker;
 import org.faasj.controlplane.security.AdminGuard;
 import org.faasj.controlplane.system.FaasProperties;
+import org.faasj.controlplane.system.RunDirectory;
 import org.faasj.controlplane.workers.HandoffListener;
 import org.faasj.controlplane.workers.WorkerPool;
 import org.faasj.controlplane.workers.WorkerSlot;
@@ -50,13 +52,17 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
     private final WebRelay relay;
     private final ConnectionCaps caps;
     private volatile ServerSocketChannel server;
+    private final Path internalSocket;
+    private volatile InternalEntry internal;
     /** Replaced in place when a loop dies: read by the acceptor and the link threads. */
     private AtomicReferenceArray<EventLoop> loops;
     private volatile boolean running;
 
     GatewayServer(FaasProperties properties, RouteTable routes, WorkerPicker picker, WorkerPool workers,
-                  LocalWebServer web, AdminGuard guard, CallRecords callRecords, GatewayCounters counters) {
+                  LocalWebServer web, AdminGuard guard, CallRecords callRecords, GatewayCounters counters,
+                  RunDirectory runDirectory) {
         this.config = properties.gateway();
+        this.internalSocket = runDirectory.gatewaySocket();
         this.shutdownGrace = properties.shutdown().grace();
         this.workers = workers;
         this.relay = new WebRelay(web, config.relay(), guard);
@@ -91,10 +97,22 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
             running = false;
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
+        try {
+            internal = InternalEntry.open(internalSocket);
+        } catch (IOException e) {
+            running = false;
+            throw new UncheckedIOException("cannot listen on the internal entry " + internalSocket, e);
+        }
         workers.listen(this);
         startThread("gateway-acceptor", this::accept);
-        log.info("Gateway listening on {}:{} with {} event loops, at most {} connections ({} per client)",
-                config.bindAddress(), port(), loops.length(), caps.maxTotal(), caps.maxPerClient());
+        int[] nextInternal = {0};
+        startThread("gateway-internal-acceptor", () -> internal.accept(() -> {
+            EventLoop loop = liveLoopFrom(nextInternal[0]);
+            nextInternal[0] = (nextInternal[0] + 1) % loops.length();
+            return loop;
+        }));
+        log.info("Gateway listening on {}:{} with {} event loops, at most {} connections ({} per client); internal entry {}",
+                config.bindAddress(), port(), loops.length(), caps.maxTotal(), caps.maxPerClient(), internalSocket);
     }
 
     /** Runs loop {@code index}; one that dies while the gateway runs is replaced by a fresh one. */
@@ -217,6 +235,7 @@ class GatewayServer implements SmartLifecycle, HandoffListener {
         } catch (IOException e) {
             log.debug("closing the gateway socket", e);
         }
+        internal.close(); // the control plane's own calls wait for the next start, like a client's
         new GatewayDrain(currentLoops(), shutdownGrace, workers::announceDrain).run(); // calls in flight finish first
         for (int i = 0; i < loops.length(); i++) {
             loops.get(i).shutdown();

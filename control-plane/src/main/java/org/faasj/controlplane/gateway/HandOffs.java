@@ -29,6 +29,10 @@ final class HandOffs {
 
     private static final Logger log = LoggerFactory.getLogger(HandOffs.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    /** Sent by the control plane on the internal entry with each retry of an async call. */
+    static final String ATTEMPT_HEADER = "X-Faas-Attempt";
+    /** Far above any retry policy; a larger value is a bug, not a try. */
+    static final int MAX_ATTEMPT = 1_000_000;
 
     private final GatewayContext ctx;
     private final InFlightCalls<WorkerSlot> calls;
@@ -67,12 +71,37 @@ final class HandOffs {
     }
 
     static byte[] frame(long requestId, boolean keepAlive, Route route, RequestHead head, byte[] prefix, String callId,
-                        long queueWaitMicros) {
+                        long queueWaitMicros, int attempt) {
         FunctionDescriptor d = route.descriptor();
         return new HandoffFrame(requestId, keepAlive, d.name(), d.version(), d.runtime(),
                 route.modulePath().toString(), d.handler(), d.memoryMb(), d.timeoutSeconds() * 1000, d.tmpMb(),
                 d.processes(), d.network(), d.env(), head.method(), head.path(), head.query(), head.headers(),
-                head.contentLength(), prefix, head.chunked(), callId, queueWaitMicros, d.mode(), d.concurrency()).encode();
+                head.contentLength(), prefix, head.chunked(), callId, queueWaitMicros, d.mode(), d.concurrency(),
+                attempt).encode();
+    }
+
+    /**
+     * Which try of its call this request is: what the control plane says in {@value #ATTEMPT_HEADER} on
+     * the internal entry, else 1. A client's header is ignored: a function must be able to trust that
+     * {@code FAAS_ATTEMPT} above 1 means the platform itself ran the call before. A malformed value counts as 1.
+     */
+    static int attemptOf(RequestHead head, boolean internal) {
+        if (!internal) {
+            return 1;
+        }
+        String value = head.header(ATTEMPT_HEADER);
+        if (value == null || value.isEmpty() || value.length() > 7) {
+            return 1;
+        }
+        int n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return 1;
+            }
+            n = n * 10 + (ch - '0');
+        }
+        return n >= 1 && n <= MAX_ATTEMPT ? n : 1;
     }
 
     /**
@@ -118,7 +147,7 @@ final class HandOffs {
         c.parkedCallId = null;
         FunctionDescriptor d = route.descriptor();
         byte[] frame = frame(requestId, head.keepAlive() && keepAlive.keepsConnections(), route, head, prefix, callId,
-                queueWaitMicros);
+                queueWaitMicros, attemptOf(head, c.internal));
         FileDescriptor fd = SocketDescriptors.of(c.channel);
         long handedOff = ctx.clock().nanoTime();
         long deadline = handedOff + TimeUnit.SECONDS.toNanos(d.timeoutSeconds()) + ctx.handoffGraceNanos();

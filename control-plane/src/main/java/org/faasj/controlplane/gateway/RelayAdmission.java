@@ -12,13 +12,16 @@ import org.faasj.controlplane.system.FaasProperties;
  * the rest, so the console's pages stay reachable while uploads are in progress; one client
  * address without the admin token may hold only a few relays, so one slow client cannot take them
  * all. Requests that carry the token are not capped per address (a CI job deploying twenty
- * functions at once is the deploy API's own user, and can run code on the host anyway). Thread-safe.
+ * functions at once is the deploy API's own user, and can run code on the host anyway). Async
+ * enqueues are function calls, not console traffic: a bucket of their own, not capped per address. Thread-safe.
  */
 final class RelayAdmission {
 
     /** The kind of relayed request, each with its own limit. */
     enum Lane {
-        HEALTH, PLAIN, UPLOAD;
+        HEALTH, PLAIN, UPLOAD,
+        /** An {@code /async-function/...} enqueue: a function call, chosen by {@link Triage}, never by {@link #of}. */
+        ASYNC;
 
         static Lane of(RequestHead head) {
             boolean hasBody = head.chunked() || head.contentLength() > 0;
@@ -52,6 +55,7 @@ final class RelayAdmission {
     private final FaasProperties.Relay limits;
     private final Map<InetAddress, Integer> perClient = new HashMap<>();
     private int health;
+    private int async;
     private int relays;
     private int uploads;
 
@@ -66,6 +70,14 @@ final class RelayAdmission {
                 return refused(503, "all " + limits.healthRelays() + " places for health checks are taken");
             }
             health++;
+            return new Decision(once(() -> release(client, lane, false)), 0, null);
+        }
+        if (lane == Lane.ASYNC) {
+            if (async >= limits.maxAsyncEnqueues()) {
+                return refused(429, "all " + limits.maxAsyncEnqueues() + " places for async enqueues are taken"
+                        + " (faas.gateway.relay.max-async-enqueues); retry shortly");
+            }
+            async++;
             return new Decision(once(() -> release(client, lane, false)), 0, null);
         }
         int mine = perClient.getOrDefault(client, 0);
@@ -91,6 +103,10 @@ final class RelayAdmission {
     private synchronized void release(InetAddress client, Lane lane, boolean capped) {
         if (lane == Lane.HEALTH) {
             health--;
+            return;
+        }
+        if (lane == Lane.ASYNC) {
+            async--;
             return;
         }
         if (capped) {

@@ -47,6 +47,8 @@ final class RelayedRequest implements Runnable {
     private final RequestHead head;
     private final byte[] alreadyRead;
     private final String clientAddress;
+    /** The function of an async enqueue, or null for a platform path. */
+    private final String asyncFunction;
     private final int port;
     private final RelayAdmission.Ticket ticket;
     private final Shared shared;
@@ -66,12 +68,13 @@ final class RelayedRequest implements Runnable {
     private final boolean knownLength;
     private final boolean sparedTotal;
 
-    RelayedRequest(SocketChannel client, RequestHead head, byte[] alreadyRead, String clientAddress, int port,
-                   RelayAdmission.Ticket ticket, Shared shared) {
+    RelayedRequest(SocketChannel client, RequestHead head, byte[] alreadyRead, String clientAddress, String asyncFunction,
+                   int port, RelayAdmission.Ticket ticket, Shared shared) {
         this.client = client;
         this.head = head;
         this.alreadyRead = alreadyRead;
         this.clientAddress = clientAddress;
+        this.asyncFunction = asyncFunction;
         this.port = port;
         this.ticket = ticket;
         this.shared = shared;
@@ -89,7 +92,7 @@ final class RelayedRequest implements Runnable {
             OutputStream toUpstream = upstream.getOutputStream();
             long declared = head.chunked() ? -1 : head.contentLength();
             int first = declared < 0 ? alreadyRead.length : (int) Math.min(alreadyRead.length, declared);
-            toUpstream.write(WebRelay.forwardedHead(head, clientAddress));
+            toUpstream.write(WebRelay.forwardedHead(head, clientAddress, asyncFunction));
             toUpstream.write(alreadyRead, 0, first);
             toUpstream.flush();
             long rest = declared < 0 ? -1 : declared - first;

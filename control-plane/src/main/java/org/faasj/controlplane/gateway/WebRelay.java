@@ -34,6 +34,13 @@ import org.faasj.model.HttpHeader;
  */
 final class WebRelay {
 
+    /**
+     * The function an {@code /async-function/...} request calls, as the gateway's route lookup found
+     * it. Set only by the gateway; Spring's loopback port is reachable by functions too, so a
+     * controller treats it as a hint to check against the route table, not as proof.
+     */
+    static final String FUNCTION_HEADER = "X-Faas-Function";
+
     /** Places taken between a relay's end and its threads being idle again. */
     private static final int THREAD_SLACK = 8;
 
@@ -58,8 +65,9 @@ final class WebRelay {
         refusalThread.setDaemon(true);
         refusalThread.start();
         this.deadlines = new RelayDeadlines(System::nanoTime);
-        // every relay takes one thread, an upload a second one for its body
-        int maxThreads = limits.healthRelays() + limits.maxRelays() + limits.maxUploads() + THREAD_SLACK;
+        // every relay takes one thread, an upload or an enqueue with a body a second one for its body
+        int maxThreads = limits.healthRelays() + limits.maxRelays() + limits.maxUploads() + 2 * limits.maxAsyncEnqueues()
+                + THREAD_SLACK;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "web-relay-" + n.incrementAndGet());
@@ -73,14 +81,20 @@ final class WebRelay {
     /**
      * Takes the (blocking) client channel over: relays the request or answers a refusal.
      *
-     * @param alreadyRead bytes the gateway read after the head (the start of the body)
+     * @param alreadyRead   bytes the gateway read after the head (the start of the body)
+     * @param asyncFunction for an async enqueue ({@link Verdict.Enqueue}), the function's name, sent
+     *                      as {@value #FUNCTION_HEADER}; null for a platform path. An enqueue is a
+     *                      function call: no admin guard, its own admission bucket.
      * @return always true: the relay owns the channel from now on, refusals included
      */
-    boolean start(SocketChannel client, RequestHead head, byte[] alreadyRead) {
-        Refusal refusal = guard.check(head.method(), head.path(), head.header("Host"), head.header("Origin"), head.header("Authorization"));
-        if (refusal != null) {
-            refuse(client, refusal.status(), refusal.detail(), refusal.header());
-            return true;
+    boolean start(SocketChannel client, RequestHead head, byte[] alreadyRead, String asyncFunction) {
+        if (asyncFunction == null) {
+            Refusal refusal = guard.check(head.method(), head.path(), head.header("Host"), head.header("Origin"),
+                    head.header("Authorization"));
+            if (refusal != null) {
+                refuse(client, refusal.status(), refusal.detail(), refusal.header());
+                return true;
+            }
         }
         int port = web.port();
         if (port < 0) {
@@ -88,15 +102,17 @@ final class WebRelay {
             return true;
         }
         InetAddress address = clientAddress(client);
-        boolean capped = !guard.carriesToken(head.header("Authorization"));
-        RelayAdmission.Decision decision = admission.admit(address, RelayAdmission.Lane.of(head), capped);
+        RelayAdmission.Decision decision = asyncFunction != null
+                ? admission.admit(address, RelayAdmission.Lane.ASYNC, false)
+                : admission.admit(address, RelayAdmission.Lane.of(head), !guard.carriesToken(head.header("Authorization")));
         if (decision.ticket() == null) {
             refuse(client, decision.status(), decision.detail(), "Retry-After: 1");
             return true;
         }
         String forwardedFor = address == null ? "unknown" : address.getHostAddress();
         try {
-            pool.execute(new RelayedRequest(client, head, alreadyRead, forwardedFor, port, decision.ticket(), shared));
+            pool.execute(new RelayedRequest(client, head, alreadyRead, forwardedFor, asyncFunction, port,
+                    decision.ticket(), shared));
         } catch (RejectedExecutionException e) {
             decision.ticket().release();
             refuse(client, 503, "the console and API are busy; try again shortly", "Retry-After: 1");
@@ -109,8 +125,13 @@ final class WebRelay {
         refusals.refuse(client, ProblemResponse.of(status, detail, false, Map.of(), headers));
     }
 
-    /** The head as Spring should see it: hop-by-hop connection headers replaced, client address added. */
-    static byte[] forwardedHead(RequestHead head, String clientAddress) {
+    /**
+     * The head as Spring should see it: hop-by-hop connection headers replaced, client address added,
+     * and {@value #FUNCTION_HEADER} only as the gateway set it (a client's own is dropped).
+     *
+     * @param asyncFunction the function an async enqueue calls, or null
+     */
+    static byte[] forwardedHead(RequestHead head, String clientAddress, String asyncFunction) {
         StringBuilder sb = new StringBuilder(512);
         sb.append(head.method()).append(' ').append(head.path());
         if (!head.query().isEmpty()) {
@@ -120,12 +141,16 @@ final class WebRelay {
         for (HttpHeader h : head.headers()) {
             String name = h.name();
             if (name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive")
-                    || name.equalsIgnoreCase("Proxy-Connection") || name.equalsIgnoreCase("X-Forwarded-For")) {
+                    || name.equalsIgnoreCase("Proxy-Connection") || name.equalsIgnoreCase("X-Forwarded-For")
+                    || name.equalsIgnoreCase(FUNCTION_HEADER)) {
                 continue;
             }
             sb.append(name).append(": ").append(h.value()).append("\r\n");
         }
         sb.append("X-Forwarded-For: ").append(clientAddress).append("\r\n");
+        if (asyncFunction != null) {
+            sb.append(FUNCTION_HEADER).append(": ").append(asyncFunction).append("\r\n");
+        }
         sb.append("Connection: close\r\n\r\n");
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }

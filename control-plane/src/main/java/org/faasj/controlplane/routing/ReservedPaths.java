@@ -2,7 +2,9 @@ package org.faasj.controlplane.routing;
 
 /**
  * Paths that belong to the platform itself (console, REST API, actuator) and never to a function.
- * The gateway forwards these to the Spring web layer; the deploy API refuses them as routes.
+ * The gateway forwards these to the Spring web layer; the deploy API refuses them as routes. Below
+ * {@code /async-function} the gateway looks the rest up as a route (an async call), so no route may
+ * live there either.
  */
 public final class ReservedPaths {
 
@@ -16,7 +18,8 @@ public final class ReservedPaths {
                 || path.equals("/favicon.ico")
                 || isUnder(path, "/assets")
                 || isUnder(path, "/system")
-                || isUnder(path, "/actuator");
+                || isUnder(path, "/actuator")
+                || isUnder(path, "/async-function");
     }
 
     private static boolean isUnder(String path, String prefix) {

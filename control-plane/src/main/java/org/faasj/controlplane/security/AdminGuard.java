@@ -70,6 +70,9 @@ public class AdminGuard {
      * @param path the request path without the query, as sent (percent-encoded), or null
      */
     public Refusal check(String method, String path, String host, String origin, String authorization) {
+        if (path != null && isAsyncCall(path)) {
+            return null; // a function call, open like the function itself
+        }
         if (!hosts.allows(host)) {
             return new Refusal(403, "the console and API do not answer to the host name '" + host
                     + "'; add it to faas.security.allowed-hosts", null);
@@ -97,6 +100,38 @@ public class AdminGuard {
      * The controllers check the token again in any case.
      */
     static boolean isGuardedRead(String rawPath) {
+        List<String> segments = decodedSegments(rawPath);
+        if (segments == null) {
+            return true;
+        }
+        if (segments.size() < 2 || !segments.get(0).equals("system")) {
+            return false;
+        }
+        if (segments.get(1).equals("calls")) {
+            return true;
+        }
+        return segments.get(1).equals("functions") && segments.size() >= 4 && GUARDED_READS.contains(segments.get(3));
+    }
+
+    /**
+     * An async function call ({@code /async-function/<route path>}): it needs no token, like the
+     * sync call of the same function. Only a plain spelling counts: the raw path must start with the
+     * prefix and no segment may be {@code .} or {@code ..}, so however Tomcat or Spring normalise it,
+     * it cannot reach a platform path with the guard skipped.
+     */
+    static boolean isAsyncCall(String rawPath) {
+        if (!rawPath.startsWith("/async-function/")) {
+            return false;
+        }
+        List<String> segments = decodedSegments(rawPath);
+        if (segments == null || segments.size() < 2 || !segments.get(0).equals("async-function")) {
+            return false;
+        }
+        return !segments.contains(".") && !segments.contains("..");
+    }
+
+    /** The path's segments as Spring routes them (percent-decoded, no {@code ;} parameters, no empty ones); null if undecodable. */
+    private static List<String> decodedSegments(String rawPath) {
         List<String> segments = new ArrayList<>();
         for (String segment : rawPath.split("/")) {
             int semicolon = segment.indexOf(';');
@@ -107,16 +142,10 @@ public class AdminGuard {
             try {
                 segments.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
-                return true;
+                return null;
             }
         }
-        if (segments.size() < 2 || !segments.get(0).equals("system")) {
-            return false;
-        }
-        if (segments.get(1).equals("calls")) {
-            return true;
-        }
-        return segments.get(1).equals("functions") && segments.size() >= 4 && GUARDED_READS.contains(segments.get(3));
+        return segments;
     }
 
     /** Whether this {@code Authorization} header value carries the admin token. */

@@ -87,6 +87,8 @@ public record FaasProperties(
      * @param maxPerClient relayed requests at once from one client address; more get 429
      * @param healthRelays relays kept for {@code GET /actuator/health*} and {@code GET /actuator/prometheus}
      *                     alone, so a probe or a scrape never waits behind uploads
+     * @param maxAsyncEnqueues relayed {@code /async-function/...} enqueues at once, a bucket of their own
+     *                     (not capped per client: a benchmark or a batch job sends from one address); more get 429
      */
     public record Relay(
             @DefaultValue("10s") Duration idleTimeout,
@@ -94,7 +96,8 @@ public record FaasProperties(
             @DefaultValue("64") int maxRelays,
             @DefaultValue("32") int maxUploads,
             @DefaultValue("8") int maxPerClient,
-            @DefaultValue("8") int healthRelays) {
+            @DefaultValue("8") int healthRelays,
+            @DefaultValue("64") int maxAsyncEnqueues) {
     }
 
     /**

@@ -101,6 +101,11 @@ public class RunDirectory {
         return path.resolve("metrics.sock");
     }
 
+    /** The gateway's internal entry: calls the control plane runs itself (async calls), see gateway.InternalEntry. */
+    public Path gatewaySocket() {
+        return path.resolve("gateway.sock");
+    }
+
     /** Where workers send their invocation records ({@code calls.CallRecordReceiver} binds it). */
     public Path callsSocket() {
         return path.resolve("calls.sock");

@@ -161,6 +161,7 @@ class DescriptorParserTest {
             "{\"runtime\":\"c\",\"route\":\"/a/../b\"}        | route",
             "{\"runtime\":\"c\",\"route\":\"/system/x\"}      | route",
             "{\"runtime\":\"c\",\"route\":\"/upload\"}        | route",
+            "{\"runtime\":\"c\",\"route\":\"/async-function/x\"} | route",
             "{\"runtime\":\"c\",\"route\":\"/\"}              | route",
             "{\"runtime\":\"c\",\"env\":{\"1X\":\"v\"}}       | env",
             "{\"runtime\":\"c\",\"env\":{\"A-B\":\"v\"}}      | env",

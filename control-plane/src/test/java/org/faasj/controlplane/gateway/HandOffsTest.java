@@ -58,7 +58,7 @@ class HandOffsTest {
         RequestHead head = head("POST /f?x=1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n");
         byte[] prefix = "5\r\nhello".getBytes(StandardCharsets.ISO_8859_1);
 
-        byte[] encoded = HandOffs.frame(42L, true, route, head, prefix, "abc-0-1", 2_500);
+        byte[] encoded = HandOffs.frame(42L, true, route, head, prefix, "abc-0-1", 2_500, 4);
         HandoffFrame frame = HandoffFrame.decode(ByteBuffer.wrap(encoded, 4, encoded.length - 4));
 
         assertThat(frame.requestId()).isEqualTo(42L);
@@ -77,5 +77,24 @@ class HandOffsTest {
         assertThat(frame.chunked()).isTrue();
         assertThat(frame.bodyPrefix()).isEqualTo(prefix);
         assertThat(frame.callId()).isEqualTo("abc-0-1");
+        assertThat(frame.attempt()).isEqualTo(4);
+    }
+
+    @Test
+    void theAttemptIsBelievedOnlyOnTheInternalEntry() throws Exception {
+        RequestHead retry = head("POST /f HTTP/1.1\r\nX-Faas-Attempt: 3\r\n\r\n");
+        assertThat(HandOffs.attemptOf(retry, true)).isEqualTo(3);
+        assertThat(HandOffs.attemptOf(retry, false)).as("a client's header").isEqualTo(1);
+        assertThat(HandOffs.attemptOf(head("POST /f HTTP/1.1\r\n\r\n"), true)).isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedOrAbsurdAttemptCountsAsTheFirst() throws Exception {
+        for (String value : new String[] {"0", "-2", "x", "3a", "", "1000001", "99999999999"}) {
+            RequestHead h = head("POST /f HTTP/1.1\r\nX-Faas-Attempt: " + value + "\r\n\r\n");
+            assertThat(HandOffs.attemptOf(h, true)).as(value).isEqualTo(1);
+        }
+        assertThat(HandOffs.attemptOf(head("POST /f HTTP/1.1\r\nX-Faas-Attempt: 1000000\r\n\r\n"), true))
+                .isEqualTo(HandOffs.MAX_ATTEMPT);
     }
 }

@@ -52,7 +52,7 @@ class ParkedCallsAndDrainTest {
 
     /** These tests never relay; the relay only has to exist. */
     private static final FaasProperties.Relay UNUSED_RELAY_LIMITS =
-            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 1, 1, 1, 1);
+            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 1, 1, 1, 1, 1);
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final ConnectionCaps caps = new ConnectionCaps(100, 100, 10);

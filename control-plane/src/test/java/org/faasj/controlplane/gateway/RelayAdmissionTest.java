@@ -3,6 +3,7 @@ package org.faasj.controlplane.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class RelayAdmissionTest {
 
     private static final FaasProperties.Relay LIMITS =
-            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 4, 2, 3, 1);
+            new FaasProperties.Relay(Duration.ofSeconds(10), Duration.ofSeconds(120), 4, 2, 3, 1, 2);
 
     @Test
     void lanesFollowMethodPathAndBody() {
@@ -69,6 +70,24 @@ class RelayAdmissionTest {
         assertEquals(503, admission.admit(clients[0], RelayAdmission.Lane.HEALTH, true).status());
         probe.release();
         assertNotNull(admission.admit(clients[0], RelayAdmission.Lane.HEALTH, true).ticket());
+    }
+
+    @Test
+    void asyncEnqueuesHaveTheirOwnBucketNotCappedPerClient() throws Exception {
+        RelayAdmission admission = new RelayAdmission(LIMITS);
+        InetAddress one = InetAddress.getByName("10.0.0.9");
+        for (int i = 0; i < 4; i++) { // the console's places are all taken...
+            assertNotNull(admission.admit(InetAddress.getByName("10.0.1." + i), RelayAdmission.Lane.PLAIN, true).ticket());
+        }
+        RelayAdmission.Ticket first = admission.admit(one, RelayAdmission.Lane.ASYNC, true).ticket();
+        assertNotNull(first, "...and enqueues still get in");
+        assertNotNull(admission.admit(one, RelayAdmission.Lane.ASYNC, true).ticket(), "one address may hold more than one");
+        RelayAdmission.Decision third = admission.admit(InetAddress.getByName("10.0.0.10"), RelayAdmission.Lane.ASYNC, true);
+        assertNull(third.ticket());
+        assertEquals(429, third.status());
+        assertTrue(third.detail().contains("faas.gateway.relay.max-async-enqueues"), third.detail());
+        first.release();
+        assertNotNull(admission.admit(one, RelayAdmission.Lane.ASYNC, true).ticket());
     }
 
     private static RequestHead head(String method, String path, long contentLength) {

@@ -83,4 +83,47 @@ class TriageTest {
         assertThat(r).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close\r\n")
                 .contains("\"detail\":\"late\"");
     }
+
+    @Test
+    void anAsyncCallOfADeployedRouteIsEnqueuedWithItsRoute() throws Exception {
+        assertThat(decide("POST /async-function/api/hello HTTP/1.1\r\nContent-Length: 5\r\n\r\n"))
+                .isEqualTo(new Verdict.Enqueue(hello));
+        assertThat(decide("GET /async-function/api/hello?x=1 HTTP/1.1\r\n\r\n")).isInstanceOf(Verdict.Enqueue.class);
+    }
+
+    @Test
+    void anAsyncCallOfNoRouteIs404AtOnceNamingTheRoute() throws Exception {
+        GatewayError e = (GatewayError) decide("POST /async-function/api/nope HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+        assertThat(e.status()).isEqualTo(404);
+        assertThat(e.detail()).isEqualTo("no function is deployed at /api/nope");
+        assertThat(e.extra()).containsEntry("path", "/api/nope").containsEntry("method", "POST");
+
+        GatewayError bare = (GatewayError) decide("POST /async-function HTTP/1.1\r\n\r\n");
+        assertThat(bare.status()).isEqualTo(404);
+        assertThat(bare.extra()).containsEntry("path", "/");
+        assertThat(((GatewayError) decide("POST /async-function/ HTTP/1.1\r\n\r\n")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAsyncCallWithAMethodTheRouteDoesNotTakeIs405WithAllow() throws Exception {
+        GatewayError e = (GatewayError) decide("DELETE /async-function/api/hello HTTP/1.1\r\n\r\n");
+        assertThat(e.status()).isEqualTo(405);
+        assertThat(e.extraHeader()).isEqualTo("Allow: GET, POST");
+    }
+
+    @Test
+    void anAsyncCallWithABodyOverTheLimitIs413() throws Exception {
+        GatewayError e = (GatewayError) decide("POST /async-function/api/hello HTTP/1.1\r\nContent-Length: 1001\r\n\r\n");
+        assertThat(e.status()).isEqualTo(413);
+        assertThat(e.mayKeepAlive()).isFalse();
+        assertThat(decide("POST /async-function/api/hello HTTP/1.1\r\nContent-Length: 1000\r\n\r\n"))
+                .isInstanceOf(Verdict.Enqueue.class);
+    }
+
+    @Test
+    void aPathThatOnlyBeginsLikeThePrefixIsAnOrdinaryPath() throws Exception {
+        routes.put(route("POST", "/async-functions"));
+        assertThat(decide("POST /async-functions HTTP/1.1\r\n\r\n")).isInstanceOf(Verdict.HandOff.class);
+        assertThat(((GatewayError) decide("POST /async-functionx/api/hello HTTP/1.1\r\n\r\n")).status()).isEqualTo(404);
+    }
 }

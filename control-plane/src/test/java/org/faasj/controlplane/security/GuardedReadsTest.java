@@ -50,4 +50,21 @@ class GuardedReadsTest {
         assertNull(guard.check("GET", "/system/functions/hello", "127.0.0.1", null, null), "other reads stay open");
         assertEquals(403, guard.check("GET", "/system/calls/x", "evil.example", null, "Bearer s3cret").status());
     }
+
+    @Test
+    void anAsyncCallNeedsNoTokenButNoSpellingOfAPlatformPathPassesAsOne() {
+        AdminToken token = new AdminToken(new Binder(new MapConfigurationPropertySource(Map.of(
+                "faas.data-dir", dataDir.toString(), "faas.admin-token", "s3cret"))).bind("faas", FaasProperties.class).get());
+        AdminGuard guard = new AdminGuard(HostNames.of(List.of(), "127.0.0.1"), List.of(), token);
+
+        assertNull(guard.check("POST", "/async-function/api/hello", "127.0.0.1", null, null));
+        assertNull(guard.check("DELETE", "/async-function/api/hello", "anything.example", "http://evil.example", null));
+        for (String path : List.of("/async-function/../system/functions", "/async-function/x/%2e%2e/%2E%2E/system/functions",
+                "/async-function/./system", "/async-function;a=b/../upload", "/%61sync-function/x", "/async-function",
+                "/async-function/", "/async-functions/x", "/async-function/%zz", "/x/async-function/y")) {
+            assertFalse(AdminGuard.isAsyncCall(path), path);
+            assertEquals(401, guard.check("POST", path, "127.0.0.1", null, null).status(), path);
+        }
+        assertTrue(AdminGuard.isAsyncCall("/async-function/api/v1.2/x..y"));
+    }
 }

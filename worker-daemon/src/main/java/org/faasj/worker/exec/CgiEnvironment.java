@@ -81,6 +81,8 @@ public final class CgiEnvironment {
         env.put("CONTENT_LENGTH", Long.toString(frame.contentLength()));
         // per request, so never in the warm pool's exec environment: the PHP prelude puts it in place
         env.put("FAAS_CALL_ID", frame.callId());
+        // 1 unless the control plane retries an async call; a client cannot set it (see HandoffFrame#attempt)
+        env.put("FAAS_ATTEMPT", Integer.toString(frame.attempt()));
     }
 
     private static void putHeader(Map<String, String> env, HttpHeader header) {

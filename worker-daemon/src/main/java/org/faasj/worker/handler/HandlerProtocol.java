@@ -24,7 +24,7 @@ import tools.jackson.core.json.JsonFactory;
  * The frames between the worker and a handler process (see the bootstraps in resources
  * {@code handler/}). Lengths are u32 big endian, which PHP's {@code pack('N')} and Python's
  * {@code struct '>I'} write without thought. A request is the length and JSON of its head
- * ({@code method, path, query, headers, callId}; header names lower-cased, repeated ones joined
+ * ({@code method, path, query, headers, callId, attempt}; header names lower-cased, repeated ones joined
  * with ", "), then the length and bytes of its body. An answer is the length and JSON of
  * {@code {status, headers, body, base64, raw, exception, error}}.
  */
@@ -61,6 +61,7 @@ final class HandlerProtocol {
             }
             g.writeEndObject();
             g.writeStringProperty("callId", frame.callId());
+            g.writeNumberProperty("attempt", frame.attempt());
             g.writeEndObject();
         }
         ByteBuffer out = ByteBuffer.allocate(8 + head.size() + body.length);

@@ -32,7 +32,8 @@ class CgiEnvironmentTest {
                 Map.entry("REQUEST_METHOD", "POST"), Map.entry("PATH_INFO", "/api/hello"),
                 Map.entry("SCRIPT_NAME", "/api/hello"), Map.entry("QUERY_STRING", "a=1"),
                 Map.entry("CONTENT_TYPE", "application/json"), Map.entry("CONTENT_LENGTH", "12"),
-                Map.entry("HTTP_X_REQUEST_ID", "r1"), Map.entry("FAAS_CALL_ID", "r1"), Map.entry("FAAS_FUNCTION_NAME", "hello"),
+                Map.entry("HTTP_X_REQUEST_ID", "r1"), Map.entry("FAAS_CALL_ID", "r1"), Map.entry("FAAS_ATTEMPT", "1"),
+                Map.entry("FAAS_FUNCTION_NAME", "hello"),
                 Map.entry("FAAS_FUNCTION_VERSION", "4")), env);
     }
 
@@ -73,5 +74,19 @@ class CgiEnvironmentTest {
         assertEquals(traceparent, env.get("HTTP_TRACEPARENT"));
         assertEquals("from-descriptor", CgiEnvironment.stable(f, "/bin", Path.of("/t")).get("FAAS_CALL_ID"),
                 "a warm process's exec environment holds nothing of the request; the prelude sets the id");
+    }
+
+    @Test
+    void theAttemptComesFromTheFrameAndNotFromTheDescriptorOrAHeader() {
+        HandoffFrame f = frame(Map.of("FAAS_ATTEMPT", "9"), "", List.of(new HttpHeader("X-Faas-Attempt", "7")));
+        HandoffFrame retried = new HandoffFrame(f.requestId(), f.keepAlive(), f.functionName(), f.functionVersion(),
+                f.runtime(), f.modulePath(), f.handler(), f.memoryMb(), f.timeoutMillis(), f.tmpMb(), f.processes(),
+                f.network(), f.env(), f.method(), f.path(), f.query(), f.headers(), f.contentLength(), f.bodyPrefix(),
+                f.chunked(), f.callId(), 0, f.mode(), f.concurrency(), 3);
+
+        assertEquals("1", CgiEnvironment.build(f, "/bin", Path.of("/t")).get("FAAS_ATTEMPT"));
+        assertEquals("3", CgiEnvironment.build(retried, "/bin", Path.of("/t")).get("FAAS_ATTEMPT"));
+        assertFalse(CgiEnvironment.stable(frame(Map.of(), "", List.of()), "/bin", Path.of("/t")).containsKey("FAAS_ATTEMPT"),
+                "per call: never in a warm process's exec environment");
     }
 }

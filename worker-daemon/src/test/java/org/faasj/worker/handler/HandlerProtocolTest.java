@@ -24,7 +24,7 @@ class HandlerProtocolTest {
     private static HandoffFrame frame(List<HttpHeader> headers, String query) {
         return new HandoffFrame(1, true, "f", 1, FunctionRuntime.PHP, "/m.php", "main", 128, 1000, 64, 64, Network.OUTBOUND,
                 Map.of(), "POST", "/api/f", query, headers, 3, new byte[0], false, "call-1", 0,
-                ExecutionMode.HANDLER, 0);
+                ExecutionMode.HANDLER, 0, 2);
     }
 
     @Test
@@ -38,7 +38,7 @@ class HandlerProtocolTest {
         in.get(head);
         String json = new String(head, StandardCharsets.UTF_8);
         assertEquals("{\"method\":\"POST\",\"path\":\"/api/f\",\"query\":\"a=1&b=2\",\"headers\":{\"x-a\":\"1, 2\","
-                + "\"content-type\":\"application/json\"},\"callId\":\"call-1\"}", json);
+                + "\"content-type\":\"application/json\"},\"callId\":\"call-1\",\"attempt\":2}", json);
         byte[] rest = new byte[in.getInt()];
         in.get(rest);
         assertArrayEquals(body, rest);
