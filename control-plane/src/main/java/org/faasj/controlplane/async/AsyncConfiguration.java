@@ -10,6 +10,7 @@ import org.faasj.controlplane.metrics.AsyncMetrics;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.system.PrivateDirectory;
+import org.faasj.controlplane.workers.WorkerPool;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
@@ -33,7 +34,8 @@ class AsyncConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    AsyncRuntime asyncRuntime(CallQueue queue, RouteTable routes, AsyncMetrics metrics, FaasProperties properties) {
+    AsyncRuntime asyncRuntime(CallQueue queue, RouteTable routes, AsyncMetrics metrics, WorkerPool workers,
+                              FaasProperties properties) {
         FaasProperties.Async a = properties.async();
         Backoff backoff = new Backoff(a.retryBase(), a.retryCap(), () -> ThreadLocalRandom.current().nextDouble());
         HttpClient http = HttpClient.newBuilder().connectTimeout(a.callbackTimeout())
@@ -45,7 +47,7 @@ class AsyncConfiguration {
                 a.timeoutGrace(), a.resultCap().toBytes(), a.pollInterval());
         return new AsyncRuntime(queue,
                 calls -> new Dispatcher(queue, routes, calls, backoff, metrics, callbacks::wake, limits,
-                        System::currentTimeMillis),
+                        System::currentTimeMillis, () -> workers.readyCount() > 0),
                 callbacks, a.retention(), metrics, System::currentTimeMillis);
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.faasj.controlplane.gateway.LocalAnswer;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * places, so the backlog stays on disk) and hands each to a pool of {@code maxConcurrency} threads,
  * which run it through {@link LocalCalls} and record the outcome. At most
  * {@code maxPerFunction} calls of one function run at once, so one function's backlog cannot take
- * every place, and the global limit keeps async load from starving the synchronous calls.
+ * every place, and the global limit keeps async load from starving the synchronous calls. While no
+ * worker is ready (the control plane just started, or every worker is being replaced) nothing is
+ * claimed: the gateway would only answer 503 and the call lose an attempt.
  */
 final class Dispatcher implements AutoCloseable {
 
@@ -44,6 +47,7 @@ final class Dispatcher implements AutoCloseable {
     private final Runnable callbackWake;
     private final Limits limits;
     private final LongSupplier clock;
+    private final BooleanSupplier workersReady;
     private final ExecutorService runners;
     private final Map<String, AtomicInteger> running = new HashMap<>();
     private final AtomicInteger runningTotal = new AtomicInteger();
@@ -52,7 +56,7 @@ final class Dispatcher implements AutoCloseable {
     private volatile boolean stopped;
 
     Dispatcher(CallQueue queue, RouteTable routes, LocalCalls calls, Backoff backoff, AsyncMetrics metrics,
-               Runnable callbackWake, Limits limits, LongSupplier clock) {
+               Runnable callbackWake, Limits limits, LongSupplier clock, BooleanSupplier workersReady) {
         this.queue = queue;
         this.routes = routes;
         this.calls = calls;
@@ -61,6 +65,7 @@ final class Dispatcher implements AutoCloseable {
         this.callbackWake = callbackWake;
         this.limits = limits;
         this.clock = clock;
+        this.workersReady = workersReady;
         AtomicInteger n = new AtomicInteger();
         this.runners = Executors.newFixedThreadPool(limits.maxConcurrency(), r -> daemon(r, "async-call-" + n.incrementAndGet()));
         this.loop = daemon(this::run, "async-dispatch");
@@ -99,7 +104,8 @@ final class Dispatcher implements AutoCloseable {
 
     private int claimAndStart() throws QueueException {
         int free = limits.maxConcurrency() - runningTotal.get();
-        if (free <= 0) {
+        // no worker ready (just started, or all restarting): an attempt now would only burn on a 503
+        if (free <= 0 || !workersReady.getAsBoolean()) {
             return 0;
         }
         List<ClaimedCall> claimed = queue.claim(clock.getAsLong(), free, freePerFunction(), limits.maxPerFunction());

@@ -57,11 +57,13 @@ class DispatcherTest {
                 128, 10, 64, 64, null, null, 1), Path.of("/fn/" + name + ".php"));
     }
 
+    final java.util.concurrent.atomic.AtomicBoolean workersReady = new java.util.concurrent.atomic.AtomicBoolean(true);
+
     private void start(LocalCalls calls, int maxConcurrency, int perFunction) {
         dispatcher = new Dispatcher(queue, routes, calls, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40), () -> 0.5),
                 new AsyncMetrics(registry, true), callbackWakes::incrementAndGet,
                 new Dispatcher.Limits(maxConcurrency, perFunction, Duration.ofSeconds(1), 1024, Duration.ofMillis(20)),
-                System::currentTimeMillis);
+                System::currentTimeMillis, workersReady::get);
         dispatcher.start();
     }
 
@@ -200,5 +202,26 @@ class DispatcherTest {
         assertThat(totalPeak.get()).isEqualTo(3);
         assertThat(peak.values()).allSatisfy(p -> assertThat(p).isLessThanOrEqualTo(2));
         assertThat(timeouts).allSatisfy(t -> assertThat(t).isEqualTo(Duration.ofSeconds(11)));
+    }
+
+    @Test
+    void nothingIsClaimedWhileNoWorkerIsReady() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        workersReady.set(false);
+        start((request, attempt, cap, timeout) -> {
+            calls.incrementAndGet();
+            return answer(200, "");
+        }, 4, 2);
+
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", System.currentTimeMillis()));
+        dispatcher.wake();
+        Thread.sleep(300); // several poll intervals: a wrong claim would show
+        assertThat(queue.find("c1").orElseThrow().state()).isEqualTo(CallState.QUEUED);
+        assertThat(calls.get()).isZero();
+
+        workersReady.set(true);
+        CallSnapshot s = awaitFinal("c1");
+        assertThat(s.state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(s.attempts()).isEqualTo(1);
     }
 }
