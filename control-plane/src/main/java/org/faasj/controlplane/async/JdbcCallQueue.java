@@ -21,7 +21,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * {@link CallQueue} over JDBC in portable SQL (no upserts, no SQLite-only functions): one table,
- * times as epoch millis, the request and result bodies in a {@link #BYTES} column. Here it runs
+ * times as epoch millis, the request and result bodies in a column of one database-specific type
+ * (BLOB, BYTEA); the tests run it on SQLite and on PostgreSQL. Here it runs
  * on SQLite, {@code <dataDir>/async.db}, a file of its own: the routes database's data_version
  * would make every enqueue reload all routes. Writes go through one connection, serialised;
  * enqueues are batched by a {@link GroupCommit}. Reads use a second connection (WAL lets them run
@@ -31,8 +32,9 @@ import org.sqlite.SQLiteDataSource;
 public final class JdbcCallQueue implements CallQueue {
 
     static final String FILE_NAME = "async.db";
-    /** The body column's type: SQLite's BLOB; BYTEA on PostgreSQL. */
-    static final String BYTES = "BLOB";
+    /** The body columns' type on SQLite; the one word of the schema that differs between databases. */
+    static final String SQLITE_BYTES = "BLOB";
+    static final String POSTGRES_BYTES = "BYTEA";
     private static final int BUSY_TIMEOUT_MILLIS = 5000;
     /** Candidates read per free place, so a claim can skip a function that has no place left. */
     private static final int CANDIDATES_PER_PLACE = 4;
@@ -42,10 +44,11 @@ public final class JdbcCallQueue implements CallQueue {
     private final Connection reader;
     private final GroupCommit<NewCall, Enqueued> enqueues;
 
-    JdbcCallQueue(Connection writer, Connection reader, int maxBatch) throws SQLException {
+    /** @param bytesType the type of the body columns ({@link #SQLITE_BYTES}, {@link #POSTGRES_BYTES}) */
+    JdbcCallQueue(Connection writer, Connection reader, String bytesType, int maxBatch) throws SQLException {
         this.writer = writer;
         this.reader = reader;
-        createSchema();
+        createSchema(bytesType);
         this.enqueues = new GroupCommit<>("async-enqueue", maxBatch, this::insertBatch);
     }
 
@@ -60,18 +63,18 @@ public final class JdbcCallQueue implements CallQueue {
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file);
-        return new JdbcCallQueue(dataSource.getConnection(), dataSource.getConnection(), maxBatch);
+        return new JdbcCallQueue(dataSource.getConnection(), dataSource.getConnection(), SQLITE_BYTES, maxBatch);
     }
 
-    private void createSchema() throws SQLException {
+    private void createSchema(String bytes) throws SQLException {
         synchronized (writer) {
             try (Statement s = writer.createStatement()) {
                 s.executeUpdate("CREATE TABLE IF NOT EXISTS async_calls ("
                         + "call_id TEXT PRIMARY KEY, function_name TEXT NOT NULL,"
-                        + " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT, headers TEXT NOT NULL, body " + BYTES + ","
+                        + " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT, headers TEXT NOT NULL, body " + bytes + ","
                         + " callback_url TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL,"
                         + " next_run_at BIGINT NOT NULL, enqueued_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT,"
-                        + " result_status INTEGER, result_headers TEXT, result_body " + BYTES + ", result_truncated INTEGER,"
+                        + " result_status INTEGER, result_headers TEXT, result_body " + bytes + ", result_truncated INTEGER,"
                         + " last_error TEXT, callback_state TEXT, callback_attempts INTEGER NOT NULL,"
                         + " callback_next_at BIGINT, callback_error TEXT)");
                 s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_due ON async_calls(state, next_run_at)");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The store on SQLite; {@link JdbcCallQueuePostgresTest} runs the same tests on PostgreSQL. */
 class JdbcCallQueueTest {
 
     @TempDir
@@ -22,12 +23,17 @@ class JdbcCallQueueTest {
 
     @BeforeEach
     void open() throws Exception {
-        queue = JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64);
+        queue = openQueue();
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         queue.close();
+    }
+
+    /** A queue on the database under test; called again to reopen the same one. */
+    JdbcCallQueue openQueue() throws Exception {
+        return JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64);
     }
 
     static NewCall call(String id, String function, long at) {
@@ -222,7 +228,7 @@ class JdbcCallQueueTest {
     void queuedCallsSurviveReopeningTheFile() throws Exception {
         queue.enqueue(call("kept", "f", 1000));
         queue.close();
-        queue = JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64);
+        queue = openQueue();
 
         assertThat(queue.claim(1000, 1, Map.of(), 1)).extracting(ClaimedCall::callId).containsExactly("kept");
     }
