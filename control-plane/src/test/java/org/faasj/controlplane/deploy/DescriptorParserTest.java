@@ -127,6 +127,25 @@ class DescriptorParserTest {
         assertEquals(detail, problem.getBody().getDetail());
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"runtime\":\"c\"}                  | 2",
+            "{\"runtime\":\"c\",\"retries\":0}    | 0",
+            "{\"runtime\":\"c\",\"retries\":10}   | 10",
+    })
+    void parse_retries_isCarriedIntoTheDescriptor(String json, int retries) {
+        assertEquals(retries, DescriptorParser.parse(json).toDescriptor("f", "POST", "/api/f", "m", 1).retries());
+    }
+
+    @Test
+    void parse_tooManyRetries_is400NamingTheField() {
+        DeployProblem problem = assertThrows(DeployProblem.class,
+                () -> DescriptorParser.parse("{\"runtime\":\"c\",\"retries\":11}"));
+        assertEquals(400, problem.getStatusCode().value());
+        assertEquals("retries", problem.field());
+        assertEquals("retries must be from 0 to 10, got 11", problem.getBody().getDetail());
+    }
+
     @Test
     void parse_customRouteEnvAndQuotedNumbers_accepted() {
         DeploySpec spec = DescriptorParser.parse("{\"runtime\":\"C++\",\"method\":\"get\",\"route\":\"/v1/x-y/z\","

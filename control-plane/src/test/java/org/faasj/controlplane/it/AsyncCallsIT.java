@@ -156,6 +156,8 @@ class AsyncCallsIT {
 
         assertEquals(2, done.path("async").path("attempts").asInt(), "retries 1: two attempts");
         assertEquals(500, done.path("async").path("result").path("status").asInt());
+        assertEquals(1, RunningPlatform.JSON.readTree(platform.get("/system/functions/async-broken").body())
+                .path("retries").asInt(), "the descriptor's retries shown by the API");
     }
 
     @Test
