@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -145,7 +146,8 @@ final class Deployer {
             }
             String method = spec.method() != null ? spec.method() : DeploySpec.DEFAULT_METHOD;
             String route = spec.route() != null ? spec.route() : DeploySpec.defaultRoute(name);
-            return reserve(new Claim(name, method, route, 1, null));
+            // versions left by a route row removed outside the API keep their numbers: continue after them
+            return reserve(new Claim(name, method, route, versions.highestVersion(name) + 1, null));
         }
     }
 
@@ -291,12 +293,16 @@ final class Deployer {
      */
     FunctionView rollback(String name, Optional<Integer> target) {
         long started = System.nanoTime();
-        String result = DeployMetrics.REJECTED;
+        String result = DeployMetrics.FAILED;
         try {
             FunctionView view = switchBack(name, target);
             result = DeployMetrics.OK;
-            log.info("Rolled {} back to v{} in {} µs", name, view.version(), (System.nanoTime() - started) / 1_000);
+            log.info("Rolled {} back to v{} in {} ms", name, view.version(),
+                    String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e6));
             return view;
+        } catch (DeployProblem e) {
+            result = DeployMetrics.REJECTED;
+            throw e;
         } finally {
             metrics.rolledBack(result);
         }

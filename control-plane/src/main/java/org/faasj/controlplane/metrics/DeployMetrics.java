@@ -45,7 +45,7 @@ public class DeployMetrics {
                 .tags("language", language, "result", result).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** A rollback by result: {@code ok}, or {@code rejected} (nothing to roll back to, a conflict, a bad body). */
+    /** A rollback by result: {@code ok}, {@code rejected} (no such version, nothing to roll back to, a conflict) or {@code failed} (the store). */
     public void rolledBack(String result) {
         if (!enabled) {
             return;
