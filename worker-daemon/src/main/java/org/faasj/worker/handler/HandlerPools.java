@@ -66,13 +66,25 @@ final class HandlerPools<M extends HandlerPool.Member> {
         return pool;
     }
 
-    /** Stops idle-expired processes everywhere and forgets pools with none left. */
+    /**
+     * Stops idle-expired processes everywhere and forgets pools with none left. A forgotten pool is
+     * drained: a call that got it from {@link #poolFor} just before is then served by a process that
+     * stops after it, instead of one that no reaping would ever find.
+     */
     void reapIdle() {
         allPools().forEach(HandlerPool::reapIdle);
+        List<HandlerPool<M>> forgotten = new ArrayList<>();
         synchronized (lock) {
-            pools.values().forEach(byVersion -> byVersion.values().removeIf(pool -> pool.live() == 0));
+            pools.values().forEach(byVersion -> byVersion.values().removeIf(pool -> {
+                boolean empty = pool.live() == 0;
+                if (empty) {
+                    forgotten.add(pool);
+                }
+                return empty;
+            }));
             pools.values().removeIf(Map::isEmpty);
         }
+        forgotten.forEach(HandlerPool::drain);
     }
 
     /** Processes alive in the current pools (tests and diagnostics). */

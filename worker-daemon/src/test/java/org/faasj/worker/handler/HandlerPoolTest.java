@@ -212,6 +212,17 @@ class HandlerPoolTest {
     }
 
     @Test
+    void aPoolForgottenByTheReaperWhileACallHoldsItStopsThatCallsProcess() throws Exception {
+        HandlerPools<Fake> pools = new HandlerPools<>(4, 100, 1_000, clock::get);
+        HandlerPool<Fake> got = pools.poolFor("f", 1, 0);
+        pools.reapIdle(); // empty: forgotten before the call acquires
+        HandlerPool.Lease<Fake> lease = got.acquire(starter, 0);
+        got.release(lease, true);
+        assertTrue(lease.member.destroyed, "no process outlives its pool unseen");
+        assertNotSame(got, pools.poolFor("f", 1, 0));
+    }
+
+    @Test
     void theDescriptorsConcurrencyBoundsThePoolElseTheSetting() {
         HandlerPools<Fake> pools = new HandlerPools<>(4, 100, 1_000, clock::get);
         assertEquals(4, pools.sizeFor(0));
