@@ -40,9 +40,11 @@ export async function getJson(path) {
   return text ? JSON.parse(text) : null;
 }
 
-/** A write without a body (DELETE), with the admin token. */
-export async function send(method, path) {
-  const response = await fetch(path, { method, headers: authHeaders() });
+/** A write with the admin token: without a body (DELETE), or with json sent as JSON (a rollback's target). */
+export async function send(method, path, json) {
+  const options = json === undefined ? { method, headers: authHeaders() }
+    : { method, headers: { 'Content-Type': 'application/json', ...authHeaders() }, body: JSON.stringify(json) };
+  const response = await fetch(path, options);
   const text = await response.text();
   return checked(response.status, text);
 }

@@ -1,9 +1,11 @@
 // The function list: load, render, select (prefills the invoke panel, opens its calls and logs;
 // a deleted selection is reported as null), delete with an inline
-// "Really delete?" step so one stray click never removes a function.
+// "Really delete?" step so one stray click never removes a function. Each row can open the
+// function's kept versions (versions.js) to roll back.
 
 import { byId, el, showMessage } from './dom.js';
 import { getJson, send } from './api.js';
+import { initVersions, versionsButton, versionsOpen, versionsRow } from './versions.js';
 
 let functions = [];
 let selectedName = null;
@@ -12,6 +14,7 @@ let onSelect = () => {};
 export function initFunctions(selectHandler) {
   onSelect = selectHandler;
   byId('functions-refresh').addEventListener('click', () => loadFunctions());
+  initVersions(() => loadFunctions());
 }
 
 export async function loadFunctions() {
@@ -41,7 +44,7 @@ export function routeOf(fn) {
 }
 
 function renderFunctions() {
-  const rows = functions.map(functionRow);
+  const rows = functions.flatMap((fn) => versionsOpen(fn.name) ? [functionRow(fn), versionsRow(fn, 7)] : [functionRow(fn)]);
   byId('function-rows').replaceChildren(...rows);
   byId('functions-empty').hidden = functions.length > 0;
 }
@@ -65,7 +68,7 @@ function actionsCell(fn, selected) {
   const remove = el('button', { type: 'button', class: 'danger small', 'data-test': 'delete-function',
     'aria-label': `Delete ${fn.name}` }, 'Delete');
   remove.addEventListener('click', () => askToDelete(fn, remove));
-  return el('td', { class: 'actions' }, el('div', { class: 'buttons' }, select, remove));
+  return el('td', { class: 'actions' }, el('div', { class: 'buttons' }, select, versionsButton(fn, renderFunctions), remove));
 }
 
 /** Swaps the Delete button for "Really delete?" and "Cancel"; only the second click deletes. */

@@ -40,8 +40,9 @@ final class ArtifactBuilder {
     /**
      * A build directory whose {@code stage} subdirectory holds exactly the artifact, synced to disk.
      * The caller moves {@code stage} into place and closes the build, which removes what is left.
+     * {@code output} is what the compiler or checker printed (empty when the language has none).
      */
-    record Build(Path workDir, Path stageDir, String artifactFile) implements AutoCloseable {
+    record Build(Path workDir, Path stageDir, String artifactFile, String output) implements AutoCloseable {
         @Override
         public void close() {
             FileTrees.deleteQuietly(workDir);
@@ -56,11 +57,11 @@ final class ArtifactBuilder {
             try (InputStream in = code.open()) {
                 Files.copy(in, source);
             }
-            Path artifact = compile(language, workDir, source);
+            Compiled compiled = compile(language, workDir, source);
             Path stage = Files.createDirectory(workDir.resolve("stage"));
-            Path staged = Files.move(artifact, stage.resolve(language.artifactFile()));
+            Path staged = Files.move(compiled.artifact(), stage.resolve(language.artifactFile()));
             force(staged);
-            return new Build(workDir, stage, language.artifactFile());
+            return new Build(workDir, stage, language.artifactFile(), compiled.output());
         } catch (IOException e) {
             FileTrees.deleteQuietly(workDir);
             throw new UncheckedIOException("build in " + workDir + " failed", e);
@@ -70,48 +71,57 @@ final class ArtifactBuilder {
         }
     }
 
+    /** The file that becomes the artifact, and what the tool that made or checked it printed. */
+    private record Compiled(Path artifact, String output) {
+    }
+
     /** Runs the language's tool (if any) and returns the file that becomes the artifact. */
-    private Path compile(SourceLanguage language, Path workDir, Path source) throws IOException {
+    private Compiled compile(SourceLanguage language, Path workDir, Path source) throws IOException {
         String src = source.getFileName().toString();
-        switch (language) {
+        String output = switch (language) {
             case C -> runTool(List.of("gcc", "-O2", "-o", "module.bin", src), "gcc", workDir, "gcc");
             case CPP -> runTool(List.of("g++", "-O2", "-o", "module.bin", src), "g++", workDir, "g++");
             case PHP, PYTHON -> checkSyntax(language.runtime().spec(), src, workDir);
-            case WASM -> checkUploadedWasm(source);
+            case WASM -> {
+                checkUploadedWasm(source);
+                yield "";
+            }
             case C_WASM -> {
                 wasiToolchain.checkC(runner);
-                runTool(List.of("clang", "--target=wasm32-wasi", "--sysroot=" + WasiToolchain.SYSROOT, "-O2", "-s",
+                yield runTool(List.of("clang", "--target=wasm32-wasi", "--sysroot=" + WasiToolchain.SYSROOT, "-O2", "-s",
                         "-o", "module.wasm", src), WasiToolchain.C_PACKAGES, workDir, "clang --target=wasm32-wasi");
             }
             case RUST -> {
                 String target = wasiToolchain.rustTarget(runner);
-                runTool(List.of("rustc", "--target", target, "-O", "-o", "module.wasm", src),
+                yield runTool(List.of("rustc", "--target", target, "-O", "-o", "module.wasm", src),
                         "rustc (https://rustup.rs)", workDir, "rustc --target " + target);
             }
             case GO -> {
                 WasiToolchain.checkTinyGo();
-                runTool(List.of("tinygo", "build", "-target=wasi", "-no-debug", "-o", "module.wasm", src),
+                yield runTool(List.of("tinygo", "build", "-target=wasi", "-no-debug", "-o", "module.wasm", src),
                     "tinygo", workDir, "tinygo build");
             }
-        }
-        return switch (language) {
+        };
+        Path artifact = switch (language) {
             case C, CPP -> workDir.resolve("module.bin");
             case C_WASM, RUST, GO -> checkBuiltWasm(workDir.resolve("module.wasm"));
             case PHP, PYTHON, WASM -> source;
         };
+        return new Compiled(artifact, output);
     }
 
     /** Interpreted languages are only checked: the interpreter's own syntax check, as the runtime spec says. */
-    private void checkSyntax(RuntimeSpec spec, String src, Path workDir) throws IOException {
+    private String checkSyntax(RuntimeSpec spec, String src, Path workDir) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(spec.interpreter());
         command.addAll(spec.syntaxCheck());
         String what = String.join(" ", command);
         command.add(src);
-        runTool(command, spec.debianPackage(), workDir, what);
+        return runTool(command, spec.debianPackage(), workDir, what);
     }
 
-    private void runTool(List<String> command, String debianPackage, Path workDir, String what) throws IOException {
+    /** @return what the tool printed (capped by the runner) */
+    private String runTool(List<String> command, String debianPackage, Path workDir, String what) throws IOException {
         Result result;
         try {
             slots.acquire();
@@ -134,6 +144,7 @@ final class ArtifactBuilder {
         if (!result.succeeded()) {
             throw DeployProblem.compileFailed(what + " failed with exit code " + result.exitCode(), result.output());
         }
+        return result.output();
     }
 
     /** An uploaded module must be one the worker can run: 400 naming the reason otherwise. */

@@ -57,8 +57,8 @@ final class ArtifactReaper implements AutoCloseable {
     }
 
     /**
-     * At startup nothing can be running an old version, so version directories no route row
-     * mentions are leftovers: removals pending when the platform stopped, or a deploy cut short
+     * At startup nothing can be running an old version, so version directories no row (route or
+     * kept version) mentions are leftovers: removals pending when the platform stopped, or a deploy cut short
      * between the rename and the commit. The check is deliberately loose (any row whose JSON
      * contains the directory's relative path keeps it), so a hand-written row is never broken.
      *

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.faasj.controlplane.metrics.DeployMetrics;
@@ -11,7 +12,10 @@ import org.faasj.controlplane.routing.RouteStore;
 import org.faasj.controlplane.sandbox.BuildSandbox;
 import org.faasj.controlplane.routing.RouteSync;
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.routing.StoredRow;
 import org.faasj.controlplane.system.FaasProperties;
+import org.faasj.controlplane.versions.Retention;
+import org.faasj.controlplane.versions.VersionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -38,15 +42,17 @@ class DeployConfiguration {
     @Bean
     Deployer deployer(FunctionCatalog catalog, RouteStore store, RouteTable table, RouteSync sync,
                       PlatformTransactionManager transactions, ArtifactReaper reaper, FaasProperties properties,
-                      BuildSandbox buildSandbox, DeployMetrics metrics) {
+                      BuildSandbox buildSandbox, DeployMetrics metrics, VersionStore versions) {
         FaasProperties.Deploy deploy = properties.deploy();
+        Retention retention = new Retention(deploy.keepVersions());
         Path tmpRoot = store.dataDir().resolve("tmp");
         removeStaleBuilds(tmpRoot);
-        removeOrphanVersions(store);
+        backfillVersions(store, versions);
+        removeOrphanVersions(store, versions);
         ToolRunner runner = new ToolRunner(deploy.compileTimeout(), (int) deploy.outputCap().toBytes(), buildSandbox);
         ArtifactBuilder builder = new ArtifactBuilder(tmpRoot, runner, deploy.parallelBuilds());
         return new Deployer(catalog, store, table, sync, new TransactionTemplate(transactions),
-                builder, reaper, deploy.cleanupGrace(), metrics);
+                builder, reaper, deploy.cleanupGrace(), metrics, versions, retention);
     }
 
     @Bean
@@ -54,11 +60,21 @@ class DeployConfiguration {
         return new FunctionCatalog(store);
     }
 
-    private static void removeOrphanVersions(RouteStore store) {
+    private static void backfillVersions(RouteStore store, VersionStore versions) {
+        List<String> named = VersionBackfill.run(store, versions);
+        if (!named.isEmpty()) {
+            log.info("Recorded the current route of {} as their first kept version: {}", named.size(), named);
+        }
+    }
+
+    /** Kept versions count as referring rows: their artifacts are what a rollback switches to. */
+    private static void removeOrphanVersions(RouteStore store, VersionStore versions) {
+        List<StoredRow> referring = new ArrayList<>(store.loadAll());
+        versions.all().forEach(v -> referring.add(new StoredRow(v.routeKey(), v.descriptor(), v.deployedAt())));
         try {
-            List<Path> removed = ArtifactReaper.sweepOrphans(store.dataDir().resolve("functions"), store.loadAll());
+            List<Path> removed = ArtifactReaper.sweepOrphans(store.dataDir().resolve("functions"), referring);
             if (!removed.isEmpty()) {
-                log.info("Removed {} artifact directories no route refers to: {}", removed.size(), removed);
+                log.info("Removed {} artifact directories no route or kept version refers to: {}", removed.size(), removed);
             }
         } catch (IOException e) {
             log.warn("Cannot sweep old artifacts: {}", e.toString());

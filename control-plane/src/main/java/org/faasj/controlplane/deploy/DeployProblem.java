@@ -32,6 +32,16 @@ final class DeployProblem extends ErrorResponseException {
         return new DeployProblem(HttpStatus.NOT_FOUND, "No such function", "no function named '" + name + "'");
     }
 
+    static DeployProblem versionNotFound(String name, int version) {
+        return new DeployProblem(HttpStatus.NOT_FOUND, "No such version",
+                "'" + name + "' has no kept version " + version).field("version");
+    }
+
+    /** A request body that is JSON but not what the endpoint takes. */
+    static DeployProblem unprocessable(String field, String detail) {
+        return new DeployProblem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid request", detail).field(field);
+    }
+
     static DeployProblem tooLarge(String field, long limit) {
         return new DeployProblem(HttpStatus.PAYLOAD_TOO_LARGE, "Upload too large",
                 "'" + field + "' is larger than the limit of " + limit + " bytes").field(field);

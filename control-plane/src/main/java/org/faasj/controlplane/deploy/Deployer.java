@@ -10,14 +10,20 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import org.faasj.controlplane.deploy.FunctionCatalog.Deployed;
 import org.faasj.controlplane.metrics.DeployMetrics;
+import org.faasj.controlplane.routing.DescriptorJson;
 import org.faasj.controlplane.routing.RouteStore;
 import org.faasj.controlplane.routing.RouteSync;
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.versions.FunctionVersion;
+import org.faasj.controlplane.versions.Retention;
+import org.faasj.controlplane.versions.VersionStore;
 import org.faasj.model.FunctionDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Deploys, redeploys and deletes functions. Only the reservation of a name and route and the final
  * switch are serialized; builds run in parallel. The order is what makes a deploy safe to interrupt
- * at any point: artifact built in a temp dir, renamed into its version directory, then row and
- * in-memory route switched together. Old artifacts go only after nothing can still run them.
+ * at any point: artifact built in a temp dir, renamed into its version directory, then row, version
+ * record and in-memory route switched together. A rollback is the same switch to a kept version's
+ * descriptor, without a build. Artifacts of versions retention lets go are removed only after
+ * nothing can still run them.
  */
 final class Deployer {
 
@@ -43,6 +51,8 @@ final class Deployer {
     private final Path functionsDir;
     private final Duration cleanupGrace;
     private final DeployMetrics metrics;
+    private final VersionStore versions;
+    private final Retention retention;
     private final SecureRandom random = new SecureRandom();
 
     private final Object lock = new Object();
@@ -50,7 +60,8 @@ final class Deployer {
     private final Set<String> busyRoutes = new HashSet<>(); // guarded by lock
 
     Deployer(FunctionCatalog catalog, RouteStore store, RouteTable table, RouteSync sync, TransactionTemplate tx,
-             ArtifactBuilder builder, ArtifactReaper reaper, Duration cleanupGrace, DeployMetrics metrics) {
+             ArtifactBuilder builder, ArtifactReaper reaper, Duration cleanupGrace, DeployMetrics metrics,
+             VersionStore versions, Retention retention) {
         this.catalog = catalog;
         this.store = store;
         this.table = table;
@@ -61,6 +72,8 @@ final class Deployer {
         this.functionsDir = store.dataDir().resolve("functions");
         this.cleanupGrace = cleanupGrace;
         this.metrics = metrics;
+        this.versions = versions;
+        this.retention = retention;
     }
 
     /** A name and route held by one deploy while it builds; {@code current} is the version it replaces. */
@@ -74,15 +87,16 @@ final class Deployer {
         }
     }
 
-    FunctionView create(DeploySpec spec, CodeSource code) {
-        return measured(spec, () -> install(claimNew(spec), spec, code));
+    /** @param deployedBy who asks, as the version history records it (a token id, never the token) */
+    FunctionView create(DeploySpec spec, CodeSource code, String deployedBy) {
+        return measured(spec, () -> install(claimNew(spec), spec, code, deployedBy));
     }
 
-    FunctionView redeploy(String name, DeploySpec spec, CodeSource code) {
+    FunctionView redeploy(String name, DeploySpec spec, CodeSource code, String deployedBy) {
         if (spec.name() != null && !spec.name().equals(name)) {
             throw DeployProblem.invalid("name", "descriptor name '" + spec.name() + "' differs from '" + name + "' in the URL");
         }
-        return measured(spec, () -> install(claimExisting(name, spec), spec, code));
+        return measured(spec, () -> install(claimExisting(name, spec), spec, code, deployedBy));
     }
 
     /** Counts and times a deploy by its language and result (see {@link DeployMetrics}). */
@@ -101,19 +115,26 @@ final class Deployer {
         }
     }
 
+    /** Removes the function's routes and every version it kept; their artifacts go after the grace. */
     void delete(String name) {
         List<Deployed> removed;
+        List<FunctionVersion> kept;
         synchronized (lock) {
             removed = catalog.named(name);
             if (removed.isEmpty()) {
                 throw DeployProblem.notFound(name);
             }
             refuseBusy(name);
-            tx.executeWithoutResult(status -> removed.forEach(d -> store.delete(d.descriptor().method(), d.descriptor().route())));
+            kept = versions.list(name);
+            tx.executeWithoutResult(status -> {
+                removed.forEach(d -> store.delete(d.descriptor().method(), d.descriptor().route()));
+                versions.remove(name, kept.stream().map(FunctionVersion::version).toList());
+            });
             removed.forEach(d -> table.remove(d.descriptor().method(), d.descriptor().route()));
         }
         sync.reloadNow();
-        removed.forEach(d -> retire(d.descriptor(), null));
+        removed.forEach(d -> retire(d.descriptor(), Set.of()));
+        kept.forEach(v -> retire(parse(v), Set.of()));
         log.info("Deleted function {} ({})", name, removed.stream().map(d -> d.descriptor().routeKey()).toList());
     }
 
@@ -125,7 +146,8 @@ final class Deployer {
             }
             String method = spec.method() != null ? spec.method() : DeploySpec.DEFAULT_METHOD;
             String route = spec.route() != null ? spec.route() : DeploySpec.defaultRoute(name);
-            return reserve(new Claim(name, method, route, 1, null));
+            // versions left by a route row removed outside the API keep their numbers: continue after them
+            return reserve(new Claim(name, method, route, versions.highestVersion(name) + 1, null));
         }
     }
 
@@ -140,24 +162,32 @@ final class Deployer {
             Deployed current = rows.get(0);
             String method = spec.method() != null ? spec.method() : current.descriptor().method();
             String route = spec.route() != null ? spec.route() : current.descriptor().route();
-            return reserve(new Claim(name, method, route, current.descriptor().version() + 1, current));
+            // numbers only grow: after a rollback the active version is not the highest one
+            int next = Math.max(versions.highestVersion(name), current.descriptor().version()) + 1;
+            return reserve(new Claim(name, method, route, next, current));
         }
     }
 
     /** Caller holds the lock. */
     private Claim reserve(Claim claim) {
-        if (busyRoutes.contains(claim.routeKey())) {
-            throw DeployProblem.conflict("route", claim.routeKey() + " is being deployed by another request");
-        }
-        catalog.atRoute(claim.method(), claim.route())
-                .filter(other -> !other.descriptor().name().equals(claim.name()))
-                .ifPresent(other -> {
-                    throw DeployProblem.conflict("route", claim.routeKey() + " is taken by function '"
-                            + other.descriptor().name() + "'");
-                });
+        refuseTakenRoute(claim.name(), claim.method(), claim.route());
         busyNames.add(claim.name());
         busyRoutes.add(claim.routeKey());
         return claim;
+    }
+
+    /** Caller holds the lock. */
+    private void refuseTakenRoute(String name, String method, String route) {
+        String key = FunctionDescriptor.routeKey(method, route);
+        if (busyRoutes.contains(key)) {
+            throw DeployProblem.conflict("route", key + " is being deployed by another request");
+        }
+        catalog.atRoute(method, route)
+                .filter(other -> !other.descriptor().name().equals(name))
+                .ifPresent(other -> {
+                    throw DeployProblem.conflict("route", key + " is taken by function '"
+                            + other.descriptor().name() + "'");
+                });
     }
 
     private void refuseBusy(String name) {
@@ -183,15 +213,17 @@ final class Deployer {
         return name;
     }
 
-    private FunctionView install(Claim claim, DeploySpec spec, CodeSource code) {
+    private FunctionView install(Claim claim, DeploySpec spec, CodeSource code, String deployedBy) {
         long started = System.nanoTime();
         Path versionDir = null;
         boolean switched = false;
         try (ArtifactBuilder.Build build = builder.build(spec.language(), code)) {
+            String digest = CodeDigest.of(code);
             versionDir = place(build, claim);
             String module = functionsDir.getParent().relativize(versionDir.resolve(build.artifactFile())).toString();
             FunctionDescriptor descriptor = spec.toDescriptor(claim.name(), claim.method(), claim.route(), module, claim.version());
-            switchTo(claim, descriptor);
+            switchTo(claim, descriptor, new FunctionVersion(claim.name(), claim.version(), descriptor.routeKey(), digest,
+                    DescriptorJson.toJson(descriptor), build.output(), System.currentTimeMillis(), deployedBy, true));
             switched = true;
             log.info("Deployed {} v{} ({}) at {} in {} ms", claim.name(), claim.version(), spec.language().id(),
                     claim.routeKey(), (System.nanoTime() - started) / 1_000_000);
@@ -219,15 +251,23 @@ final class Deployer {
         }
     }
 
-    /** One transaction for the row(s), then the in-memory route, so callers see old or new, never neither. */
-    private void switchTo(Claim claim, FunctionDescriptor descriptor) {
+    /**
+     * One transaction for the row(s), the new version and the retention it triggers, then the
+     * in-memory route, so callers see old or new, never neither.
+     */
+    private void switchTo(Claim claim, FunctionDescriptor descriptor, FunctionVersion version) {
         FunctionDescriptor old = claim.current() == null ? null : claim.current().descriptor();
+        List<FunctionVersion> expired;
         synchronized (lock) {
-            tx.executeWithoutResult(status -> {
+            expired = tx.execute(status -> {
                 if (claim.movesRoute()) {
                     store.delete(old.method(), old.route());
                 }
                 store.upsert(descriptor);
+                versions.insertActive(version);
+                List<FunctionVersion> gone = retention.expired(versions.list(claim.name()));
+                versions.remove(claim.name(), gone.stream().map(FunctionVersion::version).toList());
+                return gone;
             });
             table.put(store.toRoute(descriptor));
             if (claim.movesRoute()) {
@@ -237,18 +277,102 @@ final class Deployer {
         // a poll that read the table before this commit may publish after the put above; reloading
         // now (the sync serializes reloads) guarantees the newest state is published last
         sync.reloadNow();
+        Set<Path> keptDirs = keptDirs(claim.name());
         if (old != null) {
-            retire(old, descriptor);
+            retire(old, keptDirs); // a row written by hand may name a directory no kept version does
+        }
+        expired.forEach(v -> retire(parse(v), keptDirs));
+    }
+
+    /**
+     * Points the function at a kept version: the route row and the active mark switch in one
+     * transaction, then the in-memory route, as in a redeploy, but nothing is built or removed.
+     * Calls already handed to a worker finish on the version they started on (its artifacts stay).
+     *
+     * @param target the version wanted, or empty for the newest kept one below the active one
+     */
+    FunctionView rollback(String name, Optional<Integer> target) {
+        long started = System.nanoTime();
+        String result = DeployMetrics.FAILED;
+        try {
+            FunctionView view = switchBack(name, target);
+            result = DeployMetrics.OK;
+            log.info("Rolled {} back to v{} in {} ms", name, view.version(),
+                    String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e6));
+            return view;
+        } catch (DeployProblem e) {
+            result = DeployMetrics.REJECTED;
+            throw e;
+        } finally {
+            metrics.rolledBack(result);
         }
     }
 
-    /** Schedules removal of a replaced or deleted version's artifacts, if the platform owns them. */
-    private void retire(FunctionDescriptor old, FunctionDescriptor replacement) {
-        Path versionDir = store.modulePath(old.module()).getParent();
+    private FunctionView switchBack(String name, Optional<Integer> target) {
+        FunctionDescriptor descriptor;
+        synchronized (lock) {
+            List<Deployed> rows = catalog.named(name);
+            if (rows.isEmpty()) {
+                throw DeployProblem.notFound(name);
+            }
+            refuseBusy(name);
+            FunctionDescriptor current = rows.get(0).descriptor();
+            FunctionVersion wanted = target.map(n -> versions.find(name, n)
+                            .orElseThrow(() -> DeployProblem.versionNotFound(name, n)))
+                    .orElseGet(() -> previous(name, current.version()));
+            if (wanted.version() == current.version()) {
+                throw DeployProblem.conflict("version", "v" + wanted.version() + " of '" + name + "' is already active");
+            }
+            descriptor = parse(wanted);
+            boolean moves = !descriptor.routeKey().equals(current.routeKey());
+            if (moves) {
+                refuseTakenRoute(name, descriptor.method(), descriptor.route());
+            }
+            tx.executeWithoutResult(status -> {
+                if (moves) {
+                    store.delete(current.method(), current.route());
+                }
+                store.upsert(descriptor);
+                versions.activate(name, wanted.version());
+            });
+            table.put(store.toRoute(descriptor));
+            if (moves) {
+                table.remove(current.method(), current.route());
+            }
+        }
+        sync.reloadNow();
+        return catalog.atRoute(descriptor.method(), descriptor.route()).map(Deployed::view)
+                .orElseGet(() -> FunctionView.of(descriptor, System.currentTimeMillis() / 1000));
+    }
+
+    /** The newest kept version below the active one. */
+    private FunctionVersion previous(String name, int active) {
+        return versions.list(name).stream().filter(v -> v.version() < active).findFirst()
+                .orElseThrow(() -> DeployProblem.conflict("version",
+                        "'" + name + "' has no kept version before v" + active + " to roll back to"));
+    }
+
+    private static FunctionDescriptor parse(FunctionVersion version) {
+        return DescriptorJson.parse(version.routeKey(), version.descriptor());
+    }
+
+    /** Version directories the function's kept versions run from: retention must not remove them. */
+    private Set<Path> keptDirs(String name) {
+        Set<Path> dirs = new HashSet<>();
+        versions.list(name).forEach(v -> dirs.add(versionDir(parse(v))));
+        return dirs;
+    }
+
+    private Path versionDir(FunctionDescriptor descriptor) {
+        return store.modulePath(descriptor.module()).getParent();
+    }
+
+    /** Schedules removal of a version's artifacts, if the platform owns them and no kept version runs from them. */
+    private void retire(FunctionDescriptor old, Set<Path> keptDirs) {
+        Path versionDir = versionDir(old);
         boolean owned = versionDir != null && versionDir.getParent() != null
                 && functionsDir.equals(versionDir.getParent().getParent());
-        boolean stillUsed = replacement != null && store.modulePath(replacement.module()).startsWith(versionDir);
-        if (owned && !stillUsed) {
+        if (owned && !keptDirs.contains(versionDir)) {
             reaper.removeLater(versionDir, Duration.ofSeconds(old.timeoutSeconds()).plus(cleanupGrace));
         }
     }

@@ -49,7 +49,7 @@ class FunctionsController {
                                         MultipartHttpServletRequest request) {
         token.check(authorization);
         DeployUpload upload = DeployUpload.from(request, maxCodeBytes);
-        FunctionView created = deployer.create(upload.spec(), upload.code());
+        FunctionView created = deployer.create(upload.spec(), upload.code(), AdminToken.callerId(authorization));
         return ResponseEntity.created(URI.create("/system/functions/" + created.name())).body(created);
     }
 
@@ -73,7 +73,7 @@ class FunctionsController {
                           @PathVariable String name, MultipartHttpServletRequest request) {
         token.check(authorization);
         DeployUpload upload = DeployUpload.from(request, maxCodeBytes);
-        return deployer.redeploy(name, upload.spec(), upload.code());
+        return deployer.redeploy(name, upload.spec(), upload.code(), AdminToken.callerId(authorization));
     }
 
     @DeleteMapping("/functions/{name}")

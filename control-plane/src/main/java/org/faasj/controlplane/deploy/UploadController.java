@@ -35,7 +35,7 @@ class UploadController {
                                MultipartHttpServletRequest request) {
         token.check(authorization);
         DeployUpload upload = DeployUpload.from(request, maxCodeBytes);
-        FunctionView f = deployer.create(upload.spec(), upload.code());
+        FunctionView f = deployer.create(upload.spec(), upload.code(), AdminToken.callerId(authorization));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "success");
         answer.put("uri", f.uri());

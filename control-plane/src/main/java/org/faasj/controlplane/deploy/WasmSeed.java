@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 class WasmSeed {
 
     private static final Logger log = LoggerFactory.getLogger(WasmSeed.class);
+    /** {@code deployedBy} of the seed version: the platform itself, not a token holder. */
+    static final String SEEDED_BY = "seed";
     static final String SOURCE = "examples/wasm/hello.c";
     static final String DESCRIPTOR = """
             {"name":"python","runtime":"c","target":"wasm","method":"GET","route":"/python",\
@@ -43,7 +45,7 @@ class WasmSeed {
         }
         ClassPathResource source = new ClassPathResource(SOURCE);
         try {
-            FunctionView fn = deployer.create(DescriptorParser.parse(DESCRIPTOR), code(source));
+            FunctionView fn = deployer.create(DescriptorParser.parse(DESCRIPTOR), code(source), SEEDED_BY);
             log.info("Seeded {} {} from {} (C built for WASM)", fn.method(), fn.route(), SOURCE);
         } catch (DeployProblem e) {
             log.warn("Seed route GET /python not created: {}", e.getBody().getDetail());

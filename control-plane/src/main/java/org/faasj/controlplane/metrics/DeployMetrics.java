@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
  * Deploys and redeploys by source language and result: {@code ok}, {@code rejected} (the caller's
  * fault: a conflict, a compile error, an invalid module) or {@code failed} (the platform's: a
  * missing toolchain, no sandbox, an I/O error). The timer covers the build and the switch.
+ * Rollbacks are counted apart: they build nothing.
  */
 @Component
 public class DeployMetrics {
@@ -42,5 +43,14 @@ public class DeployMetrics {
                 .tags("language", language, "result", result).register(registry).increment();
         Timer.builder("faasj.deploy.build").description("Time a deploy took, build and switch included")
                 .tags("language", language, "result", result).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A rollback by result: {@code ok}, {@code rejected} (no such version, nothing to roll back to, a conflict) or {@code failed} (the store). */
+    public void rolledBack(String result) {
+        if (!enabled) {
+            return;
+        }
+        Counter.builder("faasj.rollbacks").description("Rollbacks to a kept version by result")
+                .tags("result", result).register(registry).increment();
     }
 }

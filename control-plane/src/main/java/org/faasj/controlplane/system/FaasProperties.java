@@ -185,13 +185,16 @@ public record FaasProperties(
      * @param outputCap       compiler output kept for the 422 answer; the rest is drained and dropped
      * @param parallelBuilds  compiles running at once; more wait (a gcc -O2 wants a core to itself)
      * @param cleanupGrace    extra time past the old version's timeout before its artifacts are removed
+     * @param keepVersions    versions kept per function, with their artifacts, for rollback (the active
+     *                        one is always kept as well); at least 1
      */
     public record Deploy(
             @DefaultValue("10MB") DataSize maxCodeSize,
             @DefaultValue("60s") Duration compileTimeout,
             @DefaultValue("64KB") DataSize outputCap,
             @DefaultValue("2") int parallelBuilds,
-            @DefaultValue("10s") Duration cleanupGrace) {
+            @DefaultValue("10s") Duration cleanupGrace,
+            @DefaultValue("5") int keepVersions) {
     }
 
     /**

@@ -1,19 +1,35 @@
 package org.faasj.worker.handler;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * This worker's handler pools, one per function name for its newest version seen. A frame of a
- * newer version drains the older pool (idle processes stop now, busy ones after their call), so a
- * redeploy is answered by the new code at once. A late frame of an older version gets a pool of
- * its own that is drained from the start: its one process serves that call and stops.
+ * This worker's handler pools, one per function version it has frames for. The first frame of a
+ * version newer than all the function's pools drains the older ones (idle processes stop now, busy
+ * ones after their call), so a redeploy is answered by the new code at once and the old code's
+ * processes do not linger.
+ *
+ * <p>A frame of an <em>older</em> version has two causes the worker cannot tell apart: a call routed
+ * just before a redeploy (a late frame), or a rollback, after which every frame is of that older
+ * version. Both get a pool of their own that is reused and drains nothing: after a rollback the
+ * rolled-back version is pooled like any other, and after a late frame its one process stops at the
+ * idle timeout. Draining the newer pool instead would make late frames during a redeploy under load
+ * flip the function between two pools and restart its processes each time; making every older frame
+ * a one-off (as before rollbacks existed) would start a process per call after a rollback.
  */
 final class HandlerPools<M extends HandlerPool.Member> {
 
-    private final Map<String, HandlerPool<M>> current = new ConcurrentHashMap<>();
+    /**
+     * Per function, its pools by version. One lock for all: the critical sections are map lookups
+     * (draining and reaping, which stop processes, run outside it).
+     */
+    private final Object lock = new Object();
+    private final Map<String, NavigableMap<Integer, HandlerPool<M>>> pools = new HashMap<>(); // guarded by lock
     private final int defaultSize;
     private final int maxCalls;
     private final long idleNanos;
@@ -32,46 +48,72 @@ final class HandlerPools<M extends HandlerPool.Member> {
     }
 
     HandlerPool<M> poolFor(String function, int version, int concurrency) {
-        HandlerPool<M>[] replaced = newArray();
-        HandlerPool<M> pool = current.compute(function, (name, old) -> {
-            if (old != null && old.version() >= version) {
-                return old;
+        List<HandlerPool<M>> replaced = new ArrayList<>(0);
+        HandlerPool<M> pool;
+        synchronized (lock) {
+            NavigableMap<Integer, HandlerPool<M>> byVersion = pools.computeIfAbsent(function, name -> new TreeMap<>());
+            pool = byVersion.get(version);
+            if (pool == null) {
+                pool = new HandlerPool<>(function, version, sizeFor(concurrency), maxCalls, idleNanos, clock);
+                if (!byVersion.isEmpty() && byVersion.lastKey() < version) {
+                    replaced.addAll(byVersion.values());
+                    byVersion.clear();
+                }
+                byVersion.put(version, pool);
             }
-            replaced[0] = old;
-            return new HandlerPool<>(name, version, sizeFor(concurrency), maxCalls, idleNanos, clock);
-        });
-        if (replaced[0] != null) {
-            replaced[0].drain();
         }
-        if (pool.version() == version) {
-            return pool;
-        }
-        HandlerPool<M> stale = new HandlerPool<>(function, version, 1, 1, idleNanos, clock);
-        stale.drain();
-        return stale;
+        replaced.forEach(HandlerPool::drain);
+        return pool;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <M extends HandlerPool.Member> HandlerPool<M>[] newArray() {
-        return (HandlerPool<M>[]) new HandlerPool<?>[1];
-    }
-
-    /** Stops idle-expired processes everywhere and forgets pools with none left. */
+    /**
+     * Stops idle-expired processes everywhere and forgets pools with none left. A forgotten pool is
+     * drained: a call that got it from {@link #poolFor} just before is then served by a process that
+     * stops after it, instead of one that no reaping would ever find.
+     */
     void reapIdle() {
-        for (HandlerPool<M> pool : List.copyOf(current.values())) {
-            pool.reapIdle();
-            current.computeIfPresent(pool.function(), (name, p) -> p == pool && p.live() == 0 ? null : p);
+        allPools().forEach(HandlerPool::reapIdle);
+        List<HandlerPool<M>> forgotten = new ArrayList<>();
+        synchronized (lock) {
+            pools.values().forEach(byVersion -> byVersion.values().removeIf(pool -> {
+                boolean empty = pool.live() == 0;
+                if (empty) {
+                    forgotten.add(pool);
+                }
+                return empty;
+            }));
+            pools.values().removeIf(Map::isEmpty);
         }
+        forgotten.forEach(HandlerPool::drain);
     }
 
     /** Processes alive in the current pools (tests and diagnostics). */
     int live() {
-        return current.values().stream().mapToInt(HandlerPool::live).sum();
+        return allPools().stream().mapToInt(HandlerPool::live).sum();
+    }
+
+    /** The versions the function has pools for now (tests and diagnostics). */
+    List<Integer> versions(String function) {
+        synchronized (lock) {
+            NavigableMap<Integer, HandlerPool<M>> byVersion = pools.get(function);
+            return byVersion == null ? List.of() : List.copyOf(byVersion.keySet());
+        }
     }
 
     /** The worker stops: every idle process now (busy ones are killed with the fork server). */
     void close() {
-        current.values().forEach(HandlerPool::drain);
-        current.clear();
+        List<HandlerPool<M>> all = allPools();
+        synchronized (lock) {
+            pools.clear();
+        }
+        all.forEach(HandlerPool::drain);
+    }
+
+    private List<HandlerPool<M>> allPools() {
+        synchronized (lock) {
+            List<HandlerPool<M>> all = new ArrayList<>();
+            pools.values().forEach(byVersion -> all.addAll(byVersion.values()));
+            return all;
+        }
     }
 }

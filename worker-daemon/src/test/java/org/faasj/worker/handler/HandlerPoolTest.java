@@ -153,7 +153,7 @@ class HandlerPoolTest {
     }
 
     @Test
-    void aNewerVersionDrainsTheOlderPoolAndALateOldFrameGetsAOneOffPool() throws Exception {
+    void aNewerVersionDrainsTheOlderPool() throws Exception {
         HandlerPools<Fake> pools = new HandlerPools<>(4, 100, 1_000, clock::get);
         HandlerPool<Fake> v1 = pools.poolFor("f", 1, 0);
         assertSame(v1, pools.poolFor("f", 1, 0));
@@ -163,13 +163,63 @@ class HandlerPoolTest {
         HandlerPool<Fake> v2 = pools.poolFor("f", 2, 0);
         assertNotSame(v1, v2);
         assertTrue(old.member.destroyed, "the old version's idle process stops at once");
+        assertEquals(List.of(2), pools.versions("f"));
+    }
+
+    @Test
+    void aLateOldFrameGetsItsOwnPoolAndLeavesTheNewerOneServing() throws Exception {
+        HandlerPools<Fake> pools = new HandlerPools<>(4, 100, 1_000, clock::get);
+        pools.poolFor("f", 1, 0);
+        HandlerPool<Fake> v2 = pools.poolFor("f", 2, 0);
+        HandlerPool.Lease<Fake> current = v2.acquire(starter, 0);
+        v2.release(current, true);
 
         HandlerPool<Fake> late = pools.poolFor("f", 1, 0);
         assertNotSame(v2, late);
         HandlerPool.Lease<Fake> once = late.acquire(starter, 0);
         late.release(once, true);
-        assertTrue(once.member.destroyed, "a late frame of the old version does not keep a process");
+        assertFalse(current.member.destroyed, "the newer version's process keeps serving");
         assertSame(v2, pools.poolFor("f", 2, 0));
+
+        clock.addAndGet(2_000);
+        pools.reapIdle();
+        assertTrue(once.member.destroyed, "the late frame's process goes at the idle timeout");
+        assertEquals(List.of(), pools.versions("f"));
+    }
+
+    /** A rollback from v3 to v2 and forward again: each version's frames reuse a pool running that version. */
+    @Test
+    void aRollbackPoolsTheOlderVersionAndRollingForwardFindsTheNewerPool() throws Exception {
+        HandlerPools<Fake> pools = new HandlerPools<>(4, 100, 1_000, clock::get);
+        HandlerPool<Fake> v3 = pools.poolFor("f", 3, 0);
+
+        HandlerPool<Fake> v2 = pools.poolFor("f", 2, 0);
+        HandlerPool.Lease<Fake> first = v2.acquire(starter, 0);
+        v2.release(first, true);
+        HandlerPool.Lease<Fake> second = pools.poolFor("f", 2, 0).acquire(starter, 0);
+        assertSame(v2, pools.poolFor("f", 2, 0));
+        assertSame(first.member, second.member, "the rolled-back version's process is reused, not one per call");
+        assertFalse(second.cold);
+        v2.release(second, true);
+
+        assertSame(v3, pools.poolFor("f", 3, 0));
+        assertEquals(List.of(2, 3), pools.versions("f"));
+
+        HandlerPool<Fake> v4 = pools.poolFor("f", 4, 0);
+        assertTrue(first.member.destroyed, "a new deploy drains every older pool");
+        assertEquals(List.of(4), pools.versions("f"));
+        assertNotSame(v3, v4);
+    }
+
+    @Test
+    void aPoolForgottenByTheReaperWhileACallHoldsItStopsThatCallsProcess() throws Exception {
+        HandlerPools<Fake> pools = new HandlerPools<>(4, 100, 1_000, clock::get);
+        HandlerPool<Fake> got = pools.poolFor("f", 1, 0);
+        pools.reapIdle(); // empty: forgotten before the call acquires
+        HandlerPool.Lease<Fake> lease = got.acquire(starter, 0);
+        got.release(lease, true);
+        assertTrue(lease.member.destroyed, "no process outlives its pool unseen");
+        assertNotSame(got, pools.poolFor("f", 1, 0));
     }
 
     @Test
