@@ -23,6 +23,8 @@ import java.util.Objects;
  *                       its own (the workers' caps still apply)
  * @param mode           a process per call, or a pooled process calling {@code handler}; null means
  *                       {@link ExecutionMode#PROCESS}
+ * @param retries        how often an async call of this function is retried after a 5xx, 429 or timeout
+ *                       ({@link #DEFAULT_RETRIES} unless the descriptor says otherwise)
  */
 public record FunctionDescriptor(
         String name,
@@ -39,7 +41,8 @@ public record FunctionDescriptor(
         Map<String, String> env,
         int version,
         int concurrency,
-        ExecutionMode mode) {
+        ExecutionMode mode,
+        int retries) {
 
     public static final int DEFAULT_MEMORY_MB = 128;
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
@@ -47,6 +50,8 @@ public record FunctionDescriptor(
     public static final int DEFAULT_PROCESSES = 64;
     /** No concurrency limit of the function's own. */
     public static final int UNLIMITED = 0;
+    /** Two retries, three attempts in all: rides out a restart of a dependency without hammering it. */
+    public static final int DEFAULT_RETRIES = 2;
 
     public FunctionDescriptor {
         Objects.requireNonNull(name, "name");
@@ -63,6 +68,17 @@ public record FunctionDescriptor(
         if (concurrency < 0) {
             throw new IllegalArgumentException("concurrency must be 0 (no limit) or more, got " + concurrency);
         }
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
+        }
+    }
+
+    /** A descriptor with the default async retries (as every descriptor was before the field). */
+    public FunctionDescriptor(String name, FunctionRuntime runtime, String method, String route, String module, String handler,
+                              int memoryMb, int timeoutSeconds, int tmpMb, int processes, Network network,
+                              Map<String, String> env, int version, int concurrency, ExecutionMode mode) {
+        this(name, runtime, method, route, module, handler, memoryMb, timeoutSeconds, tmpMb, processes, network, env,
+                version, concurrency, mode, DEFAULT_RETRIES);
     }
 
     /** A process-mode descriptor (as every descriptor was before handler mode). */

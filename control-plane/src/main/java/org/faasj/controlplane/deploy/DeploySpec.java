@@ -23,7 +23,8 @@ record DeploySpec(
         String handler,
         Map<String, String> env,
         int concurrency,
-        ExecutionMode mode) {
+        ExecutionMode mode,
+        int retries) {
 
     static final String DEFAULT_METHOD = "POST";
 
@@ -37,6 +38,6 @@ record DeploySpec(
 
     FunctionDescriptor toDescriptor(String finalName, String finalMethod, String finalRoute, String module, int version) {
         return new FunctionDescriptor(finalName, language.runtime(), finalMethod, finalRoute, module, handler,
-                memoryMb, timeoutSeconds, tmpMb, processes, network, env, version, concurrency, mode);
+                memoryMb, timeoutSeconds, tmpMb, processes, network, env, version, concurrency, mode, retries);
     }
 }

@@ -52,7 +52,8 @@ final class DescriptorParser {
                 fields.handler(),
                 fields.env(),
                 fields.concurrency(),
-                fields.mode(language.runtime()));
+                fields.mode(language.runtime()),
+                fields.retries());
     }
 
     /** True for {@code "target": "wasm"}; absent or {@code "native"} is false. */

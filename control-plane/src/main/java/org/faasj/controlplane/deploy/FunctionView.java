@@ -25,6 +25,7 @@ record FunctionView(
         Map<String, String> env,
         int version,
         int concurrency,
+        int retries,
         String deployedAt,
         String uri) {
 
@@ -36,13 +37,13 @@ record FunctionView(
         Map<String, String> hidden = new LinkedHashMap<>();
         env.keySet().forEach(name -> hidden.put(name, REDACTED));
         return new FunctionView(name, runtime, method, route, memory, timeout, tmp, processes, network, handler,
-                hidden, version, concurrency, deployedAt, uri);
+                hidden, version, concurrency, retries, deployedAt, uri);
     }
 
     static FunctionView of(FunctionDescriptor d, long updatedEpochSeconds) {
         return new FunctionView(d.name(), d.runtime().id(), d.method(), d.route(), d.memoryMb(), d.timeoutSeconds(),
                 d.tmpMb(), d.processes(), d.network().id(), d.handler(), d.env(), d.version(),
-                d.concurrency(),
+                d.concurrency(), d.retries(),
                 Instant.ofEpochSecond(updatedEpochSeconds).toString(), d.route());
     }
 }

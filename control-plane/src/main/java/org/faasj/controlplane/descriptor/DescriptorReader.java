@@ -39,11 +39,13 @@ public final class DescriptorReader {
     /** 0 (or absent): no limit of the function's own; the workers' caps still apply. */
     public static final int MAX_CONCURRENCY = 10_000;
     public static final String DEFAULT_HANDLER = "main";
+    /** Async retries: ten with a capped exponential backoff already spans most of an hour. */
+    public static final int MAX_RETRIES = 10;
 
     /** What an upload may carry; rows also carry module and version, written by the platform. */
     public static final Set<String> UPLOAD_FIELDS = Set.of(
             "runtime", "method", "memory", "timeout", "tmp", "processes", "network", "handler", "name", "route", "env",
-            "target", "concurrency", "mode");
+            "target", "concurrency", "mode", "retries");
 
     /** Quoted whole numbers ("64") are accepted: the original's users and hand-edited rows write them so. */
     private static final Pattern QUOTED_INTEGER = Pattern.compile("-?\\d{1,9}");
@@ -149,6 +151,11 @@ public final class DescriptorReader {
     public int concurrency() {
         return integer("concurrency", FunctionDescriptor.UNLIMITED, MAX_CONCURRENCY, FunctionDescriptor.UNLIMITED,
                 FunctionDescriptor.UNLIMITED);
+    }
+
+    /** Retries of an async call after a 5xx, 429 or timeout; absent means {@link FunctionDescriptor#DEFAULT_RETRIES}. */
+    public int retries() {
+        return integer("retries", 0, MAX_RETRIES, 0, FunctionDescriptor.DEFAULT_RETRIES);
     }
 
     /** Only rows carry a version (the platform writes it); uploads get theirs from the deployer. */

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.faasj.controlplane.async.AsyncCalls;
+import org.faasj.controlplane.async.QueueException;
 import org.faasj.controlplane.system.ApiProblems;
 import org.faasj.controlplane.deploy.AdminToken;
 import org.faasj.controlplane.logs.LogFiles;
@@ -43,8 +45,11 @@ class InvocationsController {
     private final LogFiles logs;
     private final RouteTable routes;
     private final AdminToken token;
+    private final AsyncCalls asyncCalls;
 
-    InvocationsController(InvocationStore store, CallStats stats, LogFiles logs, RouteTable routes, AdminToken token) {
+    InvocationsController(InvocationStore store, CallStats stats, LogFiles logs, RouteTable routes, AdminToken token,
+                          AsyncCalls asyncCalls) {
+        this.asyncCalls = asyncCalls;
         this.store = store;
         this.stats = stats;
         this.logs = logs;
@@ -73,18 +78,45 @@ class InvocationsController {
         return body;
     }
 
+    /**
+     * One call: its invocation record and log lines, and for an async call its {@code async} part.
+     * A queued async call has no record yet; it is shown by its async part alone.
+     */
     @GetMapping("/system/calls/{callId}")
     Map<String, Object> call(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                              @PathVariable String callId) throws SQLException {
         ApiProblems.requireToken(token, authorization);
-        InvocationRecord record = (CallId.isWellFormed(callId) ? store.call(callId) : Optional.<InvocationRecord>empty())
-                .orElseThrow(() -> ApiProblems.problem(HttpStatus.NOT_FOUND, "No such call", "no record of a call '" + callId + "'"));
-        Map<String, Object> body = view(record);
-        List<LogLine> lines = LogFiles.isValidName(record.functionName())
-                ? logs.read(record.functionName(), new LogQuery(MAX_CALL_LINES, null, callId))
+        boolean wellFormed = CallId.isWellFormed(callId);
+        Optional<InvocationRecord> record = wellFormed ? store.call(callId) : Optional.empty();
+        Optional<Map<String, Object>> async = wellFormed ? asyncView(callId) : Optional.empty();
+        if (record.isEmpty() && async.isEmpty()) {
+            throw ApiProblems.problem(HttpStatus.NOT_FOUND, "No such call", "no record of a call '" + callId + "'");
+        }
+        Map<String, Object> body;
+        String function;
+        if (record.isPresent()) {
+            body = view(record.get());
+            function = record.get().functionName();
+        } else {
+            function = (String) async.get().get("function");
+            body = new LinkedHashMap<>();
+            body.put("callId", callId);
+            body.put("function", function);
+        }
+        List<LogLine> lines = LogFiles.isValidName(function)
+                ? logs.read(function, new LogQuery(MAX_CALL_LINES, null, callId))
                 : List.of();
         body.put("logs", lines);
+        async.ifPresent(a -> body.put("async", a));
         return body;
+    }
+
+    private Optional<Map<String, Object>> asyncView(String callId) {
+        try {
+            return asyncCalls.view(callId);
+        } catch (QueueException e) {
+            throw ApiProblems.problem(HttpStatus.SERVICE_UNAVAILABLE, "Queue unavailable", e.getMessage());
+        }
     }
 
     @GetMapping("/system/functions/{name}/stats")

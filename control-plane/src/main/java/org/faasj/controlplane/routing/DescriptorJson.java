@@ -56,7 +56,8 @@ public final class DescriptorJson {
                 fields.env(),
                 fields.version(),
                 fields.concurrency(),
-                fields.mode(runtime));
+                fields.mode(runtime),
+                fields.retries());
     }
 
     /** The {@code v} column for this descriptor. */
@@ -79,6 +80,9 @@ public final class DescriptorJson {
         }
         if (descriptor.mode() != ExecutionMode.PROCESS) {
             node.put("mode", descriptor.mode().id()); // absent = process, as in rows from before the field
+        }
+        if (descriptor.retries() != FunctionDescriptor.DEFAULT_RETRIES) {
+            node.put("retries", descriptor.retries()); // absent = the default, as in rows from before the field
         }
         node.put("method", descriptor.method());
         node.put("route", descriptor.route());

@@ -28,7 +28,8 @@ public record FaasProperties(
         @DefaultValue Errors errors,
         @DefaultValue Invocations invocations,
         @DefaultValue Logs logs,
-        @DefaultValue Metrics metrics) {
+        @DefaultValue Metrics metrics,
+        @DefaultValue Async async) {
 
     /**
      * The public HTTP acceptor.
@@ -315,5 +316,45 @@ public record FaasProperties(
     public record Metrics(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("10s") Duration sweepInterval) {
+    }
+
+    /**
+     * Durable async calls ({@code /async-function/<route>}), stored in {@code <dataDir>/async.db}.
+     *
+     * @param maxConcurrencyPerFunction async calls of one function running at once
+     * @param maxConcurrency     async calls running at once over all functions (the dispatcher's threads)
+     * @param retryBase          delay before the first retry; each further retry doubles it (with jitter)
+     * @param retryCap           longest delay between two attempts, {@code Retry-After} aside
+     * @param timeoutGrace       extra time past a function's timeout before an attempt counts as timed out
+     * @param pollInterval       how often the dispatcher looks for calls that became due (a new call wakes it at once)
+     * @param resultCap          most answer body kept as a call's result; the rest is dropped ({@code truncated})
+     * @param retention          finished calls are deleted this long after they ended
+     * @param callbackRetries    retries of a callback POST that failed (connection error, non-2xx)
+     * @param callbackTimeout    longest one callback POST may take
+     * @param callbackAllowPrivate let callbacks go to loopback, link-local and private addresses (off: such a
+     *                           callback is refused when it is sent, so a caller cannot reach the host's own services)
+     * @param maxBatch           enqueues committed together in one transaction at most
+     */
+    public record Async(
+            @DefaultValue("2") int maxConcurrencyPerFunction,
+            @DefaultValue("8") int maxConcurrency,
+            @DefaultValue("1s") Duration retryBase,
+            @DefaultValue("5m") Duration retryCap,
+            @DefaultValue("10s") Duration timeoutGrace,
+            @DefaultValue("250ms") Duration pollInterval,
+            @DefaultValue("1MB") DataSize resultCap,
+            @DefaultValue("24h") Duration retention,
+            @DefaultValue("3") int callbackRetries,
+            @DefaultValue("10s") Duration callbackTimeout,
+            @DefaultValue("false") boolean callbackAllowPrivate,
+            @DefaultValue("256") int maxBatch) {
+        public Async {
+            if (maxConcurrencyPerFunction < 1 || maxConcurrency < 1) {
+                throw new IllegalArgumentException("faas.async.max-concurrency and max-concurrency-per-function must be at least 1");
+            }
+            if (callbackRetries < 0 || maxBatch < 1) {
+                throw new IllegalArgumentException("faas.async.callback-retries must be at least 0 and max-batch at least 1");
+            }
+        }
     }
 }

@@ -95,7 +95,7 @@ class DescriptorParserTest {
                 () -> DescriptorParser.parse("{\"runtime\":\"c\",\"pids\":10}"));
         assertEquals("pids", problem.field());
         assertEquals("unknown descriptor field 'pids' (known: concurrency, env, handler, memory, method, mode, name, network,"
-                + " processes, route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
+                + " processes, retries, route, runtime, target, timeout, tmp)", problem.getBody().getDetail());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -125,6 +125,25 @@ class DescriptorParserTest {
         assertEquals(400, problem.getStatusCode().value());
         assertEquals("concurrency", problem.field());
         assertEquals(detail, problem.getBody().getDetail());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"runtime\":\"c\"}                  | 2",
+            "{\"runtime\":\"c\",\"retries\":0}    | 0",
+            "{\"runtime\":\"c\",\"retries\":10}   | 10",
+    })
+    void parse_retries_isCarriedIntoTheDescriptor(String json, int retries) {
+        assertEquals(retries, DescriptorParser.parse(json).toDescriptor("f", "POST", "/api/f", "m", 1).retries());
+    }
+
+    @Test
+    void parse_tooManyRetries_is400NamingTheField() {
+        DeployProblem problem = assertThrows(DeployProblem.class,
+                () -> DescriptorParser.parse("{\"runtime\":\"c\",\"retries\":11}"));
+        assertEquals(400, problem.getStatusCode().value());
+        assertEquals("retries", problem.field());
+        assertEquals("retries must be from 0 to 10, got 11", problem.getBody().getDetail());
     }
 
     @Test

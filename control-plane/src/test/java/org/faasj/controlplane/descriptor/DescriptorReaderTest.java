@@ -97,4 +97,16 @@ class DescriptorReaderTest {
                 () -> DescriptorReader.lenient("{\"runtime\":\"cobol\"}").runtime());
         assertEquals("unknown runtime 'cobol' (known: " + FunctionRuntime.knownIds() + ")", e.getMessage());
     }
+
+    @Test
+    void retriesDefaultToTwoAndUploadsMayAskForZeroToTen() {
+        assertEquals(FunctionDescriptor.DEFAULT_RETRIES, DescriptorReader.strict("{}").retries());
+        assertEquals(0, DescriptorReader.strict("{\"retries\":0}").retries());
+        assertEquals(10, DescriptorReader.strict("{\"retries\":\"10\"}").retries());
+        assertEquals("retries must be from 0 to 10, got 11", assertThrows(DescriptorFieldException.class,
+                () -> DescriptorReader.strict("{\"retries\":11}").retries()).getMessage());
+        assertEquals("retries must be from 0 to 10, got -1", assertThrows(DescriptorFieldException.class,
+                () -> DescriptorReader.strict("{\"retries\":-1}").retries()).getMessage());
+        assertEquals(25, DescriptorReader.lenient("{\"retries\":25}").retries());
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
+import org.faasj.model.ExecutionMode;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.FunctionRuntime;
 import org.faasj.model.Network;
@@ -177,6 +178,21 @@ class DescriptorJsonTest {
                 .concurrency()).isEqualTo(2);
         assertThatThrownBy(() -> DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\",\"concurrency\":-1}"))
                 .isInstanceOf(InvalidDescriptorException.class).hasMessageContaining("concurrency must be at least 0");
+    }
+
+    @Test
+    void retriesAreReadWrittenAndAbsentMeansTheDefault() {
+        FunctionDescriptor patient = new FunctionDescriptor("q", FunctionRuntime.PHP, "GET", "/q", "m", null, 1, 1, 1, 1, null,
+                null, 1, 0, ExecutionMode.PROCESS, 7);
+        String json = DescriptorJson.toJson(patient);
+        assertThat(json).contains("\"retries\":7");
+        assertThat(DescriptorJson.parse("GET:/q", json)).isEqualTo(patient);
+
+        FunctionDescriptor usual = DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\"}");
+        assertThat(usual.retries()).isEqualTo(FunctionDescriptor.DEFAULT_RETRIES);
+        assertThat(DescriptorJson.toJson(usual)).doesNotContain("retries");
+        assertThat(DescriptorJson.parse("GET:/q", "{\"runtime\":\"php\",\"module\":\"m\",\"retries\":0}").retries())
+                .isZero();
     }
 
     @Test

@@ -1,0 +1,115 @@
+package org.faasj.controlplane.async;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import org.faasj.controlplane.gateway.LocalCalls;
+import org.faasj.controlplane.metrics.AsyncMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The async machinery's life: once the application is ready (routes loaded, gateway listening)
+ * calls left running by a crash go back to the queue, then the dispatcher, the callback sender and
+ * the retention prune start; when the context closes they stop before the gateway does.
+ */
+final class AsyncRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AsyncRuntime.class);
+    private static final Duration MAX_PRUNE_INTERVAL = Duration.ofMinutes(1);
+
+    private final CallQueue queue;
+    private final Function<LocalCalls, Dispatcher> dispatchers;
+    private final CallbackSender callbacks;
+    private final Duration retention;
+    private final LongSupplier clock;
+    private final AsyncMetrics metrics;
+    private ScheduledExecutorService pruner;
+    private volatile Dispatcher dispatcher;
+
+    AsyncRuntime(CallQueue queue, Function<LocalCalls, Dispatcher> dispatchers, CallbackSender callbacks,
+                 Duration retention, AsyncMetrics metrics, LongSupplier clock) {
+        this.queue = queue;
+        this.dispatchers = dispatchers;
+        this.callbacks = callbacks;
+        this.retention = retention;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** @param calls the gateway's path for stored requests; null leaves calls queued (logged) */
+    synchronized void start(LocalCalls calls) throws QueueException {
+        int recovered = queue.recover(clock.getAsLong());
+        if (recovered > 0) {
+            log.info("{} async calls were running when the control plane stopped; they run again", recovered);
+        }
+        metrics.watchQueue(this::depth, this::oldestAgeSeconds);
+        callbacks.start();
+        pruner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "async-prune");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1000, Math.min(MAX_PRUNE_INTERVAL.toMillis(), retention.toMillis() / 10));
+        pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.MILLISECONDS);
+        if (calls == null) {
+            log.warn("no gateway path for local calls: async calls are stored but not run");
+            return;
+        }
+        Dispatcher d = dispatchers.apply(calls);
+        d.start();
+        dispatcher = d;
+    }
+
+    /** A new call is queued. */
+    void wake() {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            d.wake();
+        }
+    }
+
+    private void prune() {
+        try {
+            int deleted = queue.prune(clock.getAsLong() - retention.toMillis());
+            if (deleted > 0) {
+                log.debug("pruned {} finished async calls", deleted);
+            }
+        } catch (QueueException | RuntimeException e) {
+            log.warn("async prune failed: {}", e.getMessage());
+        }
+    }
+
+    private double depth() {
+        try {
+            return queue.queuedCount();
+        } catch (QueueException e) {
+            return Double.NaN;
+        }
+    }
+
+    private double oldestAgeSeconds() {
+        try {
+            return queue.oldestQueuedAt().map(t -> Math.max(0, clock.getAsLong() - t) / 1000.0).orElse(0.0);
+        } catch (QueueException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        Dispatcher d = dispatcher;
+        dispatcher = null;
+        if (d != null) {
+            d.close();
+        }
+        callbacks.close();
+        if (pruner != null) {
+            pruner.shutdownNow();
+        }
+    }
+}

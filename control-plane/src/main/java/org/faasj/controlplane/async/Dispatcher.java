@@ -1,0 +1,222 @@
+package org.faasj.controlplane.async;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+import org.faasj.controlplane.gateway.LocalAnswer;
+import org.faasj.controlplane.gateway.LocalCalls;
+import org.faasj.controlplane.metrics.AsyncMetrics;
+import org.faasj.controlplane.routing.Route;
+import org.faasj.controlplane.routing.RouteTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs queued calls. One thread claims due calls in small batches (never more than there are free
+ * places, so the backlog stays on disk) and hands each to a pool of {@code maxConcurrency} threads,
+ * which run it through {@link LocalCalls} and record the outcome. At most
+ * {@code maxPerFunction} calls of one function run at once, so one function's backlog cannot take
+ * every place, and the global limit keeps async load from starving the synchronous calls. While no
+ * worker is ready (the control plane just started, or every worker is being replaced) nothing is
+ * claimed: the gateway would only answer 503 and the call lose an attempt.
+ */
+final class Dispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    /** The settings the dispatcher runs with. */
+    record Limits(int maxConcurrency, int maxPerFunction, Duration timeoutGrace, long resultCap, Duration pollInterval) {
+    }
+
+    private final CallQueue queue;
+    private final RouteTable routes;
+    private final LocalCalls calls;
+    private final Backoff backoff;
+    private final AsyncMetrics metrics;
+    private final Runnable callbackWake;
+    private final Limits limits;
+    private final LongSupplier clock;
+    private final BooleanSupplier workersReady;
+    private final ExecutorService runners;
+    private final Map<String, AtomicInteger> running = new HashMap<>();
+    private final AtomicInteger runningTotal = new AtomicInteger();
+    private final BlockingQueue<Boolean> wake = new ArrayBlockingQueue<>(1);
+    private final Thread loop;
+    private volatile boolean stopped;
+
+    Dispatcher(CallQueue queue, RouteTable routes, LocalCalls calls, Backoff backoff, AsyncMetrics metrics,
+               Runnable callbackWake, Limits limits, LongSupplier clock, BooleanSupplier workersReady) {
+        this.queue = queue;
+        this.routes = routes;
+        this.calls = calls;
+        this.backoff = backoff;
+        this.metrics = metrics;
+        this.callbackWake = callbackWake;
+        this.limits = limits;
+        this.clock = clock;
+        this.workersReady = workersReady;
+        AtomicInteger n = new AtomicInteger();
+        this.runners = Executors.newFixedThreadPool(limits.maxConcurrency(), r -> daemon(r, "async-call-" + n.incrementAndGet()));
+        this.loop = daemon(this::run, "async-dispatch");
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    void start() {
+        loop.start();
+    }
+
+    /** A call was enqueued or a place freed: look at once instead of at the next poll. */
+    void wake() {
+        wake.offer(Boolean.TRUE);
+    }
+
+    private void run() {
+        while (!stopped) {
+            try {
+                int claimed = claimAndStart();
+                if (claimed == 0) {
+                    wake.poll(limits.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (QueueException | RuntimeException e) {
+                log.warn("async dispatch failed, trying again in {}: {}", limits.pollInterval(), e.getMessage());
+                sleepQuietly(limits.pollInterval());
+            }
+        }
+    }
+
+    private int claimAndStart() throws QueueException {
+        int free = limits.maxConcurrency() - runningTotal.get();
+        // no worker ready (just started, or all restarting): an attempt now would only burn on a 503
+        if (free <= 0 || !workersReady.getAsBoolean()) {
+            return 0;
+        }
+        List<ClaimedCall> claimed = queue.claim(clock.getAsLong(), free, freePerFunction(), limits.maxPerFunction());
+        for (ClaimedCall call : claimed) {
+            taken(call.function());
+            runners.execute(() -> {
+                try {
+                    runOnce(call);
+                } finally {
+                    released(call.function());
+                    wake();
+                }
+            });
+        }
+        return claimed.size();
+    }
+
+    private synchronized Map<String, Integer> freePerFunction() {
+        Map<String, Integer> free = new HashMap<>();
+        running.forEach((f, n) -> free.put(f, limits.maxPerFunction() - n.get()));
+        return free;
+    }
+
+    private synchronized void taken(String function) {
+        running.computeIfAbsent(function, f -> new AtomicInteger()).incrementAndGet();
+        runningTotal.incrementAndGet();
+    }
+
+    private synchronized void released(String function) {
+        AtomicInteger n = running.get(function);
+        if (n != null && n.decrementAndGet() == 0) {
+            running.remove(function);
+        }
+        runningTotal.decrementAndGet();
+    }
+
+    /** One attempt and its bookkeeping; a store failure leaves the row running, recovered at the next start. */
+    void runOnce(ClaimedCall call) {
+        try {
+            Route route = routes.lookup(call.request().method(), call.request().path());
+            if (route == null) { // deleted since: no retry can succeed
+                end(call, CallState.FAILED, CallResult.noAnswer("no function is deployed at "
+                        + call.request().method() + " " + call.request().path() + " any more"));
+                return;
+            }
+            CallResult result = attempt(call, route);
+            Verdict verdict = Verdict.of(result);
+            if (verdict == Verdict.RETRY && !call.lastAttempt()) {
+                long delay = backoff.delayMillis(call.attempt(), header(result, "Retry-After"));
+                queue.retryLater(call.callId(), result, clock.getAsLong() + delay);
+                metrics.asyncCallEnded(call.function(), "retried");
+                return;
+            }
+            end(call, verdict == Verdict.SUCCEEDED ? CallState.SUCCEEDED : CallState.FAILED, result);
+        } catch (QueueException e) {
+            log.warn("async call {}: could not record attempt {}: {}", call.callId(), call.attempt(), e.getMessage());
+        }
+    }
+
+    private CallResult attempt(ClaimedCall call, Route route) {
+        Duration timeout = Duration.ofSeconds(route.descriptor().timeoutSeconds()).plus(limits.timeoutGrace());
+        try {
+            LocalAnswer answer = calls.call(call.request(), call.attempt(), limits.resultCap(), timeout);
+            return new CallResult(answer.status(), answer.headers(), answer.body(), answer.truncated(), null);
+        } catch (IOException e) {
+            return CallResult.noAnswer("no answer: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("async call {} attempt {} failed in the platform", call.callId(), call.attempt(), e);
+            return CallResult.noAnswer("platform error: " + e);
+        }
+    }
+
+    private void end(ClaimedCall call, CallState state, CallResult result) throws QueueException {
+        queue.finish(call.callId(), state, result, clock.getAsLong());
+        metrics.asyncCallEnded(call.function(), state.id());
+        callbackWake.run();
+    }
+
+    private static String header(CallResult result, String name) {
+        for (Map.Entry<String, String> h : result.headers()) {
+            if (h.getKey().equalsIgnoreCase(name)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops claiming and gives running calls a moment; what is still running stays so in the store
+     * and runs again after the next start (at-least-once).
+     */
+    @Override
+    public void close() {
+        stopped = true;
+        loop.interrupt();
+        runners.shutdown();
+        try {
+            if (!runners.awaitTermination(5, TimeUnit.SECONDS)) {
+                runners.shutdownNow();
+            }
+            loop.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.faasj.controlplane.async;
+
+import org.faasj.controlplane.gateway.LocalRequest;
+
+/**
+ * A call as the controller hands it to the queue.
+ *
+ * @param function    the function the route belonged to when the call came in
+ * @param request     what will be replayed; its call id is the row's key
+ * @param callbackUrl where the result is POSTed, or null
+ * @param maxAttempts the first attempt plus the descriptor's {@code retries}
+ * @param enqueuedAt  epoch millis
+ */
+public record NewCall(String function, LocalRequest request, String callbackUrl, int maxAttempts, long enqueuedAt) {
+
+    public String callId() {
+        return request.callId();
+    }
+}

@@ -1,0 +1,227 @@
+package org.faasj.controlplane.async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.faasj.controlplane.gateway.LocalAnswer;
+import org.faasj.controlplane.gateway.LocalCalls;
+import org.faasj.controlplane.metrics.AsyncMetrics;
+import org.faasj.controlplane.routing.Route;
+import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.model.FunctionDescriptor;
+import org.faasj.model.FunctionRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DispatcherTest {
+
+    @TempDir
+    Path dir;
+    JdbcCallQueue queue;
+    final RouteTable routes = new RouteTable();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final AtomicInteger callbackWakes = new AtomicInteger();
+    Dispatcher dispatcher;
+
+    @BeforeEach
+    void open() throws Exception {
+        queue = JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64);
+        routes.put(route("f"));
+        routes.put(route("g"));
+    }
+
+    @AfterEach
+    void close() {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        queue.close();
+    }
+
+    private static Route route(String name) {
+        return new Route(new FunctionDescriptor(name, FunctionRuntime.PHP, "POST", "/api/" + name, name + ".php", null,
+                128, 10, 64, 64, null, null, 1), Path.of("/fn/" + name + ".php"));
+    }
+
+    final java.util.concurrent.atomic.AtomicBoolean workersReady = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+    private void start(LocalCalls calls, int maxConcurrency, int perFunction) {
+        dispatcher = new Dispatcher(queue, routes, calls, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40), () -> 0.5),
+                new AsyncMetrics(registry, true), callbackWakes::incrementAndGet,
+                new Dispatcher.Limits(maxConcurrency, perFunction, Duration.ofSeconds(1), 1024, Duration.ofMillis(20)),
+                System::currentTimeMillis, workersReady::get);
+        dispatcher.start();
+    }
+
+    private static LocalAnswer answer(int status, String body, Map.Entry<String, String>... headers) {
+        return new LocalAnswer(status, List.of(headers), body.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    private CallSnapshot awaitFinal(String id) throws QueueException {
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.find(id).orElseThrow().state().isFinal());
+        return queue.find(id).orElseThrow();
+    }
+
+    private double counted(String function, String outcome) {
+        var c = registry.find("faasj.async.calls").tags("function", function, "outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void aCallFailingTwiceThenSucceedingIsRetriedWithItsAttemptNumber() throws Exception {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        start((request, attempt, cap, timeout) -> {
+            attempts.add(attempt);
+            return attempt < 3 ? answer(503, "busy") : answer(200, "ok on " + attempt);
+        }, 4, 2);
+
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", System.currentTimeMillis()));
+        dispatcher.wake();
+
+        CallSnapshot s = awaitFinal("c1");
+        assertThat(s.state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(s.attempts()).isEqualTo(3);
+        assertThat(new String(s.result().body(), StandardCharsets.UTF_8)).isEqualTo("ok on 3");
+        assertThat(attempts).containsExactly(1, 2, 3);
+        assertThat(counted("f", "retried")).isEqualTo(2);
+        assertThat(counted("f", "succeeded")).isEqualTo(1);
+        assertThat(callbackWakes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallThatKeepsFailingEndsFailedAfterItsLastAttempt() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start((request, attempt, cap, timeout) -> {
+            calls.incrementAndGet();
+            throw new IOException("timed out");
+        }, 4, 2);
+
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", System.currentTimeMillis()));
+
+        CallSnapshot s = awaitFinal("c1");
+        assertThat(s.state()).isEqualTo(CallState.FAILED);
+        assertThat(s.attempts()).isEqualTo(3);
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(s.result().error()).contains("timed out");
+    }
+
+    @Test
+    void aClientErrorIsFinalAtOnce() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start((request, attempt, cap, timeout) -> {
+            calls.incrementAndGet();
+            return answer(422, "bad input");
+        }, 4, 2);
+
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", System.currentTimeMillis()));
+
+        assertThat(awaitFinal("c1").state()).isEqualTo(CallState.FAILED);
+        assertThat(calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void retryAfterFromTheFunctionDelaysTheNextAttempt() throws Exception {
+        start((request, attempt, cap, timeout) -> answer(429, "slow down", Map.entry("Retry-After", "60")), 4, 2);
+
+        long before = System.currentTimeMillis();
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", before));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.find("c1").orElseThrow().result().status() != null);
+        CallSnapshot s = queue.find("c1").orElseThrow();
+        assertThat(s.state()).isEqualTo(CallState.QUEUED);
+        assertThat(s.nextRunAt()).isGreaterThanOrEqualTo(before + 60_000);
+    }
+
+    @Test
+    void aCallWhoseRouteWentAwayFailsWithoutRunning() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start((request, attempt, cap, timeout) -> {
+            calls.incrementAndGet();
+            return answer(200, "");
+        }, 4, 2);
+        routes.remove("POST", "/api/f");
+
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", System.currentTimeMillis()));
+
+        CallSnapshot s = awaitFinal("c1");
+        assertThat(s.state()).isEqualTo(CallState.FAILED);
+        assertThat(s.result().error()).contains("no function is deployed");
+        assertThat(calls.get()).isZero();
+    }
+
+    @Test
+    void noMoreThanTheLimitsRunAtOnceAndTheTimeoutIsTheFunctionsPlusGrace() throws Exception {
+        Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+        Map<String, Integer> peak = new ConcurrentHashMap<>();
+        AtomicInteger total = new AtomicInteger();
+        AtomicInteger totalPeak = new AtomicInteger();
+        List<Duration> timeouts = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        start((request, attempt, cap, timeout) -> {
+            timeouts.add(timeout);
+            String f = request.path();
+            int now = running.computeIfAbsent(f, k -> new AtomicInteger()).incrementAndGet();
+            peak.merge(f, now, Math::max);
+            totalPeak.accumulateAndGet(total.incrementAndGet(), Math::max);
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.get(f).decrementAndGet();
+            total.decrementAndGet();
+            return answer(200, "");
+        }, 3, 2);
+
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 6; i++) {
+            queue.enqueue(JdbcCallQueueTest.call("f" + i, "f", now));
+            queue.enqueue(JdbcCallQueueTest.call("g" + i, "g", now));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> total.get() == 3);
+        Thread.sleep(200); // room for a wrong fourth claim to show
+        assertThat(total.get()).isEqualTo(3);
+        assertThat(queue.queuedCount()).isEqualTo(9);
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.queuedCount() == 0 && total.get() == 0);
+        assertThat(totalPeak.get()).isEqualTo(3);
+        assertThat(peak.values()).allSatisfy(p -> assertThat(p).isLessThanOrEqualTo(2));
+        assertThat(timeouts).allSatisfy(t -> assertThat(t).isEqualTo(Duration.ofSeconds(11)));
+    }
+
+    @Test
+    void nothingIsClaimedWhileNoWorkerIsReady() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        workersReady.set(false);
+        start((request, attempt, cap, timeout) -> {
+            calls.incrementAndGet();
+            return answer(200, "");
+        }, 4, 2);
+
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", System.currentTimeMillis()));
+        dispatcher.wake();
+        Thread.sleep(300); // several poll intervals: a wrong claim would show
+        assertThat(queue.find("c1").orElseThrow().state()).isEqualTo(CallState.QUEUED);
+        assertThat(calls.get()).isZero();
+
+        workersReady.set(true);
+        CallSnapshot s = awaitFinal("c1");
+        assertThat(s.state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(s.attempts()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,235 @@
+package org.faasj.controlplane.async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.faasj.controlplane.gateway.LocalRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store on SQLite; {@link JdbcCallQueuePostgresTest} runs the same tests on PostgreSQL. */
+class JdbcCallQueueTest {
+
+    @TempDir
+    Path dir;
+    JdbcCallQueue queue;
+
+    @BeforeEach
+    void open() throws Exception {
+        queue = openQueue();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        queue.close();
+    }
+
+    /** A queue on the database under test; called again to reopen the same one. */
+    JdbcCallQueue openQueue() throws Exception {
+        return JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64);
+    }
+
+    static NewCall call(String id, String function, long at) {
+        return call(id, function, at, null, 3);
+    }
+
+    static NewCall call(String id, String function, long at, String callback, int maxAttempts) {
+        LocalRequest r = new LocalRequest("POST", "/api/" + function, "a=1",
+                List.of(Map.entry("Content-Type", "text/plain"), Map.entry("X-Tag", "one"), Map.entry("X-Tag", "two")),
+                ("body of " + id).getBytes(StandardCharsets.UTF_8), id);
+        return new NewCall(function, r, callback, maxAttempts, at);
+    }
+
+    static CallResult answer(int status, String body) {
+        return new CallResult(status, List.of(Map.entry("Content-Type", "text/plain")),
+                body.getBytes(StandardCharsets.UTF_8), false, null);
+    }
+
+    @Test
+    void anEnqueuedCallIsClaimedOnceWithItsRequestIntact() throws Exception {
+        assertThat(queue.enqueue(call("c1", "f", 1000))).isEqualTo(CallQueue.Enqueued.STORED);
+
+        List<ClaimedCall> claimed = queue.claim(1000, 10, Map.of(), 2);
+
+        assertThat(claimed).hasSize(1);
+        ClaimedCall c = claimed.get(0);
+        assertThat(c.attempt()).isEqualTo(1);
+        assertThat(c.maxAttempts()).isEqualTo(3);
+        assertThat(c.request().method()).isEqualTo("POST");
+        assertThat(c.request().path()).isEqualTo("/api/f");
+        assertThat(c.request().query()).isEqualTo("a=1");
+        assertThat(c.request().headers()).containsExactly(Map.entry("Content-Type", "text/plain"),
+                Map.entry("X-Tag", "one"), Map.entry("X-Tag", "two"));
+        assertThat(new String(c.request().body(), StandardCharsets.UTF_8)).isEqualTo("body of c1");
+        assertThat(queue.claim(1000, 10, Map.of(), 2)).isEmpty();
+        assertThat(queue.find("c1").orElseThrow().state()).isEqualTo(CallState.RUNNING);
+    }
+
+    @Test
+    void aSecondCallWithTheSameIdIsRefusedEvenInOneBatch() throws Exception {
+        queue.enqueue(call("dup", "f", 1000));
+        assertThat(queue.enqueue(call("dup", "f", 1001))).isEqualTo(CallQueue.Enqueued.DUPLICATE_ID);
+        assertThat(queue.queuedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void claimsOldestDueFirstAndNotBeforeTheirTime() throws Exception {
+        queue.enqueue(call("late", "f", 2000));
+        queue.enqueue(call("early", "f", 1000));
+
+        assertThat(queue.claim(1500, 10, Map.of(), 5)).extracting(ClaimedCall::callId).containsExactly("early");
+        assertThat(queue.claim(2000, 10, Map.of(), 5)).extracting(ClaimedCall::callId).containsExactly("late");
+    }
+
+    @Test
+    void claimsNoMoreThanTheFreePlacesOfEachFunction() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            queue.enqueue(call("a" + i, "a", 1000 + i));
+        }
+        queue.enqueue(call("b0", "b", 2000));
+        queue.enqueue(call("c0", "c", 2001));
+
+        List<ClaimedCall> claimed = queue.claim(3000, 10, Map.of("a", 1, "c", 0), 2);
+
+        assertThat(claimed).extracting(ClaimedCall::callId).containsExactly("a0", "b0");
+    }
+
+    @Test
+    void claimsAtMostTheGlobalMaximum() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            queue.enqueue(call("x" + i, "f" + i, 1000 + i));
+        }
+        assertThat(queue.claim(2000, 3, Map.of(), 1)).hasSize(3);
+        assertThat(queue.queuedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aFinishedCallKeepsItsResultAndDropsItsRequestBody() throws Exception {
+        queue.enqueue(call("c1", "f", 1000, "http://example.com/cb", 3));
+        queue.claim(1000, 1, Map.of(), 1);
+
+        queue.finish("c1", CallState.SUCCEEDED, answer(200, "done"), 1500);
+
+        CallSnapshot s = queue.find("c1").orElseThrow();
+        assertThat(s.state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(s.result().status()).isEqualTo(200);
+        assertThat(new String(s.result().body(), StandardCharsets.UTF_8)).isEqualTo("done");
+        assertThat(s.startedAt()).isEqualTo(1000);
+        assertThat(s.finishedAt()).isEqualTo(1500);
+        assertThat(s.callbackState()).isEqualTo("pending");
+    }
+
+    @Test
+    void aRetriedCallWaitsUntilItsNextRunAndCountsItsAttempts() throws Exception {
+        queue.enqueue(call("c1", "f", 1000));
+        queue.claim(1000, 1, Map.of(), 1);
+
+        queue.retryLater("c1", answer(503, "busy"), 5000);
+
+        CallSnapshot s = queue.find("c1").orElseThrow();
+        assertThat(s.state()).isEqualTo(CallState.QUEUED);
+        assertThat(s.nextRunAt()).isEqualTo(5000);
+        assertThat(s.result().status()).isEqualTo(503);
+        assertThat(queue.claim(4999, 1, Map.of(), 1)).isEmpty();
+        assertThat(queue.claim(5000, 1, Map.of(), 1)).singleElement()
+                .satisfies(c -> assertThat(c.attempt()).isEqualTo(2));
+    }
+
+    @Test
+    void recoveryQueuesRunningCallsAgainWithOneMoreAttemptAtLeast() throws Exception {
+        queue.enqueue(call("last", "f", 1000, null, 1));
+        queue.enqueue(call("first", "g", 1000, null, 3));
+        queue.enqueue(call("waiting", "h", 9000, null, 3));
+        queue.claim(1000, 5, Map.of(), 5);
+
+        assertThat(queue.recover(2000)).isEqualTo(2);
+
+        List<ClaimedCall> again = queue.claim(2000, 5, Map.of(), 5);
+        assertThat(again).extracting(ClaimedCall::callId).containsExactlyInAnyOrder("last", "first");
+        assertThat(again).allSatisfy(c -> assertThat(c.attempt()).isEqualTo(2));
+        assertThat(again).filteredOn(c -> c.callId().equals("last")).singleElement()
+                .satisfies(c -> assertThat(c.maxAttempts()).isEqualTo(2));
+        assertThat(queue.find("waiting").orElseThrow().state()).isEqualTo(CallState.QUEUED);
+    }
+
+    @Test
+    void onlyAQueuedCallCanBeCancelled() throws Exception {
+        queue.enqueue(call("q", "f", 1000));
+        queue.enqueue(call("r", "g", 1000));
+        queue.claim(1000, 1, Map.of("f", 0), 1);
+
+        assertThat(queue.cancel("q", 1100)).contains(CallState.QUEUED);
+        assertThat(queue.cancel("q", 1200)).contains(CallState.CANCELLED);
+        assertThat(queue.cancel("r", 1100)).contains(CallState.RUNNING);
+        assertThat(queue.cancel("nope", 1100)).isEmpty();
+        assertThat(queue.find("q").orElseThrow().state()).isEqualTo(CallState.CANCELLED);
+        assertThat(queue.claim(2000, 5, Map.of(), 5)).isEmpty();
+    }
+
+    @Test
+    void pruneDeletesOnlyFinishedCallsPastTheCutoffWithNoCallbackLeft() throws Exception {
+        queue.enqueue(call("old", "f", 1000));
+        queue.enqueue(call("oldWithCallback", "g", 1000, "http://example.com/", 3));
+        queue.enqueue(call("new", "h", 1000));
+        queue.enqueue(call("queued", "i", 1000));
+        queue.claim(1000, 3, Map.of("i", 0), 3);
+        queue.finish("old", CallState.SUCCEEDED, answer(200, ""), 2000);
+        queue.finish("oldWithCallback", CallState.FAILED, answer(400, ""), 2000);
+        queue.finish("new", CallState.SUCCEEDED, answer(200, ""), 9000);
+
+        assertThat(queue.prune(5000)).isEqualTo(1);
+
+        assertThat(queue.find("old")).isEmpty();
+        assertThat(queue.find("oldWithCallback")).isPresent();
+        assertThat(queue.find("new")).isPresent();
+        assertThat(queue.find("queued")).isPresent();
+    }
+
+    @Test
+    void aDueCallbackIsLeasedUntilItsOutcomeIsRecorded() throws Exception {
+        queue.enqueue(call("c1", "f", 1000, "http://example.com/cb", 3));
+        queue.claim(1000, 1, Map.of(), 1);
+        queue.finish("c1", CallState.SUCCEEDED, answer(201, "made"), 1400);
+
+        List<PendingCallback> due = queue.claimCallbacks(1500, 10, 60_000);
+        assertThat(due).singleElement().satisfies(c -> {
+            assertThat(c.url()).isEqualTo("http://example.com/cb");
+            assertThat(c.result().status()).isEqualTo(201);
+            assertThat(c.durationMillis()).isEqualTo(400);
+            assertThat(c.attempts()).isZero();
+        });
+        assertThat(queue.claimCallbacks(1600, 10, 60_000)).isEmpty();
+        assertThat(queue.claimCallbacks(60_000, 10, 120_000)).hasSize(1); // lease ran out: sent again
+
+        queue.recordCallback("c1", "delivered", 1, null, 0);
+        assertThat(queue.claimCallbacks(200_000, 10, 300_000)).isEmpty();
+        assertThat(queue.find("c1").orElseThrow().callbackState()).isEqualTo("delivered");
+    }
+
+    @Test
+    void depthAndOldestCountOnlyQueuedCalls() throws Exception {
+        assertThat(queue.oldestQueuedAt()).isEmpty();
+        queue.enqueue(call("a", "f", 1000));
+        queue.enqueue(call("b", "f", 3000));
+        queue.claim(1000, 1, Map.of(), 1);
+
+        assertThat(queue.queuedCount()).isEqualTo(1);
+        assertThat(queue.oldestQueuedAt()).isEqualTo(Optional.of(3000L));
+    }
+
+    @Test
+    void queuedCallsSurviveReopeningTheFile() throws Exception {
+        queue.enqueue(call("kept", "f", 1000));
+        queue.close();
+        queue = openQueue();
+
+        assertThat(queue.claim(1000, 1, Map.of(), 1)).extracting(ClaimedCall::callId).containsExactly("kept");
+    }
+}
