@@ -60,6 +60,7 @@ public final class WasmRunner implements FunctionRunner {
     private final WasmMemoryBudget budget;
     private final ScheduledExecutorService deadlines;
     private final BodyPumps pumps;
+    private final RecentRuns recent = new RecentRuns();
 
     public WasmRunner(ExecSettings settings, WasmModules modules, WasmMemoryBudget budget,
                       ScheduledExecutorService deadlines, BodyPumps pumps) {
@@ -68,6 +69,12 @@ public final class WasmRunner implements FunctionRunner {
         this.budget = budget;
         this.deadlines = deadlines;
         this.pumps = pumps;
+    }
+
+    /** A pooled module version whose latest call here was short ({@link RecentRuns}). */
+    @Override
+    public boolean runsQuickly(HandoffFrame frame) {
+        return recent.quick(frame);
     }
 
     @Override
@@ -124,6 +131,7 @@ public final class WasmRunner implements FunctionRunner {
         CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()).forEach(options::withEnvironment);
         Deadline deadline = Deadline.arm(deadlines, Thread.currentThread(), frame.timeoutMillis());
         WasmInstancePool pool = compiled.instances();
+        long started = System.nanoTime();
         WasmGuest guest = null;
         boolean cleanEnd = false;
         long cpuStart = threadCpuNanos();
@@ -157,6 +165,7 @@ public final class WasmRunner implements FunctionRunner {
             trace.stderrHead(stderr.headText());
             noteUsage(trace, cpuStart, guest == null ? null : guest.memory());
             release(pool, guest, cleanEnd && !timedOut);
+            recent.ran(frame, pool, System.nanoTime() - started);
         }
     }
 
