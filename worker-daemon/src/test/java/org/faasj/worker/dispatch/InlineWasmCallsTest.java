@@ -95,6 +95,7 @@ class InlineWasmCallsTest {
         try (AFUNIXSocket gateway = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket))) {
             Thread ackReader = readAcks(gateway.getInputStream());
             long spin = callUntilQuick(wasm, gateway, module, 1); // the first compiles, on the pool
+            assertFalse(wasm.runsQuickly(frame(spin, 2, "quick", module, 10_000)), "another version is not warm");
 
             try (ClientPair spinning = ClientPair.connect(listener)) {
                 long handedOver = System.nanoTime();
@@ -141,8 +142,12 @@ class InlineWasmCallsTest {
     }
 
     private static HandoffFrame frame(long id, String body, Path module, int timeoutMillis) {
+        return frame(id, 1, body, module, timeoutMillis);
+    }
+
+    private static HandoffFrame frame(long id, int version, String body, Path module, int timeoutMillis) {
         byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
-        return new HandoffFrame(id, false, "spinner", 1, FunctionRuntime.WASM, module.toString(), "main", 16,
+        return new HandoffFrame(id, false, "spinner", version, FunctionRuntime.WASM, module.toString(), "main", 16,
                 timeoutMillis, 64, 64, Network.OUTBOUND, Map.of(), "POST", "/spinner", "", List.of(), bytes.length, bytes);
     }
 
