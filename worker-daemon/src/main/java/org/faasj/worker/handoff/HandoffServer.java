@@ -50,7 +50,12 @@ public final class HandoffServer implements Closeable {
         while (!closed) {
             try {
                 AFUNIXSocket socket = server.accept();
-                new HandoffConnection(socket, handler, watch, "handoff-" + ++connections).start();
+                try {
+                    new HandoffConnection(socket, handler, watch, "handoff-" + ++connections).start();
+                } catch (IOException e) {
+                    log.warn("gateway connection not taken: {}", e.toString());
+                    socket.close(); // no reader took it: the gateway sees it close and connects again
+                }
             } catch (SocketException e) {
                 if (!closed) {
                     log.error("accept failed, no more gateway connections: {}", e.toString());
