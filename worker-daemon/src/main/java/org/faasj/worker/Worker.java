@@ -103,7 +103,7 @@ public final class Worker implements AutoCloseable {
                 config.maxConcurrency(), config.maxQueued(),
                 new BodySettings(config.bodyIdleMs(), config.maxBodyBytes(), config.scratch().resolve("bodies")),
                 OutputBudget.forHeap(heap), scheduler, config.exposeStderr(), recorder());
-        server = new HandoffServer(config.socket(), dispatcher);
+        server = new HandoffServer(config.socket(), dispatcher, scheduler);
         server.start();
         startMetrics();
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
 import org.faasj.model.InvocationOutcome;
 import org.faasj.worker.exec.CallTrace;
+import org.faasj.worker.exec.FunctionRunner;
 import org.faasj.worker.exec.Invocation;
 import org.faasj.worker.exec.Outcome;
 import org.faasj.worker.exec.OutputBudget;
@@ -36,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * the ack to the gateway. When the pool and its queue are full the client gets 503, written off the
  * frame reader's thread ({@link Refusals}). Whatever a call throws, an {@link Error} included, its
  * client gets an answer or a close and the gateway its ack.
+ *
+ * <p>A call its runner expects to be quick ({@link FunctionRunner#runsQuickly}: a warm WASM module
+ * whose latest call was short) whose whole body came with the frame runs right on the hand-off
+ * reader's thread, which saves the hand-over to the pool and back (the futex calls and context
+ * switches that cost more than the call itself). If it turns out long, the reader is replaced
+ * and later frames still flow ({@code handoff.ReaderWatch}). Inline or pooled, a call runs only
+ * with one of {@code maxConcurrency} places: an inline call takes a free one or is pooled, a pool
+ * thread waits for one.
  */
 public final class RequestDispatcher implements FrameHandler, AutoCloseable {
 
@@ -49,6 +59,8 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
     private final Runners runners;
     private final ResponseWriter writer;
     private final ThreadPoolExecutor pool;
+    /** Calls running, inline or pooled, at most maxConcurrency. */
+    private final Semaphore places;
     private final BodySettings bodies;
     private final OutputBudget outputBudget;
     private final Refusals refusals;
@@ -78,6 +90,7 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
         this.bodies = bodies;
         this.outputBudget = outputBudget;
         this.refusals = new Refusals(writer, deadlines);
+        this.places = new Semaphore(maxConcurrency);
         BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueued);
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 0, TimeUnit.MILLISECONDS, queue, task -> {
@@ -95,14 +108,38 @@ public final class RequestDispatcher implements FrameHandler, AutoCloseable {
             return;
         }
         Call call = new Call(frame, ClientConnection.adopt(fd), acks, () -> closing, recorder);
+        if (runsInline(frame) && places.tryAcquire()) {
+            try {
+                execute(call);
+            } finally {
+                places.release();
+            }
+            return;
+        }
         try {
-            pool.execute(() -> execute(call));
+            pool.execute(() -> executeInPlace(call));
         } catch (RejectedExecutionException full) {
             call.ended(InvocationOutcome.UNAVAILABLE, -1);
             refusals.refuse(call, AT_CAPACITY);
         } catch (Error e) {
             call.drop(); // our copy of the descriptor goes, so the gateway's close really ends the connection
             throw e;
+        }
+    }
+
+    /** The whole body is here (no client read) and the runner expects the call to be short. */
+    private boolean runsInline(HandoffFrame frame) {
+        return !frame.chunked() && frame.bodyPrefix().length == frame.contentLength()
+                && runners.forFrame(frame).runsQuickly(frame);
+    }
+
+    /** On a pool thread: waits while inline calls hold every place (they are short, or bounded by their timeout). */
+    private void executeInPlace(Call call) {
+        places.acquireUninterruptibly();
+        try {
+            execute(call);
+        } finally {
+            places.release();
         }
     }
 

@@ -4,7 +4,11 @@ import java.io.FileDescriptor;
 
 import org.faasj.model.HandoffFrame;
 
-/** Receives each frame with its client descriptor; must not block the connection's reader for long. */
+/**
+ * Receives each frame with its client descriptor, on the connection's reader thread. It may run a
+ * short call right there; if it keeps the thread longer than a few milliseconds another reader
+ * takes over the connection ({@link ReaderWatch}), so later frames are not held up for long.
+ */
 @FunctionalInterface
 public interface FrameHandler {
 

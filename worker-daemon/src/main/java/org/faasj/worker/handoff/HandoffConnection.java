@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.faasj.model.CompletionAck;
 import org.faasj.model.HandoffFrame;
@@ -22,8 +24,13 @@ import org.slf4j.LoggerFactory;
  * <p>Reads go straight to the socket, exactly the frame's bytes, never through a buffer: the
  * client descriptor arrives as ancillary data with the frame's first byte, and reading ahead
  * would attach the next frame's descriptor to this one.
+ *
+ * <p>One thread reads at a time. The handler may keep it for a while (a short call run right on it);
+ * a reader busy with one frame for too long is replaced by a new thread ({@link ReaderWatch}), and
+ * the replaced one ends once its frame is handled. Which of the two reads on is settled by one
+ * compare-and-set on {@link #busy}: the reader clears it when done, the watch when it replaces.
  */
-final class HandoffConnection implements Runnable, AckSender {
+final class HandoffConnection implements AckSender {
 
     private static final Logger log = LoggerFactory.getLogger(HandoffConnection.class);
     /** Room for a few descriptors' control messages; 0 (the default) would silently drop them. */
@@ -31,36 +38,114 @@ final class HandoffConnection implements Runnable, AckSender {
 
     private final AFUNIXSocket socket;
     private final FrameHandler handler;
+    private final ReaderWatch watch;
+    private final String name;
     private final Object writeLock = new Object();
+    /** Only the current reader touches it; a new reader starts after the old one took its frame. */
     private final List<FileDescriptor> received = new ArrayList<>(2);
+    /** The reader while it handles a frame, else null. */
+    private final AtomicReference<Thread> busy = new AtomicReference<>();
+    /** When the latest frame's handling began (written before {@link #busy}). */
+    private volatile long busySince = System.nanoTime();
+    private final AtomicInteger readers = new AtomicInteger();
 
-    HandoffConnection(AFUNIXSocket socket, FrameHandler handler) {
+    HandoffConnection(AFUNIXSocket socket, FrameHandler handler, ReaderWatch watch, String name) {
         this.socket = socket;
         this.handler = handler;
+        this.watch = watch;
+        this.name = name;
     }
 
-    @Override
-    public void run() {
-        try (socket) {
-            socket.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER_BYTES);
+    /** Starts the first reader. */
+    void start() throws IOException {
+        socket.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER_BYTES);
+        watch.add(this);
+        startReader();
+    }
+
+    private void startReader() {
+        newReader().start();
+    }
+
+    private Thread newReader() {
+        int n = readers.incrementAndGet();
+        Thread reader = new Thread(this::readLoop, n == 1 ? name : name + "-r" + n);
+        reader.setDaemon(true);
+        return reader;
+    }
+
+    private void readLoop() {
+        try {
             InputStream in = socket.getInputStream();
-            while (readAndDispatch(in)) {
-                // one frame per turn
+            while (true) {
+                FrameAndClient next = read(in);
+                if (next == null) {
+                    break;
+                }
+                if (!dispatch(next.frame(), next.client())) {
+                    return; // replaced while handling: the new reader owns the connection now
+                }
             }
         } catch (EOFException e) {
             log.debug("gateway connection ended mid-frame");
         } catch (IOException | RuntimeException e) {
             log.warn("gateway connection dropped: {}", e.toString());
-        } finally {
-            dropReceived();
+        }
+        end();
+    }
+
+    /** By the reader that saw the connection end: nobody reads it any more. */
+    private void end() {
+        watch.remove(this);
+        dropReceived();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("closing a gateway connection: {}", e.toString());
         }
     }
 
-    /** Returns false at a clean end of the connection. */
-    private boolean readAndDispatch(InputStream in) throws IOException {
+    /**
+     * The watch's turn: if the reader has been handling one frame since more than {@code stuckNanos}
+     * before {@code now}, a new reader takes over the connection. False if nothing was done.
+     */
+    boolean replaceReaderIfStuck(long now, long stuckNanos) {
+        Thread reader = busy.get();
+        if (reader == null || now - busySince < stuckNanos) {
+            return false;
+        }
+        Thread next = newReader();
+        if (!busy.compareAndSet(reader, null)) {
+            return false; // its frame was done meanwhile
+        }
+        try {
+            next.start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // nobody reads now (the busy reader stops after its frame): the gateway replaces a link that breaks
+            log.error("no thread for another reader of {}, dropping the connection: {}", name, e.toString());
+            end();
+            return false;
+        }
+        log.debug("{}: reader busy for {} ms with one frame, another reads on", name, (now - busySince) / 1_000_000);
+        return true;
+    }
+
+    boolean readerBusy() {
+        return busy.get() != null;
+    }
+
+    long lastFrameNanos() {
+        return busySince;
+    }
+
+    private record FrameAndClient(HandoffFrame frame, FileDescriptor client) {
+    }
+
+    /** The next frame with its client descriptor; null at a clean end of the connection. */
+    private FrameAndClient read(InputStream in) throws IOException {
         byte[] lengthBytes = new byte[4];
         if (!readFully(in, lengthBytes, true)) {
-            return false;
+            return null;
         }
         int length = ByteBuffer.wrap(lengthBytes).getInt();
         if (length <= 0 || length > HandoffFrame.MAX_FRAME_BYTES) {
@@ -70,16 +155,19 @@ final class HandoffConnection implements Runnable, AckSender {
         byte[] payload = new byte[length];
         readFully(in, payload, false);
         FileDescriptor client = takeClientDescriptor();
-        HandoffFrame frame = decode(payload, client);
-        dispatch(frame, client);
-        return true;
+        return new FrameAndClient(decode(payload, client), client);
     }
 
     /**
      * A handler that throws (an Error such as OutOfMemoryError included) costs this one request,
-     * answered by a close, never the reader of every later frame on this connection.
+     * answered by a close, never the reader of every later frame on this connection. Returns true if
+     * this thread still is the reader afterwards.
      */
-    private void dispatch(HandoffFrame frame, FileDescriptor client) {
+    private boolean dispatch(HandoffFrame frame, FileDescriptor client) {
+        Thread me = Thread.currentThread();
+        busySince = System.nanoTime();
+        busy.set(me);
+        watch.readerBusy();
         try {
             handler.handle(frame, client, this);
         } catch (Throwable t) {
@@ -90,6 +178,9 @@ final class HandoffConnection implements Runnable, AckSender {
                 // out of memory even for the log line; the gateway has its ack
             }
         }
+        // a call run here clears its own deadline's interrupt; a stray one must not fail the next socket read
+        Thread.interrupted();
+        return busy.compareAndSet(me, null);
     }
 
     private static HandoffFrame decode(byte[] payload, FileDescriptor client) throws IOException {

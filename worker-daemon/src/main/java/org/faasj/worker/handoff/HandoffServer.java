@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
 
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on the worker's Unix socket. The gateway may open several connections; each gets its
- * own reader thread (there are only a handful, and each spends its life blocked in a read).
+ * own reader thread (there are only a handful, and each spends most of its life blocked in a read),
+ * replaced by a new one when a frame keeps it busy too long ({@link ReaderWatch}).
  */
 public final class HandoffServer implements Closeable {
 
@@ -22,12 +24,15 @@ public final class HandoffServer implements Closeable {
 
     private final Path path;
     private final FrameHandler handler;
+    private final ReaderWatch watch;
     private AFUNIXServerSocket server;
     private volatile boolean closed;
 
-    public HandoffServer(Path path, FrameHandler handler) {
+    /** {@code timer} runs the {@link ReaderWatch} that replaces readers kept busy too long. */
+    public HandoffServer(Path path, FrameHandler handler, ScheduledExecutorService timer) {
         this.path = path;
         this.handler = handler;
+        this.watch = new ReaderWatch(timer);
     }
 
     /** Binds (replacing a stale socket file from an earlier run) and starts accepting. */
@@ -45,9 +50,12 @@ public final class HandoffServer implements Closeable {
         while (!closed) {
             try {
                 AFUNIXSocket socket = server.accept();
-                Thread reader = new Thread(new HandoffConnection(socket, handler), "handoff-" + ++connections);
-                reader.setDaemon(true);
-                reader.start();
+                try {
+                    new HandoffConnection(socket, handler, watch, "handoff-" + ++connections).start();
+                } catch (IOException e) {
+                    log.warn("gateway connection not taken: {}", e.toString());
+                    socket.close(); // no reader took it: the gateway sees it close and connects again
+                }
             } catch (SocketException e) {
                 if (!closed) {
                     log.error("accept failed, no more gateway connections: {}", e.toString());

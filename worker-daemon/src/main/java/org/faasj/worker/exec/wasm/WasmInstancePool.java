@@ -60,7 +60,7 @@ final class WasmInstancePool {
     private final Allowance allowance;
     private final String whyNot;
     private final ArrayDeque<WasmGuest> idle = new ArrayDeque<>(); // guarded by this
-    private boolean closed; // guarded by this
+    private volatile boolean closed; // written under this
     /**
      * The module's linear memory right after instantiation, what every reset copies back: taken
      * from the first guest, charged to the allowance like idle memory. Null until then, or without
@@ -172,6 +172,11 @@ final class WasmInstancePool {
             }
             hasImage = false;
         }
+    }
+
+    /** True once the module version left the cache: its next call may compile again. */
+    boolean retired() {
+        return closed;
     }
 
     synchronized int idleCount() {

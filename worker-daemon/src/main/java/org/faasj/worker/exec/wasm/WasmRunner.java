@@ -60,6 +60,7 @@ public final class WasmRunner implements FunctionRunner {
     private final WasmMemoryBudget budget;
     private final ScheduledExecutorService deadlines;
     private final BodyPumps pumps;
+    private final RecentRuns recent = new RecentRuns();
 
     public WasmRunner(ExecSettings settings, WasmModules modules, WasmMemoryBudget budget,
                       ScheduledExecutorService deadlines, BodyPumps pumps) {
@@ -68,6 +69,12 @@ public final class WasmRunner implements FunctionRunner {
         this.budget = budget;
         this.deadlines = deadlines;
         this.pumps = pumps;
+    }
+
+    /** A pooled module version whose latest call here was short ({@link RecentRuns}). */
+    @Override
+    public boolean runsQuickly(HandoffFrame frame) {
+        return recent.quick(frame);
     }
 
     @Override
@@ -124,6 +131,7 @@ public final class WasmRunner implements FunctionRunner {
         CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()).forEach(options::withEnvironment);
         Deadline deadline = Deadline.arm(deadlines, Thread.currentThread(), frame.timeoutMillis());
         WasmInstancePool pool = compiled.instances();
+        long started = System.nanoTime();
         WasmGuest guest = null;
         boolean cleanEnd = false;
         long cpuStart = threadCpuNanos();
@@ -155,8 +163,9 @@ public final class WasmRunner implements FunctionRunner {
             // a guest that timed out was stopped somewhere inside its code: never reused
             boolean timedOut = deadline.disarm();
             trace.stderrHead(stderr.headText());
-            noteUsage(trace, cpuStart, guest == null ? null : guest.memory());
+            long cpuMicros = noteUsage(trace, cpuStart, guest == null ? null : guest.memory());
             release(pool, guest, cleanEnd && !timedOut);
+            recent.ran(frame, pool, (System.nanoTime() - started) / 1_000, cpuMicros);
         }
     }
 
@@ -177,8 +186,9 @@ public final class WasmRunner implements FunctionRunner {
      * and the guest's linear memory at its end as its peak (it only grows): the guest's own memory,
      * not the worker's heap it cost. A guest at 90 % or more of the pages it may have counts as
      * having hit its memory limit (a failed {@code memory.grow} is not a trap: the guest sees -1).
+     * Returns the CPU time in µs (-1 if unknown).
      */
-    private static void noteUsage(CallTrace trace, long cpuStart, Memory memory) {
+    private static long noteUsage(CallTrace trace, long cpuStart, Memory memory) {
         long cpuEnd = threadCpuNanos();
         long cpuMicros = cpuStart < 0 || cpuEnd < 0 ? -1 : Math.max(0, (cpuEnd - cpuStart) / 1_000);
         long memoryKb = memory == null ? -1 : memory.pages() * (Memory.PAGE_SIZE / 1024L);
@@ -186,6 +196,7 @@ public final class WasmRunner implements FunctionRunner {
         if (memory != null && memory.pages() * 10L >= memory.maximumPages() * 9L) {
             trace.memoryLimitHit(true);
         }
+        return cpuMicros;
     }
 
     /** clock_gettime of this thread's CPU clock on Linux; -1 when the JVM does not offer it. */
