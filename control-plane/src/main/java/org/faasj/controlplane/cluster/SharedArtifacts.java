@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,6 +34,7 @@ final class SharedArtifacts implements StoreChanges, ArtifactSource {
 
     static final String CHANNEL = "faasj_routes";
     private static final Logger log = LoggerFactory.getLogger(SharedArtifacts.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
     private final Path functionsDir;
@@ -126,7 +128,9 @@ final class SharedArtifacts implements StoreChanges, ArtifactSource {
             throw new IOException("artifact " + blob.digest() + " does not match its digest");
         }
         Files.createDirectories(tmpRoot);
-        Path staging = Files.createTempDirectory(tmpRoot, "fetch-");
+        // not createTempDirectory: its mode 0700 would keep the sandboxed function users out; this gets
+        // the same mode as the build's stage directory a deploy renames into place
+        Path staging = Files.createDirectory(tmpRoot.resolve("fetch-" + Long.toHexString(RANDOM.nextLong())));
         try {
             ArtifactArchive.unpack(new ByteArrayInputStream(blob.content()), staging);
             Files.createDirectories(versionDir.getParent());
