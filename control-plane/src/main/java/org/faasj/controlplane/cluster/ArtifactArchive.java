@@ -49,6 +49,10 @@ final class ArtifactArchive {
 
     /** Writes the files below {@code target}, which must exist and be empty. Refuses paths that leave it. */
     static void unpack(InputStream blob, Path target) throws IOException {
+        unpack(blob, target, MAX_BYTES);
+    }
+
+    static void unpack(InputStream blob, Path target, long maxBytes) throws IOException {
         DataInputStream in = new DataInputStream(blob);
         if (!MAGIC.equals(in.readUTF())) {
             throw new IOException("not an artifact archive");
@@ -62,8 +66,8 @@ final class ArtifactArchive {
             Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(in.readUTF());
             long size = in.readLong();
             total += size;
-            if (size < 0 || total > MAX_BYTES) {
-                throw new IOException("archive larger than " + MAX_BYTES + " bytes");
+            if (size < 0 || total > maxBytes) {
+                throw new IOException("archive larger than " + maxBytes + " bytes");
             }
             Files.createDirectories(file.getParent());
             try (var out = Files.newOutputStream(file)) {
