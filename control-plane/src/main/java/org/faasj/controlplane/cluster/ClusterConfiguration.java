@@ -3,15 +3,25 @@ package org.faasj.controlplane.cluster;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
 import javax.sql.DataSource;
 
 import org.faasj.controlplane.routing.ArtifactSource;
+import org.faasj.controlplane.routing.DescriptorJson;
+import org.faasj.controlplane.routing.RouteStore;
+import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.routing.RouteSync;
 import org.faasj.controlplane.store.StoreChanges;
 import org.faasj.controlplane.store.StoreLocation;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.workers.WorkerPool;
+import org.faasj.controlplane.versions.FunctionVersion;
+import org.faasj.controlplane.versions.VersionStore;
 import org.faasj.controlplane.workers.WorkerStatus;
+import org.faasj.model.FunctionDescriptor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -52,6 +62,24 @@ class ClusterConfiguration {
         @Bean
         ChangeListener changeListener(StoreLocation location, RouteSync sync) {
             return new ChangeListener(location.watchSource(), sync);
+        }
+
+        /** What may still run: every kept version of the store and every route this node serves. */
+        @Bean
+        LocalArtifactSweep localArtifactSweep(VersionStore versions, RouteTable table, RouteStore routes,
+                                              FaasProperties properties) {
+            Supplier<List<LocalArtifactSweep.InUse>> inUse = () -> {
+                List<LocalArtifactSweep.InUse> used = new ArrayList<>();
+                for (FunctionVersion v : versions.all()) {
+                    FunctionDescriptor d = DescriptorJson.parse(v.routeKey(), v.descriptor());
+                    used.add(new LocalArtifactSweep.InUse(routes.modulePath(d.module()).getParent(), d.timeoutSeconds()));
+                }
+                table.all().forEach(r -> used.add(new LocalArtifactSweep.InUse(r.modulePath().getParent(),
+                        r.descriptor().timeoutSeconds())));
+                return used;
+            };
+            return new LocalArtifactSweep(routes.dataDir().resolve("functions"), inUse,
+                    properties.deploy().cleanupGrace(), System::nanoTime);
         }
     }
 

@@ -2,6 +2,7 @@ package org.faasj.controlplane.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -77,8 +78,14 @@ final class ClusterNodes {
         }, name + " answering " + expected + " on port " + node.port);
     }
 
+    /**
+     * On a client of its own: a 503 health answer must not leave the node's shared client a
+     * connection the gateway is closing, which the next function call would then pick up.
+     */
     static JsonNode storeHealth(RunningPlatform node) throws Exception {
-        return RunningPlatform.JSON.readTree(node.get("/actuator/health").body()).path("components").path("store");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.uri("/actuator/health"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return RunningPlatform.JSON.readTree(r.body()).path("components").path("store");
     }
 
     /** Runs statements as the PostgreSQL superuser, on the {@code postgres} database. */
