@@ -13,6 +13,7 @@ import org.faasj.controlplane.sandbox.BuildSandbox;
 import org.faasj.controlplane.routing.RouteSync;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.routing.StoredRow;
+import org.faasj.controlplane.store.StoreChanges;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.versions.Retention;
 import org.faasj.controlplane.versions.VersionStore;
@@ -42,7 +43,7 @@ class DeployConfiguration {
     @Bean
     Deployer deployer(FunctionCatalog catalog, RouteStore store, RouteTable table, RouteSync sync,
                       PlatformTransactionManager transactions, ArtifactReaper reaper, FaasProperties properties,
-                      BuildSandbox buildSandbox, DeployMetrics metrics, VersionStore versions) {
+                      BuildSandbox buildSandbox, DeployMetrics metrics, VersionStore versions, StoreChanges changes) {
         FaasProperties.Deploy deploy = properties.deploy();
         Retention retention = new Retention(deploy.keepVersions());
         Path tmpRoot = store.dataDir().resolve("tmp");
@@ -52,7 +53,7 @@ class DeployConfiguration {
         ToolRunner runner = new ToolRunner(deploy.compileTimeout(), (int) deploy.outputCap().toBytes(), buildSandbox);
         ArtifactBuilder builder = new ArtifactBuilder(tmpRoot, runner, deploy.parallelBuilds());
         return new Deployer(catalog, store, table, sync, new TransactionTemplate(transactions),
-                builder, reaper, deploy.cleanupGrace(), metrics, versions, retention);
+                builder, reaper, deploy.cleanupGrace(), metrics, versions, retention, changes);
     }
 
     @Bean

@@ -21,6 +21,7 @@ import org.faasj.controlplane.routing.DescriptorJson;
 import org.faasj.controlplane.routing.RouteStore;
 import org.faasj.controlplane.routing.RouteSync;
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.store.StoreChanges;
 import org.faasj.controlplane.versions.FunctionVersion;
 import org.faasj.controlplane.versions.Retention;
 import org.faasj.controlplane.versions.VersionStore;
@@ -53,6 +54,7 @@ final class Deployer {
     private final DeployMetrics metrics;
     private final VersionStore versions;
     private final Retention retention;
+    private final StoreChanges changes;
     private final SecureRandom random = new SecureRandom();
 
     private final Object lock = new Object();
@@ -61,7 +63,7 @@ final class Deployer {
 
     Deployer(FunctionCatalog catalog, RouteStore store, RouteTable table, RouteSync sync, TransactionTemplate tx,
              ArtifactBuilder builder, ArtifactReaper reaper, Duration cleanupGrace, DeployMetrics metrics,
-             VersionStore versions, Retention retention) {
+             VersionStore versions, Retention retention, StoreChanges changes) {
         this.catalog = catalog;
         this.store = store;
         this.table = table;
@@ -74,6 +76,7 @@ final class Deployer {
         this.metrics = metrics;
         this.versions = versions;
         this.retention = retention;
+        this.changes = changes;
     }
 
     /** A name and route held by one deploy while it builds; {@code current} is the version it replaces. */
@@ -128,7 +131,10 @@ final class Deployer {
             kept = versions.list(name);
             tx.executeWithoutResult(status -> {
                 removed.forEach(d -> store.delete(d.descriptor().method(), d.descriptor().route()));
-                versions.remove(name, kept.stream().map(FunctionVersion::version).toList());
+                List<Integer> numbers = kept.stream().map(FunctionVersion::version).toList();
+                versions.remove(name, numbers);
+                changes.forgetArtifacts(name, numbers);
+                changes.announce();
             });
             removed.forEach(d -> table.remove(d.descriptor().method(), d.descriptor().route()));
         }
@@ -265,8 +271,12 @@ final class Deployer {
                 }
                 store.upsert(descriptor);
                 versions.insertActive(version);
+                changes.publishArtifact(claim.name(), claim.version(), versionDir(descriptor));
                 List<FunctionVersion> gone = retention.expired(versions.list(claim.name()));
-                versions.remove(claim.name(), gone.stream().map(FunctionVersion::version).toList());
+                List<Integer> numbers = gone.stream().map(FunctionVersion::version).toList();
+                versions.remove(claim.name(), numbers);
+                changes.forgetArtifacts(claim.name(), numbers);
+                changes.announce();
                 return gone;
             });
             table.put(store.toRoute(descriptor));
@@ -334,6 +344,7 @@ final class Deployer {
                 }
                 store.upsert(descriptor);
                 versions.activate(name, wanted.version());
+                changes.announce();
             });
             table.put(store.toRoute(descriptor));
             if (moves) {

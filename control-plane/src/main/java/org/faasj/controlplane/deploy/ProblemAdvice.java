@@ -5,14 +5,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.faasj.controlplane.routing.InvalidDescriptorException;
+import org.faasj.controlplane.store.StoreLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -31,10 +37,44 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
+    private final StoreLocation location;
+
+    ProblemAdvice(StoreLocation location) {
+        this.location = location;
+    }
+
     @ExceptionHandler(InvalidDescriptorException.class)
     ResponseEntity<Object> invalidDescriptor(InvalidDescriptorException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
         problem.setTitle("Invalid deploy request");
+        return problemResponse(problem, new HttpHeaders());
+    }
+
+    /**
+     * The store cannot be reached (or failed mid-transaction): nothing was switched, the client may
+     * try again. Named as the store's fault so an operator knows where to look.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            RecoverableDataAccessException.class, CannotCreateTransactionException.class})
+    ResponseEntity<Object> storeUnavailable(RuntimeException e) {
+        log.warn("Store unavailable: {}", e.toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "the store (" + location.dialect().name().toLowerCase() + " at " + location.url()
+                        + ") cannot be reached; nothing was changed, try again when it is back");
+        problem.setTitle("Store unavailable");
+        problem.setProperty("store", location.url());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return problemResponse(problem, headers);
+    }
+
+    /** Two nodes switched the same function or route at the same moment: the later commit lost. */
+    @ExceptionHandler(DuplicateKeyException.class)
+    ResponseEntity<Object> concurrentChange(DuplicateKeyException e) {
+        log.info("Concurrent change refused: {}", e.getMostSpecificCause().getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                "another node changed this function at the same moment; nothing was changed here, try again");
+        problem.setTitle("Conflict");
         return problemResponse(problem, new HttpHeaders());
     }
 

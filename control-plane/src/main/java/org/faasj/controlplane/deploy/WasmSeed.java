@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-import org.faasj.controlplane.system.SqliteDatabase;
+import org.faasj.controlplane.store.StoreLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -33,9 +33,9 @@ class WasmSeed {
     private final Deployer deployer;
     private final boolean freshDatabase;
 
-    WasmSeed(Deployer deployer, SqliteDatabase database) {
+    WasmSeed(Deployer deployer, StoreLocation store) {
         this.deployer = deployer;
-        this.freshDatabase = !database.existedAtStartup();
+        this.freshDatabase = store.fresh();
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -14,6 +14,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.faasj.controlplane.store.SchemaMigrations;
+import org.faasj.controlplane.store.StoreLocation;
 import org.faasj.controlplane.system.SqliteDatabase;
 import org.faasj.model.FunctionDescriptor;
 import org.slf4j.Logger;
@@ -21,12 +23,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.support.EncodedResource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Prepares the route table before anything reads it. A new database gets the classpath
- * {@code init.sql} (schema and demo routes) and the demo scripts it points at; an existing one is
- * never reseeded, so routes deleted by the operator stay deleted.
+ * Prepares the store before anything reads it: the schema migrations first, on either database;
+ * then a new SQLite database gets the classpath {@code init.sql} (demo routes) and the demo scripts
+ * it points at. An existing one is never reseeded, so routes deleted by the operator stay deleted,
+ * and a shared PostgreSQL store is never seeded at all (its nodes would each have to hold the demo
+ * files, and a cluster's operator wants only the functions deployed to it).
  */
 public class DatabaseSetup {
 
@@ -34,18 +37,16 @@ public class DatabaseSetup {
 
     static final String INIT_SCRIPT = "init.sql";
     static final String EXAMPLES = "examples/";
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS functions (
-                k       TEXT PRIMARY KEY,
-                v       TEXT NOT NULL,
-                updated INTEGER NOT NULL
-            )""";
 
     private final DataSource dataSource;
-    private final SqliteDatabase database;
+    private final StoreLocation database;
     private final RouteStore store;
 
     public DatabaseSetup(DataSource dataSource, SqliteDatabase database, Path dataDir) {
+        this(dataSource, StoreLocation.sqlite(database), dataDir);
+    }
+
+    public DatabaseSetup(DataSource dataSource, StoreLocation database, Path dataDir) {
         this.dataSource = dataSource;
         this.database = database;
         this.store = new RouteStore(dataSource, dataDir);
@@ -53,15 +54,15 @@ public class DatabaseSetup {
 
     /** Idempotent: safe to call on every start. */
     public void prepare() {
-        if (database.existedAtStartup()) {
-            JdbcClient.create(dataSource).sql(SCHEMA).update();
-            log.debug("Using existing database {}", database);
+        new SchemaMigrations(dataSource, database.dialect()).apply();
+        if (!database.fresh()) {
+            log.debug("Using existing store {}", database.url());
             return;
         }
         runInitScript();
         List<String> copied = copySeedModules();
         log.info("Created database {} with {} seed routes; copied example functions {} into {}",
-                database, store.loadAll().size(), copied, store.dataDir());
+                database.url(), store.loadAll().size(), copied, store.dataDir());
     }
 
     /** One transaction, so a crash mid-script leaves no half-seeded table behind. */
@@ -79,7 +80,7 @@ public class DatabaseSetup {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot run " + INIT_SCRIPT + " on " + database, e);
+            throw new IllegalStateException("cannot run " + INIT_SCRIPT + " on " + database.url(), e);
         }
     }
 

@@ -45,6 +45,8 @@ public class RouteSync implements SmartLifecycle {
     private final RouteTable table;
     private final DataSource watchSource;
     private final Duration pollInterval;
+    private final String changeMarkerSql;
+    private final ArtifactSource artifacts;
     private final Object reloadLock = new Object();
     private final Set<StoredRow> warnedRows = new HashSet<>();
 
@@ -52,6 +54,7 @@ public class RouteSync implements SmartLifecycle {
     private Connection watchConnection;
     private ChangeMarker lastMarker;
     private boolean pollFailing;
+    private volatile boolean artifactsMissing; // a reload kept an old route for want of its new artifact
 
     /**
      * @param watchSource  where the dedicated polling connection comes from; it must hand out a new
@@ -60,10 +63,22 @@ public class RouteSync implements SmartLifecycle {
      * @param pollInterval clamped to 10 ms .. 1 s
      */
     public RouteSync(RouteStore store, RouteTable table, DataSource watchSource, Duration pollInterval) {
+        this(store, table, watchSource, pollInterval, "PRAGMA data_version", ArtifactSource.LOCAL);
+    }
+
+    /**
+     * @param changeMarkerSql a query for one number that changes with every commit to the tables
+     *                        (see {@code StoreDialect#changeMarkerSql})
+     * @param artifacts       fetches a route's artifact when this node lacks it (cluster mode)
+     */
+    public RouteSync(RouteStore store, RouteTable table, DataSource watchSource, Duration pollInterval,
+                     String changeMarkerSql, ArtifactSource artifacts) {
         this.store = store;
         this.table = table;
         this.watchSource = watchSource;
         this.pollInterval = clamp(pollInterval);
+        this.changeMarkerSql = changeMarkerSql;
+        this.artifacts = artifacts;
     }
 
     /** Loads every route now and publishes them; for callers that just changed the table themselves. */
@@ -71,7 +86,7 @@ public class RouteSync implements SmartLifecycle {
         synchronized (reloadLock) {
             Map<String, Route> before = currentRoutesByKey();
             List<StoredRow> rows = store.loadAll();
-            List<Route> routes = resolveServable(rows);
+            List<Route> routes = resolveServable(rows, before);
             table.replaceAll(routes);
             logChange(before, routes);
         }
@@ -85,6 +100,9 @@ public class RouteSync implements SmartLifecycle {
         }
         lastMarker = readMarkerOrNull();
         reloadNow();
+        if (artifactsMissing) {
+            lastMarker = null;
+        }
         poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "route-sync");
             thread.setDaemon(true);
@@ -129,7 +147,7 @@ public class RouteSync implements SmartLifecycle {
         // the marker is read before the rows: a commit in between changes it again and is caught next
         // time; it is only remembered after a successful reload, so a failed one is retried
         reloadNow();
-        lastMarker = marker;
+        lastMarker = artifactsMissing ? null : marker; // a missing artifact is tried again at the next poll
         return true;
     }
 
@@ -151,11 +169,20 @@ public class RouteSync implements SmartLifecycle {
         }
     }
 
-    private List<Route> resolveServable(List<StoredRow> rows) {
+    private List<Route> resolveServable(List<StoredRow> rows, Map<String, Route> before) {
         List<Route> routes = new ArrayList<>(rows.size());
+        artifactsMissing = false;
         for (StoredRow row : rows) {
             try {
-                routes.add(store.resolve(row));
+                Route route = store.resolve(row);
+                if (artifacts.ensurePresent(route)) {
+                    routes.add(route);
+                } else {
+                    artifactsMissing = true;
+                    if (before.containsKey(route.key())) {
+                        routes.add(before.get(route.key())); // switch once the artifact can be had
+                    }
+                }
             } catch (InvalidDescriptorException e) {
                 warnOnce(row, e);
             }
@@ -214,7 +241,7 @@ public class RouteSync implements SmartLifecycle {
 
     private ChangeMarker readMarker() throws SQLException {
         try (Statement statement = watchConnection().createStatement()) {
-            long dataVersion = singleLong(statement, "PRAGMA data_version");
+            long dataVersion = singleLong(statement, changeMarkerSql);
             try (ResultSet rs = statement.executeQuery("SELECT count(*), coalesce(max(updated), 0) FROM functions")) {
                 rs.next();
                 return new ChangeMarker(dataVersion, rs.getLong(1), rs.getLong(2));

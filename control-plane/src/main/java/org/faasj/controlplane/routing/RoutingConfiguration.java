@@ -3,7 +3,7 @@ package org.faasj.controlplane.routing;
 import javax.sql.DataSource;
 
 import org.faasj.controlplane.system.FaasProperties;
-import org.faasj.controlplane.system.SqliteDatabase;
+import org.faasj.controlplane.store.StoreLocation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
@@ -16,8 +16,8 @@ import org.springframework.context.annotation.DependsOn;
 class RoutingConfiguration {
 
     @Bean(initMethod = "prepare")
-    DatabaseSetup databaseSetup(DataSource dataSource, SqliteDatabase database, FaasProperties properties) {
-        return new DatabaseSetup(dataSource, database, properties.dataDir());
+    DatabaseSetup databaseSetup(DataSource dataSource, StoreLocation location, FaasProperties properties) {
+        return new DatabaseSetup(dataSource, location, properties.dataDir());
     }
 
     @Bean
@@ -28,7 +28,9 @@ class RoutingConfiguration {
 
     @Bean
     @DependsOn("databaseSetup")
-    RouteSync routeSync(RouteStore routeStore, RouteTable routeTable, SqliteDatabase database, FaasProperties properties) {
-        return new RouteSync(routeStore, routeTable, database.unpooled(), properties.routing().pollInterval());
+    RouteSync routeSync(RouteStore routeStore, RouteTable routeTable, StoreLocation location, ArtifactSource artifacts,
+                        FaasProperties properties) {
+        return new RouteSync(routeStore, routeTable, location.watchSource(), properties.routing().pollInterval(),
+                location.dialect().changeMarkerSql(), artifacts);
     }
 }

@@ -93,7 +93,7 @@ public class AdminGuard {
     }
 
     /**
-     * The observability API: {@code /system/calls/**} and {@code /system/functions/{name}/}
+     * The observability API: {@code /system/calls/**}, {@code /system/nodes} and {@code /system/functions/{name}/}
      * {@code invocations}, {@code logs}, {@code stats}. The path is compared the way Spring will
      * route it (percent-decoded, without {@code ;} parameters, empty segments dropped), so another
      * spelling of the same path is guarded too; one that cannot be decoded is guarded to be safe.
@@ -107,7 +107,7 @@ public class AdminGuard {
         if (segments.size() < 2 || !segments.get(0).equals("system")) {
             return false;
         }
-        if (segments.get(1).equals("calls")) {
+        if (segments.get(1).equals("calls") || segments.get(1).equals("nodes")) {
             return true;
         }
         return segments.get(1).equals("functions") && segments.size() >= 4 && GUARDED_READS.contains(segments.get(3));

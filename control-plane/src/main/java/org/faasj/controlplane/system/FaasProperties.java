@@ -29,7 +29,8 @@ public record FaasProperties(
         @DefaultValue Invocations invocations,
         @DefaultValue Logs logs,
         @DefaultValue Metrics metrics,
-        @DefaultValue Async async) {
+        @DefaultValue Async async,
+        @DefaultValue Store store) {
 
     /**
      * The public HTTP acceptor.
@@ -356,5 +357,30 @@ public record FaasProperties(
                 throw new IllegalArgumentException("faas.async.callback-retries must be at least 0 and max-batch at least 1");
             }
         }
+    }
+
+    /**
+     * Where the routes, versions and (in cluster mode) artifacts and the node registry live.
+     *
+     * @param url            empty: the embedded SQLite file in the data dir; {@code jdbc:postgresql://...}:
+     *                       one PostgreSQL database shared by every node of a cluster
+     * @param username       PostgreSQL user
+     * @param password       PostgreSQL password
+     * @param poolSize       connections this node holds to PostgreSQL at most (plus two it keeps for
+     *                       watching changes)
+     * @param connectTimeout longest wait for a connection: past it a deploy answers 503 and health DOWN
+     * @param heartbeat      how often this node updates its row in the node registry; a node whose row
+     *                       is older than three heartbeats is listed as not alive
+     * @param nodeAddress    how other nodes and operators reach this node (default: host name and
+     *                       gateway port)
+     */
+    public record Store(
+            String url,
+            String username,
+            String password,
+            @DefaultValue("8") int poolSize,
+            @DefaultValue("2s") Duration connectTimeout,
+            @DefaultValue("3s") Duration heartbeat,
+            String nodeAddress) {
     }
 }

@@ -1,8 +1,10 @@
 package org.faasj.controlplane.system;
 
+import org.faasj.controlplane.store.StoreLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,9 +12,11 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The SQLite data source, derived from {@code faas.data-dir} so nobody has to set
- * {@code spring.datasource.*}; a {@code spring.datasource.url} still wins when given.
+ * {@code spring.datasource.*}; a {@code spring.datasource.url} still wins when given. Not used
+ * when {@code faas.store.url} names a shared store.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression(StoreLocation.EMBEDDED)
 class SqliteDataSourceConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SqliteDataSourceConfiguration.class);
@@ -30,6 +34,11 @@ class SqliteDataSourceConfiguration {
                 : SqliteDatabase.fromUrl(overrideUrl);
         log.debug("SQLite database {} (existed: {})", database, database.existedAtStartup());
         return database;
+    }
+
+    @Bean
+    StoreLocation storeLocation(SqliteDatabase database) {
+        return StoreLocation.sqlite(database);
     }
 
     @Bean

@@ -1,0 +1,75 @@
+package org.faasj.controlplane.it;
+
+import static org.faasj.controlplane.it.ClusterNodes.admin;
+import static org.faasj.controlplane.it.ClusterNodes.answer;
+import static org.faasj.controlplane.it.ClusterNodes.awaitAnswer;
+import static org.faasj.controlplane.it.ClusterNodes.databaseName;
+import static org.faasj.controlplane.it.ClusterNodes.deploy;
+import static org.faasj.controlplane.it.ClusterNodes.deployAnswer;
+import static org.faasj.controlplane.it.ClusterNodes.node;
+import static org.faasj.controlplane.it.ClusterNodes.storeHealth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.faasj.controlplane.testing.PostgresDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 13: with the shared store unreachable, known routes keep answering from memory, a deploy
+ * answers 503 naming the store, health says DOWN; all of it recovers when the store is back.
+ */
+class StoreDownIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void storeUnreachable_callsGoOn_deploysAnswer503_andEverythingRecovers() throws Exception {
+        try (PostgresDatabase db = PostgresDatabase.create(); RunningPlatform node = node(tmp.resolve("n"), db)) {
+            deploy(node, "sd-fn", 1);
+            assertEquals(1, answer(node, "sd-fn"));
+            String name = databaseName(db);
+
+            admin(db, "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false",
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+            try {
+                RunningPlatform.await(Duration.ofSeconds(15), () -> {
+                    try {
+                        return "DOWN".equals(storeHealth(node).path("status").asString());
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, "store health DOWN");
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(1, answer(node, "sd-fn"), "a known route answers from memory");
+                }
+                HttpResponse<String> refused = deployAnswer(node, "sd-fn", 2);
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+                JsonNode problem = RunningPlatform.JSON.readTree(refused.body());
+                assertEquals("Store unavailable", problem.path("title").asString(), refused.body());
+                assertTrue(problem.path("detail").asString().contains(name), refused.body());
+                assertEquals(1, answer(node, "sd-fn"), "the refused deploy switched nothing");
+            } finally {
+                admin(db, "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+            }
+
+            RunningPlatform.await(Duration.ofSeconds(30), () -> {
+                try {
+                    return "UP".equals(storeHealth(node).path("status").asString());
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "store health UP again");
+            deploy(node, "sd-fn", 2);
+            awaitAnswer(node, "sd-fn", 2, Duration.ofSeconds(10));
+        }
+    }
+}
