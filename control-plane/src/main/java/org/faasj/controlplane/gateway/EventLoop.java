@@ -459,8 +459,28 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             }
             case HEAD_TIMEOUT -> writes.answer(c, null,
                     GatewayError.closing(408, "the request head did not arrive within the read timeout"));
-            case CLOSE -> closer.close(c);
+            case CLOSE -> {
+                if (KeepAlive.isIdle(c) && requestArrived(c)) {
+                    return;
+                }
+                closer.close(c);
+            }
         }
+    }
+
+    /**
+     * An idle keep-alive connection whose next request arrived after this round's select, just as
+     * its idle time ran out: that request is read and served like any other, not cut off. Closing
+     * it would leave the client, which already sent it on a connection it was promised, without an
+     * answer ("no bytes" or a reset). Only bytes still unsent when we close remain a race HTTP allows.
+     *
+     * @return true when bytes came (the connection got a new deadline, or left: served, handed off)
+     *         or the read found the client gone and closed it
+     */
+    private boolean requestArrived(Connection c) {
+        long idleDeadline = c.deadlineNanos;
+        readFrom(c);
+        return c.key == null || c.deadlineNanos != idleDeadline;
     }
 
     private void closeAll() {

@@ -147,6 +147,50 @@ class EventLoopTest {
         }
     }
 
+    /**
+     * The client reuses a kept-alive connection just as its idle time runs out: its request is in
+     * the socket before the sweep, though after the round's select. It gets its answer, not a close.
+     */
+    @Test
+    void aRequestThatArrivesAsTheIdleTimeRunsOutIsServedNotCutOff() throws Exception {
+        try (Socket client = connect(0)) {
+            OutputStream out = client.getOutputStream();
+            out.write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ").contains("keep-alive");
+
+            // on the loop's thread, between its select and its sweep: the request arrives, the idle time ends
+            CompletableFuture<Void> arrived = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    out.write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+                    TimeUnit.MILLISECONDS.sleep(50); // loopback has it in the gateway's socket by now
+                    now.addAndGet(TimeUnit.SECONDS.toNanos(61));
+                    arrived.complete(null);
+                } catch (IOException | InterruptedException e) {
+                    arrived.completeExceptionally(e);
+                }
+            });
+            arrived.get(10, TimeUnit.SECONDS);
+
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+            out.write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedOnceItsIdleTimeIsOver() throws Exception {
+        try (Socket client = connect(0)) {
+            client.getOutputStream().write(NOT_FOUND.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 404 ");
+            await(() -> {
+                now.addAndGet(TimeUnit.SECONDS.toNanos(61));
+                return caps.total() == 0;
+            }, 300, "the idle connection closed");
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
     @Test
     void anExceptionOrAnErrorInTheLoopsWorkDoesNotEndTheLoop() throws Exception {
         loop.execute(() -> {

@@ -37,9 +37,15 @@ public final class RequestBody implements BodySource {
         return unread.get() == 0 && prefix.length <= maxBytes ? prefix : null;
     }
 
+    /**
+     * Also false once the body was abandoned: its input is shut down then, for the gateway too, so
+     * the connection can serve no further request even if a late pump still read the bytes that
+     * were queued in the socket (answering keep-alive would have the gateway close it under the
+     * client's next request).
+     */
     @Override
     public boolean fullyConsumed() {
-        return unread.get() == 0;
+        return unread.get() == 0 && !abandoned;
     }
 
     @Override
