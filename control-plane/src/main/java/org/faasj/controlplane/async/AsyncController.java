@@ -100,7 +100,7 @@ class AsyncController {
             e.getBody().setProperty("callId", callId);
             throw e;
         }
-        runtime.wake();
+        runtime.enqueued(call.function());
         String location = "/system/calls/" + callId;
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("callId", callId);

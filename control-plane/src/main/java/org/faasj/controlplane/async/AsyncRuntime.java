@@ -65,11 +65,11 @@ final class AsyncRuntime implements AutoCloseable {
         dispatcher = d;
     }
 
-    /** A new call is queued. */
-    void wake() {
+    /** A new call of this function is queued. */
+    void enqueued(String function) {
         Dispatcher d = dispatcher;
         if (d != null) {
-            d.wake();
+            d.enqueued(function);
         }
     }
 

@@ -81,9 +81,26 @@ final class Dispatcher implements AutoCloseable {
         loop.start();
     }
 
-    /** A call was enqueued or a place freed: look at once instead of at the next poll. */
+    /** A place freed (or the caller knows a claim may succeed): look at once instead of at the next poll. */
     void wake() {
         wake.offer(Boolean.TRUE);
+    }
+
+    /**
+     * A call of this function was stored. Look at once only if it could start now: with its
+     * function's places (or all places) taken, a claim finds nothing to start, yet its query
+     * reads past every queued call of the full functions; waking it per enqueue made a large
+     * backlog cost a scan per 202. A place that frees up wakes the loop anyway.
+     */
+    void enqueued(String function) {
+        if (runningTotal.get() < limits.maxConcurrency() && runningOf(function) < limits.maxPerFunction()) {
+            wake();
+        }
+    }
+
+    private synchronized int runningOf(String function) {
+        AtomicInteger n = running.get(function);
+        return n == null ? 0 : n.get();
     }
 
     private void run() {

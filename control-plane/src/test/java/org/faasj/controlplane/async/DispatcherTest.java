@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,11 +62,74 @@ class DispatcherTest {
     final java.util.concurrent.atomic.AtomicBoolean workersReady = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     private void start(LocalCalls calls, int maxConcurrency, int perFunction) {
-        dispatcher = new Dispatcher(queue, routes, calls, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40), () -> 0.5),
+        start(queue, calls, maxConcurrency, perFunction, Duration.ofMillis(20));
+    }
+
+    private void start(CallQueue store, LocalCalls calls, int maxConcurrency, int perFunction, Duration pollInterval) {
+        dispatcher = new Dispatcher(store, routes, calls, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40), () -> 0.5),
                 new AsyncMetrics(registry, true), callbackWakes::incrementAndGet,
-                new Dispatcher.Limits(maxConcurrency, perFunction, Duration.ofSeconds(1), 1024, Duration.ofMillis(20)),
+                new Dispatcher.Limits(maxConcurrency, perFunction, Duration.ofSeconds(1), 1024, pollInterval),
                 System::currentTimeMillis, workersReady::get);
         dispatcher.start();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The queue, counting claims: each one is a query over the queued calls. */
+    private CallQueue countingClaims(AtomicInteger claims) {
+        return (CallQueue) Proxy.newProxyInstance(CallQueue.class.getClassLoader(), new Class<?>[] {CallQueue.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("claim")) {
+                        claims.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(queue, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void anEnqueueLooksForWorkOnlyWhenItsFunctionHasAFreePlace() throws Exception {
+        AtomicInteger claims = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        start(countingClaims(claims), (request, attempt, cap, timeout) -> {
+            ran.add(request.callId());
+            if (request.path().endsWith("/f")) {
+                awaitQuietly(release);
+            }
+            return answer(200, "");
+        }, 4, 1, Duration.ofHours(1)); // no poll during the test: only wake-ups claim
+
+        long now = System.currentTimeMillis();
+        queue.enqueue(JdbcCallQueueTest.call("f0", "f", now));
+        dispatcher.enqueued("f");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("f0"));
+        Thread.sleep(200); // the loop settles into its wait
+        int settled = claims.get();
+
+        for (int i = 1; i <= 20; i++) {
+            queue.enqueue(JdbcCallQueueTest.call("f" + i, "f", now));
+            dispatcher.enqueued("f"); // f's one place is taken: nothing could start
+        }
+        Thread.sleep(200);
+        assertThat(claims.get()).isEqualTo(settled);
+
+        queue.enqueue(JdbcCallQueueTest.call("g0", "g", now));
+        dispatcher.enqueued("g"); // g has its place: this one is looked for at once
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("g0"));
+        assertThat(claims.get()).isGreaterThan(settled);
+
+        release.countDown(); // freed places wake the loop: f's backlog drains without a poll
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.queuedCount() == 0);
     }
 
     private static LocalAnswer answer(int status, String body, Map.Entry<String, String>... headers) {
