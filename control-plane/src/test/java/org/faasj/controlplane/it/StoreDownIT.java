@@ -11,6 +11,8 @@ import static org.faasj.controlplane.it.ClusterNodes.storeHealth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Issue 13: with the shared store unreachable, known routes keep answering from memory, a deploy
- * answers 503 naming the store, health says DOWN; all of it recovers when the store is back.
+ * answers 503 naming the store, health says DOWN (readiness stays UP); all of it recovers when the
+ * store is back.
  */
 class StoreDownIT {
 
@@ -50,6 +53,12 @@ class StoreDownIT {
                 for (int i = 0; i < 20; i++) {
                     assertEquals(1, answer(node, "sd-fn"), "a known route answers from memory");
                 }
+                // a balancer checking readiness keeps a node that still serves calls (ARCHITECTURE, "Behind a balancer");
+                // on a client of its own, like storeHealth
+                HttpResponse<String> readiness = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        node.uri("/actuator/health/readiness")).timeout(Duration.ofSeconds(30)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, readiness.statusCode(), "readiness does not depend on the store: " + readiness.body());
                 HttpResponse<String> refused = deployAnswer(node, "sd-fn", 2);
                 assertEquals(503, refused.statusCode(), refused.body());
                 assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
