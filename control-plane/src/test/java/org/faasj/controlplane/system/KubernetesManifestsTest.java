@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,8 +16,15 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -65,8 +70,8 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void portsAreTheGatewaysDefault() throws Exception {
-        int gatewayDefault = Integer.parseInt(defaultOf(FaasProperties.Gateway.class, "port"));
+    void portsAreTheGatewaysDefault() {
+        int gatewayDefault = bind(Map.of()).gateway().port();
         Map<String, Object> container = container();
         Map<String, Object> port = map(list(container.get("ports")).get(0));
         assertThat(port.get("containerPort")).isEqualTo(gatewayDefault);
@@ -79,18 +84,32 @@ class KubernetesManifestsTest {
         assertThat(env(container).get("FAAS_STORE_NODE_ADDRESS")).endsWith(":" + gatewayDefault);
     }
 
+    /** Spring's own mapping of environment variables decides, as it will in the pod. */
     @Test
     void everyFaasVariableIsARealSetting() {
         Set<String> properties = new TreeSet<>();
         SettingsReadmeTest.collect("faas", FaasProperties.class, properties);
-        Set<String> variables = new TreeSet<>(configMap().keySet());
-        variables.addAll(secret().keySet());
-        variables.addAll(env(container()).keySet());
-        variables.remove("POD_IP"); // the downward API's, used in FAAS_STORE_NODE_ADDRESS
-        Set<String> known = new TreeSet<>(properties.stream().map(KubernetesManifestsTest::environmentName).toList());
+        Map<String, String> variables = podEnvironment();
         assertThat(variables).isNotEmpty();
-        assertThat(known).containsAll(variables);
-        assertThat(environmentName("faas.store.node-address")).isEqualTo("FAAS_STORE_NODEADDRESS");
+        for (String variable : variables.keySet()) {
+            assertThat(properties).as(variable + " sets no faas.* property")
+                    .anyMatch(property -> binds(variable, property));
+        }
+        assertThat(binds("FAAS_WORKERS_COUNT", "faas.workers.count")).isTrue();
+        assertThat(binds("FAAS_WORKER_COUNT", "faas.workers.count")).isFalse();
+    }
+
+    /** The values bind too (durations, sizes, lists) and are the ones the pod is sized for. */
+    @Test
+    void thePodsEnvironmentBindsToFaasProperties() {
+        FaasProperties faas = bind(podEnvironment());
+        assertThat(faas.workers().count()).isEqualTo(2);
+        assertThat(faas.sandbox().workerMemory().toMegabytes()).isEqualTo(512);
+        assertThat(faas.shutdown().grace()).hasSeconds(30);
+        assertThat(faas.store().url()).startsWith("jdbc:postgresql://");
+        assertThat(faas.store().nodeAddress()).isEqualTo("$(POD_IP):8080"); // the kubelet expands it
+        assertThat(faas.security().allowedHosts()).contains("faasj", "faasj.default.svc.cluster.local");
+        assertThat(faas.adminToken()).isNotBlank();
     }
 
     @Test
@@ -127,17 +146,28 @@ class KubernetesManifestsTest {
         assertThat(map(list(podSpec().get("volumes")).get(0)).get("name")).isEqualTo(mount.get("name"));
     }
 
-    static String environmentName(String property) {
-        return property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
+    /** The variables the container gets: ConfigMap, Secret and its own env, without the downward API's POD_IP. */
+    private static Map<String, String> podEnvironment() {
+        Map<String, String> all = new HashMap<>(configMap());
+        all.putAll(secret());
+        all.putAll(env(container()));
+        all.remove("POD_IP");
+        return all;
     }
 
-    private static String defaultOf(Class<?> record, String component) throws NoSuchFieldException {
-        for (RecordComponent c : record.getRecordComponents()) {
-            if (c.getName().equals(component)) {
-                return c.getAnnotation(DefaultValue.class).value()[0];
-            }
-        }
-        throw new NoSuchFieldException(component);
+    private static boolean binds(String variable, String property) {
+        return environment(Map.of(variable, "x")).getConfigurationProperty(ConfigurationPropertyName.of(property)) != null;
+    }
+
+    private static FaasProperties bind(Map<String, String> variables) {
+        return new Binder(environment(variables)).bindOrCreate("faas", Bindable.of(FaasProperties.class));
+    }
+
+    private static ConfigurationPropertySource environment(Map<String, String> variables) {
+        MutablePropertySources sources = new MutablePropertySources();
+        sources.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new HashMap<>(variables)));
+        return ConfigurationPropertySources.from(sources).iterator().next();
     }
 
     private static List<Map<String, Object>> documents() throws IOException {
