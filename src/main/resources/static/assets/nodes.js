@@ -37,7 +37,7 @@ async function showMode() {
   const database = await storeDatabase();
   const clustered = database === 'postgres';
   byId('nodes-mode').textContent = clustered ? 'Cluster mode: nodes share one PostgreSQL store.'
-    : `Single node (embedded ${database || 'local'} store).`;
+    : `Single node (embedded ${database === 'sqlite' ? 'SQLite' : database || 'local'} store).`;
   byId('nodes-mode').setAttribute('data-mode', clustered ? 'cluster' : 'single');
   byId('nodes-table').hidden = !clustered;
   if (!clustered) {
