@@ -5,6 +5,7 @@ import { findFunction, initFunctions, loadFunctions, selectFunction } from './fu
 import { initDeploy } from './deploy.js';
 import { initInvoke, prefillInvoke } from './invoke.js';
 import { startWorkerPanel } from './workers.js';
+import { startNodePanel } from './nodes.js';
 import { initObserve, showFunction } from './observe.js';
 
 async function start() {
@@ -13,6 +14,7 @@ async function start() {
   initObserve();
   initDeploy(onDeployed, (name) => Boolean(findFunction(name)));
   startWorkerPanel();
+  startNodePanel();
   await initToken();
   await loadFunctions();
 }

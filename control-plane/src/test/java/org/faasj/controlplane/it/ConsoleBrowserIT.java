@@ -102,6 +102,15 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void nodesPanelSaysSingleNodeOnTheEmbeddedStore() {
+        openConsole();
+        wait.until(d -> "single".equals(d.findElement(By.id("nodes-mode")).getDomAttribute("data-mode")));
+        assertTrue(text("nodes-mode").startsWith("Single node"), text("nodes-mode"));
+        assertTrue(browser.findElements(By.cssSelector("[data-test=node-row]")).isEmpty());
+        assertEquals("true", browser.findElement(By.id("nodes-table")).getDomProperty("hidden"));
+    }
+
+    @Test
     void workersEndpointListsEveryWorkerWithItsFigures() throws Exception {
         HttpResponse<String> r = platform.get("/system/workers");
         assertEquals(200, r.statusCode(), r.body());

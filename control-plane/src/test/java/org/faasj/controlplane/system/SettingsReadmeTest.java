@@ -41,7 +41,7 @@ class SettingsReadmeTest {
     }
 
     /** The leaves under {@code prefix}: a component whose type is another record is a group, not a setting. */
-    private static void collect(String prefix, Class<?> type, Set<String> into) {
+    static void collect(String prefix, Class<?> type, Set<String> into) {
         for (RecordComponent component : type.getRecordComponents()) {
             String name = prefix + "." + kebab(component.getName());
             if (component.getType().isRecord()) {
