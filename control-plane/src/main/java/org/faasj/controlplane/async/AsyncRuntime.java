@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The async machinery's life: once the application is ready (routes loaded, gateway listening)
- * calls left running by a crash go back to the queue, then the dispatcher, the callback sender and
- * the retention prune start; when the context closes they stop before the gateway does.
+ * calls this node left running at a crash go back to the queue, then the dispatcher, the callback
+ * sender, the retention prune and the lease keeper (every node heartbeat: renew this node's claims,
+ * queue again the calls of a node whose lease ran out) start; when the context closes they stop
+ * before the gateway does.
  */
 final class AsyncRuntime implements AutoCloseable {
 
@@ -26,17 +28,19 @@ final class AsyncRuntime implements AutoCloseable {
     private final Function<LocalCalls, Dispatcher> dispatchers;
     private final CallbackSender callbacks;
     private final Duration retention;
+    private final Duration leaseEvery;
     private final LongSupplier clock;
     private final AsyncMetrics metrics;
     private ScheduledExecutorService pruner;
     private volatile Dispatcher dispatcher;
 
     AsyncRuntime(CallQueue queue, Function<LocalCalls, Dispatcher> dispatchers, CallbackSender callbacks,
-                 Duration retention, AsyncMetrics metrics, LongSupplier clock) {
+                 Duration retention, Duration leaseEvery, AsyncMetrics metrics, LongSupplier clock) {
         this.queue = queue;
         this.dispatchers = dispatchers;
         this.callbacks = callbacks;
         this.retention = retention;
+        this.leaseEvery = leaseEvery;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -56,6 +60,7 @@ final class AsyncRuntime implements AutoCloseable {
         });
         long every = Math.max(1000, Math.min(MAX_PRUNE_INTERVAL.toMillis(), retention.toMillis() / 10));
         pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.MILLISECONDS);
+        pruner.scheduleWithFixedDelay(this::keepLeases, 0, leaseEvery.toMillis(), TimeUnit.MILLISECONDS);
         if (calls == null) {
             log.warn("no gateway path for local calls: async calls are stored but not run");
             return;
@@ -70,6 +75,21 @@ final class AsyncRuntime implements AutoCloseable {
         Dispatcher d = dispatcher;
         if (d != null) {
             d.wake();
+        }
+    }
+
+    /** Renews this node's claims, then takes back the calls of nodes that stopped renewing theirs. */
+    private void keepLeases() {
+        try {
+            long now = clock.getAsLong();
+            queue.renewLeases(now);
+            int requeued = queue.requeueExpired(now);
+            if (requeued > 0) {
+                log.info("{} async calls were running on a node that stopped renewing its lease; they run again", requeued);
+                wake();
+            }
+        } catch (QueueException | RuntimeException e) {
+            log.warn("async lease renewal failed: {}", e.getMessage());
         }
     }
 
