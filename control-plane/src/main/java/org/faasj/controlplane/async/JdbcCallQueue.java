@@ -502,7 +502,8 @@ public final class JdbcCallQueue implements CallQueue {
                 try (PreparedStatement p = writer.prepareStatement("SELECT call_id, function_name, callback_url,"
                         + " result_status, result_headers, result_body, result_truncated, last_error, callback_attempts,"
                         + " started_at, finished_at FROM async_calls WHERE callback_state = 'pending'"
-                        + " AND callback_next_at <= ? ORDER BY callback_next_at LIMIT ?")) {
+                        + " AND callback_next_at <= ? ORDER BY callback_next_at LIMIT ?"
+                        + (postgres ? " FOR UPDATE SKIP LOCKED" : ""))) {
                     p.setLong(1, now);
                     p.setInt(2, max);
                     try (ResultSet rs = p.executeQuery()) {

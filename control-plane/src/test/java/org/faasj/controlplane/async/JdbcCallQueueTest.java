@@ -347,4 +347,38 @@ class JdbcCallQueueTest {
         assertThat(taken).hasSize(calls).doesNotHaveDuplicates();
         assertThat(queue.queuedCount()).isZero();
     }
+
+    @Test
+    void twoNodesClaimingCallbacksAtOnceNeverTakeTheSameOne() throws Exception {
+        int calls = 60;
+        for (int i = 0; i < calls; i++) {
+            queue.enqueue(call("cb-" + i, "f", 1000, "http://example.com/cb", 3));
+        }
+        for (ClaimedCall c : queue.claim(1000, calls, Map.of(), calls)) {
+            queue.finish(c.callId(), CallState.SUCCEEDED, answer(200, "ok"), 1100);
+        }
+        List<String> taken = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> senders = new java.util.ArrayList<>();
+                for (JdbcCallQueue q : List.of(a, b)) {
+                    senders.add(pool.submit(() -> {
+                        List<PendingCallback> got;
+                        do {
+                            got = q.claimCallbacks(1200, 2, 60_000);
+                            got.forEach(c -> taken.add(c.callId()));
+                        } while (!got.isEmpty());
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : senders) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(taken).hasSize(calls).doesNotHaveDuplicates();
+    }
 }
