@@ -33,6 +33,8 @@ final class AsyncRuntime implements AutoCloseable {
     private final AsyncMetrics metrics;
     private ScheduledExecutorService pruner;
     private volatile Dispatcher dispatcher;
+    /** Only the lease keeper's thread touches it: a store outage is logged once, not every heartbeat. */
+    private boolean leasesFailing;
 
     AsyncRuntime(CallQueue queue, Function<LocalCalls, Dispatcher> dispatchers, CallbackSender callbacks,
                  Duration retention, Duration leaseEvery, AsyncMetrics metrics, LongSupplier clock) {
@@ -84,12 +86,19 @@ final class AsyncRuntime implements AutoCloseable {
             long now = clock.getAsLong();
             queue.renewLeases(now);
             int requeued = queue.requeueExpired(now);
+            if (leasesFailing) {
+                leasesFailing = false;
+                log.info("async leases renewed again");
+            }
             if (requeued > 0) {
                 log.info("{} async calls were running on a node that stopped renewing its lease; they run again", requeued);
                 wake();
             }
         } catch (QueueException | RuntimeException e) {
-            log.warn("async lease renewal failed: {}", e.getMessage());
+            if (!leasesFailing) {
+                leasesFailing = true;
+                log.warn("async lease renewal failed (retried every heartbeat, logged once): {}", e.getMessage());
+            }
         }
     }
 
