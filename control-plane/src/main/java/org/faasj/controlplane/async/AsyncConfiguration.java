@@ -8,24 +8,60 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.faasj.controlplane.gateway.LocalCalls;
 import org.faasj.controlplane.metrics.AsyncMetrics;
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.store.NodeIdentity;
+import org.faasj.controlplane.store.StoreChannel;
+import org.faasj.controlplane.store.StoreLocation;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.system.PrivateDirectory;
 import org.faasj.controlplane.workers.WorkerPool;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 
-/** The queue in {@code <dataDir>/async.db}, the dispatcher and callback sender over it, from {@code faas.async.*}. */
+/** The queue (its own SQLite file, or the shared PostgreSQL database), the dispatcher and callback sender over it, from {@code faas.async.*}. */
 @Configuration(proxyBeanMethods = false)
 class AsyncConfiguration {
 
+    /**
+     * A claim's lease lasts as long as the node registry waits before it calls a node dead: three
+     * heartbeats. The lease keeper renews it every heartbeat, so two renewals may fail in a row
+     * (a slow store, a long pause) before another node takes the call.
+     */
+    static final int LEASE_HEARTBEATS = 3;
+
+    /** Embedded: {@code <dataDir>/async.db}; cluster mode: the shared PostgreSQL database, so any node takes any call. */
     @Bean(destroyMethod = "close")
-    CallQueue asyncCallQueue(FaasProperties properties) throws SQLException {
+    CallQueue asyncCallQueue(FaasProperties properties, StoreLocation location, NodeIdentity node) throws SQLException {
+        int maxBatch = properties.async().maxBatch();
+        if (location.shared()) {
+            long lease = properties.store().heartbeat().toMillis() * LEASE_HEARTBEATS;
+            return JdbcCallQueue.openPostgres(location.watchSource()::getConnection, maxBatch,
+                    new JdbcCallQueue.Claims(node.id(), true, lease));
+        }
         Path dir = PrivateDirectory.ensure(properties.dataDir());
-        return JdbcCallQueue.openSqlite(dir.resolve(JdbcCallQueue.FILE_NAME), properties.async().maxBatch());
+        return JdbcCallQueue.openSqlite(dir.resolve(JdbcCallQueue.FILE_NAME), maxBatch,
+                JdbcCallQueue.Claims.local(node.id()));
+    }
+
+    /** Cluster mode: an enqueue on any node wakes the idle dispatchers of all of them. */
+    @Bean
+    @ConditionalOnExpression(StoreLocation.SHARED)
+    StoreChannel asyncWakeups(AsyncRuntime runtime) {
+        return new StoreChannel() {
+            @Override
+            public String channel() {
+                return JdbcCallQueue.CHANNEL;
+            }
+
+            @Override
+            public void notified() {
+                runtime.wake();
+            }
+        };
     }
 
     @Bean
@@ -48,7 +84,7 @@ class AsyncConfiguration {
         return new AsyncRuntime(queue,
                 calls -> new Dispatcher(queue, routes, calls, backoff, metrics, callbacks::wake, limits,
                         System::currentTimeMillis, () -> workers.readyCount() > 0),
-                callbacks, a.retention(), metrics, System::currentTimeMillis);
+                callbacks, a.retention(), properties.store().heartbeat(), metrics, System::currentTimeMillis);
     }
 
     @Bean

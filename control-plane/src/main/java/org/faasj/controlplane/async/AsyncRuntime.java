@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The async machinery's life: once the application is ready (routes loaded, gateway listening)
- * calls left running by a crash go back to the queue, then the dispatcher, the callback sender and
- * the retention prune start; when the context closes they stop before the gateway does.
+ * calls this node left running at a crash go back to the queue, then the dispatcher, the callback
+ * sender, the retention prune and the lease keeper (every node heartbeat: renew this node's claims,
+ * queue again the calls of a node whose lease ran out) start; when the context closes they stop
+ * before the gateway does.
  */
 final class AsyncRuntime implements AutoCloseable {
 
@@ -26,17 +28,21 @@ final class AsyncRuntime implements AutoCloseable {
     private final Function<LocalCalls, Dispatcher> dispatchers;
     private final CallbackSender callbacks;
     private final Duration retention;
+    private final Duration leaseEvery;
     private final LongSupplier clock;
     private final AsyncMetrics metrics;
     private ScheduledExecutorService pruner;
     private volatile Dispatcher dispatcher;
+    /** Only the lease keeper's thread touches it: a store outage is logged once, not every heartbeat. */
+    private boolean leasesFailing;
 
     AsyncRuntime(CallQueue queue, Function<LocalCalls, Dispatcher> dispatchers, CallbackSender callbacks,
-                 Duration retention, AsyncMetrics metrics, LongSupplier clock) {
+                 Duration retention, Duration leaseEvery, AsyncMetrics metrics, LongSupplier clock) {
         this.queue = queue;
         this.dispatchers = dispatchers;
         this.callbacks = callbacks;
         this.retention = retention;
+        this.leaseEvery = leaseEvery;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -56,6 +62,7 @@ final class AsyncRuntime implements AutoCloseable {
         });
         long every = Math.max(1000, Math.min(MAX_PRUNE_INTERVAL.toMillis(), retention.toMillis() / 10));
         pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.MILLISECONDS);
+        pruner.scheduleWithFixedDelay(this::keepLeases, 0, leaseEvery.toMillis(), TimeUnit.MILLISECONDS);
         if (calls == null) {
             log.warn("no gateway path for local calls: async calls are stored but not run");
             return;
@@ -65,11 +72,41 @@ final class AsyncRuntime implements AutoCloseable {
         dispatcher = d;
     }
 
-    /** A new call of this function is queued. */
+    /** Calls may be due that this node did not enqueue (another node's, or requeued): look at once. */
+    void wake() {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            d.wake();
+        }
+    }
+
+    /** A new call of this function is queued here. */
     void enqueued(String function) {
         Dispatcher d = dispatcher;
         if (d != null) {
             d.enqueued(function);
+        }
+    }
+
+    /** Renews this node's claims, then takes back the calls of nodes that stopped renewing theirs. */
+    private void keepLeases() {
+        try {
+            long now = clock.getAsLong();
+            queue.renewLeases(now);
+            int requeued = queue.requeueExpired(now);
+            if (leasesFailing) {
+                leasesFailing = false;
+                log.info("async leases renewed again");
+            }
+            if (requeued > 0) {
+                log.info("{} async calls were running on a node that stopped renewing its lease; they run again", requeued);
+                wake();
+            }
+        } catch (QueueException | RuntimeException e) {
+            if (!leasesFailing) {
+                leasesFailing = true;
+                log.warn("async lease renewal failed (retried every heartbeat, logged once): {}", e.getMessage());
+            }
         }
     }
 

@@ -25,17 +25,31 @@ public interface CallQueue extends AutoCloseable {
     List<ClaimedCall> claim(long now, int max, Map<String, Integer> perFunctionFree, int perFunctionDefault)
             throws QueueException;
 
-    /** Ends a running call for good: succeeded or failed, with its last result; queues its callback if it has one. */
+    /**
+     * Ends a running call for good (only while this node holds it: a call queued again by another
+     * node after this node's lease ran out stays theirs): succeeded
+     * or failed, with its last result; queues its callback if it has one.
+     */
     void finish(String callId, CallState state, CallResult result, long now) throws QueueException;
 
     /** Puts a running call back in the queue, due at {@code nextRunAt}, keeping this attempt's result. */
     void retryLater(String callId, CallResult result, long nextRunAt) throws QueueException;
 
     /**
-     * After a crash: calls left running go back to the queue, due now, their interrupted attempt
-     * counted; each gets at least one more attempt. Returns how many.
+     * After a crash: calls this node left running go back to the queue, due now, their interrupted
+     * attempt counted; each gets at least one more attempt. Returns how many. On a table shared
+     * by several nodes only this node's calls: the others' are theirs while their leases hold.
      */
     int recover(long now) throws QueueException;
+
+    /** Extends the lease of every call this node runs; returns how many. Called every node heartbeat. */
+    int renewLeases(long now) throws QueueException;
+
+    /**
+     * On a shared table: calls running on a node whose lease ran out (it died or lost the store)
+     * go back to the queue like {@link #recover} does; alone on its table nothing. Returns how many.
+     */
+    int requeueExpired(long now) throws QueueException;
 
     /** Cancels a queued call. Empty when there is no such call, else the state it had. */
     Optional<CallState> cancel(String callId, long now) throws QueueException;

@@ -52,6 +52,8 @@ final class Dispatcher implements AutoCloseable {
     private final Map<String, AtomicInteger> running = new HashMap<>();
     private final AtomicInteger runningTotal = new AtomicInteger();
     private final BlockingQueue<Boolean> wake = new ArrayBlockingQueue<>(1);
+    /** The dispatcher thread's own: whether its last claim failed. */
+    private boolean failing;
     private final Thread loop;
     private volatile boolean stopped;
 
@@ -107,13 +109,21 @@ final class Dispatcher implements AutoCloseable {
         while (!stopped) {
             try {
                 int claimed = claimAndStart();
+                if (failing) {
+                    failing = false;
+                    log.info("async dispatch works again");
+                }
                 if (claimed == 0) {
                     wake.poll(limits.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (QueueException | RuntimeException e) {
-                log.warn("async dispatch failed, trying again in {}: {}", limits.pollInterval(), e.getMessage());
+                // a shared store can be down for a while: say so once, not every poll
+                if (!failing) {
+                    failing = true;
+                    log.warn("async dispatch failed, trying again every {}: {}", limits.pollInterval(), e.getMessage());
+                }
                 sleepQuietly(limits.pollInterval());
             }
         }

@@ -39,25 +39,71 @@ public final class JdbcCallQueue implements CallQueue {
     /** Candidates read per free place, so a claim can skip a function that has no place left. */
     private static final int CANDIDATES_PER_PLACE = 4;
     private static final String PENDING = "pending";
+    /** The channel each enqueue notifies on PostgreSQL, so idle dispatchers of every node look at once. */
+    public static final String CHANNEL = "faasj_async";
+    /** The advisory lock the schema is created under on PostgreSQL. */
+    private static final long SCHEMA_LOCK = 7233002;
 
-    private final Connection writer;
-    private final Connection reader;
+    private final Object writeLock = new Object();
+    private final Object readLock = new Object();
+    private final Connections connections;
+    private final Claims claims;
+    private final boolean postgres;
     private final GroupCommit<NewCall, Enqueued> enqueues;
     /** SQLite: the writer runs with synchronous=NORMAL and switches to FULL for {@link #durably} work. */
     private final boolean switchesSyncMode;
+    /** Replaced after a failure leaves it unusable (a restarted PostgreSQL); guarded by {@link #writeLock}. */
+    private Connection writer;
+    /** Likewise, guarded by {@link #readLock}. */
+    private Connection reader;
+
+    /** Opens a new connection to the queue's database. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    /**
+     * Who claims, and how running calls are shared with other nodes.
+     *
+     * @param nodeId      written on every call this queue claims; finishing a call needs the same id
+     * @param shared      other nodes use the same table: recovery at start takes only this node's
+     *                    calls, and calls whose lease ran out are queued again by anyone
+     * @param leaseMillis how long a claim holds without a renewal ({@link #renewLeases})
+     */
+    public record Claims(String nodeId, boolean shared, long leaseMillis) {
+
+        /** One node alone on its table: every running row is its own. */
+        public static Claims local(String nodeId) {
+            return new Claims(nodeId, false, Long.MAX_VALUE / 4);
+        }
+    }
 
     /** @param bytesType the type of the body columns ({@link #SQLITE_BYTES}, {@link #POSTGRES_BYTES}) */
     JdbcCallQueue(Connection writer, Connection reader, String bytesType, int maxBatch) throws SQLException {
-        this(writer, reader, bytesType, maxBatch, false);
+        this(() -> {
+            throw new SQLException("this queue cannot reconnect");
+        }, writer, reader, bytesType, maxBatch, Claims.local("local"));
     }
 
-    private JdbcCallQueue(Connection writer, Connection reader, String bytesType, int maxBatch, boolean switchesSyncMode)
-            throws SQLException {
+    private JdbcCallQueue(Connections connections, Connection writer, Connection reader, String bytesType,
+                          int maxBatch, Claims claims) throws SQLException {
+        this.connections = connections;
         this.writer = writer;
         this.reader = reader;
-        this.switchesSyncMode = switchesSyncMode;
+        this.claims = claims;
+        this.postgres = POSTGRES_BYTES.equals(bytesType);
+        this.switchesSyncMode = !postgres;
         createSchema(bytesType);
         this.enqueues = new GroupCommit<>("async-enqueue", maxBatch, this::insertBatch);
+    }
+
+    /**
+     * The queue in a shared PostgreSQL database (cluster mode): claims take {@code FOR UPDATE SKIP
+     * LOCKED}, each enqueue notifies {@link #CHANNEL}, and broken connections are opened again.
+     */
+    public static JdbcCallQueue openPostgres(Connections connections, int maxBatch, Claims claims) throws SQLException {
+        return new JdbcCallQueue(connections, connections.open(), connections.open(), POSTGRES_BYTES, maxBatch, claims);
     }
 
     /**
@@ -69,13 +115,22 @@ public final class JdbcCallQueue implements CallQueue {
      * at-least-once allows. Two fsyncs per call made the drain rate the disk's, not the functions'.
      */
     public static JdbcCallQueue openSqlite(Path file, int maxBatch) throws SQLException {
+        return openSqlite(file, maxBatch, Claims.local("local"));
+    }
+
+    /** The SQLite file, claims recorded under {@code claims}' node id. */
+    public static JdbcCallQueue openSqlite(Path file, int maxBatch, Claims claims) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        // every transaction here writes: taking the write lock at BEGIN lets a second connection wait
+        // (busy timeout) instead of failing when its read would have to become a write
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file);
-        return new JdbcCallQueue(dataSource.getConnection(), dataSource.getConnection(), SQLITE_BYTES, maxBatch, true);
+        return new JdbcCallQueue(dataSource::getConnection, dataSource.getConnection(), dataSource.getConnection(),
+                SQLITE_BYTES, maxBatch, claims);
     }
 
     /** Runs writer work whose commit must reach the disk before the caller answers. Caller holds the writer's lock. */
@@ -97,21 +152,51 @@ public final class JdbcCallQueue implements CallQueue {
         }
     }
 
+    /**
+     * The queue keeps its own schema (on SQLite it lives in a file of its own, outside the
+     * migrated store). On PostgreSQL an advisory lock keeps two nodes starting at once from
+     * creating it twice. Columns added since the first release are added to an older table.
+     */
     private void createSchema(String bytes) throws SQLException {
-        synchronized (writer) {
-            try (Statement s = writer.createStatement()) {
-                s.executeUpdate("CREATE TABLE IF NOT EXISTS async_calls ("
-                        + "call_id TEXT PRIMARY KEY, function_name TEXT NOT NULL,"
-                        + " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT, headers TEXT NOT NULL, body " + bytes + ","
-                        + " callback_url TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL,"
-                        + " next_run_at BIGINT NOT NULL, enqueued_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT,"
-                        + " result_status INTEGER, result_headers TEXT, result_body " + bytes + ", result_truncated INTEGER,"
-                        + " last_error TEXT, callback_state TEXT, callback_attempts INTEGER NOT NULL,"
-                        + " callback_next_at BIGINT, callback_error TEXT)");
-                s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_due ON async_calls(state, next_run_at)");
-                s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_callbacks ON async_calls(callback_state, callback_next_at)");
-                s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_finished ON async_calls(finished_at)");
+        synchronized (writeLock) {
+            inTransaction(() -> {
+                try (Statement s = writer.createStatement()) {
+                    if (postgres) {
+                        s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+                    }
+                    s.executeUpdate("CREATE TABLE IF NOT EXISTS async_calls ("
+                            + "call_id TEXT PRIMARY KEY, function_name TEXT NOT NULL,"
+                            + " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT, headers TEXT NOT NULL, body " + bytes + ","
+                            + " callback_url TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL,"
+                            + " next_run_at BIGINT NOT NULL, enqueued_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT,"
+                            + " result_status INTEGER, result_headers TEXT, result_body " + bytes + ", result_truncated INTEGER,"
+                            + " last_error TEXT, callback_state TEXT, callback_attempts INTEGER NOT NULL,"
+                            + " callback_next_at BIGINT, callback_error TEXT, node_id TEXT, lease_until BIGINT)");
+                    s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_due ON async_calls(state, next_run_at)");
+                    s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_callbacks ON async_calls(callback_state, callback_next_at)");
+                    s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_finished ON async_calls(finished_at)");
+                }
+                addColumnIfMissing("node_id", "TEXT");
+                addColumnIfMissing("lease_until", "BIGINT");
+                return null;
+            });
+        }
+    }
+
+    /** Portable: asks for the column's name through the driver's metadata, in either case. */
+    private void addColumnIfMissing(String column, String type) throws SQLException {
+        var meta = writer.getMetaData();
+        for (String table : List.of("async_calls", "ASYNC_CALLS")) {
+            try (ResultSet rs = meta.getColumns(null, null, table, null)) {
+                while (rs.next()) {
+                    if (rs.getString("COLUMN_NAME").equalsIgnoreCase(column)) {
+                        return;
+                    }
+                }
             }
+        }
+        try (Statement s = writer.createStatement()) {
+            s.executeUpdate("ALTER TABLE async_calls ADD COLUMN " + column + " " + type);
         }
     }
 
@@ -122,8 +207,8 @@ public final class JdbcCallQueue implements CallQueue {
 
     /** One transaction for the whole batch; an id already stored, or twice in the batch, is refused alone. */
     private List<Enqueued> insertBatch(List<NewCall> batch) throws SQLException {
-        synchronized (writer) {
-            return durably(() -> inTransaction(() -> {
+        synchronized (writeLock) {
+            return writing(() -> durably(() -> inTransaction(() -> {
                 Set<String> taken = existingIds(batch);
                 List<Enqueued> results = new ArrayList<>(batch.size());
                 try (PreparedStatement p = writer.prepareStatement("INSERT INTO async_calls (call_id, function_name,"
@@ -151,8 +236,14 @@ public final class JdbcCallQueue implements CallQueue {
                     }
                     p.executeBatch();
                 }
+                if (postgres && results.contains(Enqueued.STORED)) {
+                    // delivered at commit, to every node listening, this one included
+                    try (Statement s = writer.createStatement()) {
+                        s.execute("NOTIFY " + CHANNEL);
+                    }
+                }
                 return results;
-            }));
+            })));
         }
     }
 
@@ -181,7 +272,7 @@ public final class JdbcCallQueue implements CallQueue {
         if (max <= 0) {
             return List.of();
         }
-        synchronized (writer) {
+        synchronized (writeLock) {
             return write("claim", () -> inTransaction(() -> {
                 List<String> chosen = chooseDue(now, max, perFunctionFree, perFunctionDefault);
                 List<ClaimedCall> claimed = new ArrayList<>(chosen.size());
@@ -211,6 +302,10 @@ public final class JdbcCallQueue implements CallQueue {
             sql.append(" AND function_name NOT IN (").append("?, ".repeat(full.size() - 1)).append("?)");
         }
         sql.append(" ORDER BY next_run_at LIMIT ?");
+        if (postgres) {
+            // another node's claim holds its candidates locked until it commits: take the next ones
+            sql.append(" FOR UPDATE SKIP LOCKED");
+        }
         Map<String, Integer> free = new LinkedHashMap<>(perFunctionFree);
         List<String> chosen = new ArrayList<>();
         try (PreparedStatement p = writer.prepareStatement(sql.toString())) {
@@ -236,9 +331,12 @@ public final class JdbcCallQueue implements CallQueue {
 
     private ClaimedCall markRunning(String id, long now) throws SQLException {
         try (PreparedStatement u = writer.prepareStatement("UPDATE async_calls SET state = 'running',"
-                + " attempts = attempts + 1, started_at = ? WHERE call_id = ? AND state = 'queued'")) {
+                + " attempts = attempts + 1, started_at = ?, node_id = ?, lease_until = ?"
+                + " WHERE call_id = ? AND state = 'queued'")) {
             u.setLong(1, now);
-            u.setString(2, id);
+            u.setString(2, claims.nodeId());
+            u.setLong(3, now + claims.leaseMillis());
+            u.setString(4, id);
             if (u.executeUpdate() != 1) {
                 return null;
             }
@@ -260,18 +358,20 @@ public final class JdbcCallQueue implements CallQueue {
         if (!state.isFinal() || state == CallState.CANCELLED) {
             throw new IllegalArgumentException("a run ends succeeded or failed, not " + state);
         }
-        synchronized (writer) {
+        synchronized (writeLock) {
             write("finish", () -> {
                 // the request body is not needed any more: the row keeps only what the API shows
                 try (PreparedStatement p = writer.prepareStatement("UPDATE async_calls SET state = ?, finished_at = ?,"
                         + " body = NULL, result_status = ?, result_headers = ?, result_body = ?, result_truncated = ?,"
                         + " last_error = ?, callback_state = CASE WHEN callback_url IS NULL THEN NULL ELSE 'pending' END,"
-                        + " callback_next_at = ? WHERE call_id = ? AND state = 'running'")) {
+                        + " callback_next_at = ?, lease_until = NULL"
+                        + " WHERE call_id = ? AND state = 'running' AND node_id = ?")) {
                     p.setString(1, state.id());
                     p.setLong(2, now);
                     int i = bindResult(p, 3, result);
                     p.setLong(i++, now);
-                    p.setString(i, callId);
+                    p.setString(i++, callId);
+                    p.setString(i, claims.nodeId());
                     return p.executeUpdate();
                 }
             });
@@ -280,14 +380,16 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public void retryLater(String callId, CallResult result, long nextRunAt) throws QueueException {
-        synchronized (writer) {
+        synchronized (writeLock) {
             write("retry", () -> {
                 try (PreparedStatement p = writer.prepareStatement("UPDATE async_calls SET state = 'queued',"
                         + " next_run_at = ?, result_status = ?, result_headers = ?, result_body = ?, result_truncated = ?,"
-                        + " last_error = ? WHERE call_id = ? AND state = 'running'")) {
+                        + " last_error = ?, node_id = NULL, lease_until = NULL"
+                        + " WHERE call_id = ? AND state = 'running' AND node_id = ?")) {
                     p.setLong(1, nextRunAt);
                     int i = bindResult(p, 2, result);
-                    p.setString(i, callId);
+                    p.setString(i++, callId);
+                    p.setString(i, claims.nodeId());
                     return p.executeUpdate();
                 }
             });
@@ -308,15 +410,57 @@ public final class JdbcCallQueue implements CallQueue {
         return i;
     }
 
+    /** On a shared table only this node's calls: another node's running calls are its own business. */
     @Override
     public int recover(long now) throws QueueException {
-        synchronized (writer) {
+        synchronized (writeLock) {
             return write("recover", () -> {
-                try (PreparedStatement p = writer.prepareStatement("UPDATE async_calls SET state = 'queued',"
-                        + " next_run_at = ?, last_error = 'interrupted: the control plane stopped during this attempt',"
-                        + " max_attempts = CASE WHEN max_attempts > attempts THEN max_attempts ELSE attempts + 1 END"
-                        + " WHERE state = 'running'")) {
+                String mine = claims.shared() ? " AND node_id = ?" : "";
+                try (PreparedStatement p = writer.prepareStatement(REQUEUE
+                        + " WHERE state = 'running'" + mine)) {
                     p.setLong(1, now);
+                    p.setString(2, "interrupted: the control plane stopped during this attempt");
+                    if (claims.shared()) {
+                        p.setString(3, claims.nodeId());
+                    }
+                    return p.executeUpdate();
+                }
+            });
+        }
+    }
+
+    /** Puts a running call back in the queue, keeping its counted attempt and granting one more. */
+    private static final String REQUEUE = "UPDATE async_calls SET state = 'queued', next_run_at = ?, last_error = ?,"
+            + " node_id = NULL, lease_until = NULL,"
+            + " max_attempts = CASE WHEN max_attempts > attempts THEN max_attempts ELSE attempts + 1 END";
+
+    @Override
+    public int renewLeases(long now) throws QueueException {
+        synchronized (writeLock) {
+            return write("renew leases", () -> {
+                try (PreparedStatement p = writer.prepareStatement("UPDATE async_calls SET lease_until = ?"
+                        + " WHERE state = 'running' AND node_id = ?")) {
+                    p.setLong(1, now + claims.leaseMillis());
+                    p.setString(2, claims.nodeId());
+                    return p.executeUpdate();
+                }
+            });
+        }
+    }
+
+    /** Alone on its table a node never takes its own calls away: a late renewal is no death. */
+    @Override
+    public int requeueExpired(long now) throws QueueException {
+        if (!claims.shared()) {
+            return 0;
+        }
+        synchronized (writeLock) {
+            return write("requeue expired", () -> {
+                try (PreparedStatement p = writer.prepareStatement(REQUEUE
+                        + " WHERE state = 'running' AND lease_until < ?")) {
+                    p.setLong(1, now);
+                    p.setString(2, "interrupted: the node running this attempt stopped renewing its lease");
+                    p.setLong(3, now);
                     return p.executeUpdate();
                 }
             });
@@ -325,7 +469,7 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public Optional<CallState> cancel(String callId, long now) throws QueueException {
-        synchronized (writer) {
+        synchronized (writeLock) {
             return write("cancel", () -> durably(() -> inTransaction(() -> {
                 try (PreparedStatement p = writer.prepareStatement("UPDATE async_calls SET state = 'cancelled',"
                         + " finished_at = ?, body = NULL WHERE call_id = ? AND state = 'queued'")) {
@@ -347,7 +491,7 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public Optional<CallSnapshot> find(String callId) throws QueueException {
-        synchronized (reader) {
+        synchronized (readLock) {
             return read("find", () -> {
                 try (PreparedStatement p = reader.prepareStatement("SELECT function_name, state, attempts, max_attempts,"
                         + " enqueued_at, started_at, finished_at, next_run_at, result_status, result_headers, result_body,"
@@ -378,13 +522,14 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public List<PendingCallback> claimCallbacks(long now, int max, long leaseUntil) throws QueueException {
-        synchronized (writer) {
+        synchronized (writeLock) {
             return write("claim callbacks", () -> inTransaction(() -> {
                 List<PendingCallback> due = new ArrayList<>();
                 try (PreparedStatement p = writer.prepareStatement("SELECT call_id, function_name, callback_url,"
                         + " result_status, result_headers, result_body, result_truncated, last_error, callback_attempts,"
                         + " started_at, finished_at FROM async_calls WHERE callback_state = 'pending'"
-                        + " AND callback_next_at <= ? ORDER BY callback_next_at LIMIT ?")) {
+                        + " AND callback_next_at <= ? ORDER BY callback_next_at LIMIT ?"
+                        + (postgres ? " FOR UPDATE SKIP LOCKED" : ""))) {
                     p.setLong(1, now);
                     p.setInt(2, max);
                     try (ResultSet rs = p.executeQuery()) {
@@ -410,7 +555,7 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public void recordCallback(String callId, String state, int attempts, String error, long nextAt) throws QueueException {
-        synchronized (writer) {
+        synchronized (writeLock) {
             write("record callback", () -> {
                 try (PreparedStatement p = writer.prepareStatement("UPDATE async_calls SET callback_state = ?,"
                         + " callback_attempts = ?, callback_error = ?, callback_next_at = ? WHERE call_id = ?")) {
@@ -427,7 +572,7 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public int prune(long cutoff) throws QueueException {
-        synchronized (writer) {
+        synchronized (writeLock) {
             return write("prune", () -> {
                 try (PreparedStatement p = writer.prepareStatement("DELETE FROM async_calls WHERE finished_at < ?"
                         + " AND state IN ('succeeded', 'failed', 'cancelled')"
@@ -441,7 +586,7 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public long queuedCount() throws QueueException {
-        synchronized (reader) {
+        synchronized (readLock) {
             return read("count", () -> {
                 try (Statement s = reader.createStatement();
                      ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM async_calls WHERE state = 'queued'")) {
@@ -454,7 +599,7 @@ public final class JdbcCallQueue implements CallQueue {
 
     @Override
     public Optional<Long> oldestQueuedAt() throws QueueException {
-        synchronized (reader) {
+        synchronized (readLock) {
             return read("oldest", () -> {
                 try (Statement s = reader.createStatement();
                      ResultSet rs = s.executeQuery("SELECT MIN(enqueued_at) FROM async_calls WHERE state = 'queued'")) {
@@ -469,10 +614,10 @@ public final class JdbcCallQueue implements CallQueue {
     @Override
     public void close() {
         enqueues.close();
-        synchronized (writer) {
+        synchronized (writeLock) {
             closeQuietly(writer);
         }
-        synchronized (reader) {
+        synchronized (readLock) {
             closeQuietly(reader);
         }
     }
@@ -509,15 +654,48 @@ public final class JdbcCallQueue implements CallQueue {
         }
     }
 
-    private static <V> V write(String what, Work<V> work) throws QueueException {
+    private <V> V write(String what, Work<V> work) throws QueueException {
         try {
-            return work.run();
+            return writing(work);
         } catch (SQLException e) {
             throw new QueueException("async store " + what + " failed: " + e.getMessage(), e);
         }
     }
 
-    private static <V> V read(String what, Work<V> work) throws QueueException {
-        return write(what, work);
+    /** Runs on the writer; the caller holds {@link #writeLock}. A failure that broke the connection replaces it. */
+    private <V> V writing(Work<V> work) throws SQLException {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            writer = replacedIfBroken(writer);
+            throw e;
+        }
+    }
+
+    private <V> V read(String what, Work<V> work) throws QueueException {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            reader = replacedIfBroken(reader);
+            throw new QueueException("async store " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The next call gets a new connection when this one no longer answers; the failed call itself is not retried. */
+    private Connection replacedIfBroken(Connection c) {
+        try {
+            if (c.isValid(2)) {
+                return c;
+            }
+        } catch (SQLException e) {
+            // as broken as it gets
+        }
+        closeQuietly(c);
+        try {
+            return connections.open();
+        } catch (SQLException e) {
+            // still unreachable: the closed one fails fast until a later failure opens a new one
+            return c;
+        }
     }
 }

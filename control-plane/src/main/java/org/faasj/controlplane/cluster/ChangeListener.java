@@ -3,10 +3,14 @@ package org.faasj.controlplane.cluster;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import org.faasj.controlplane.routing.RouteSync;
+import org.faasj.controlplane.store.StoreChannel;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -15,7 +19,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Listens on {@code faasj_routes} on a connection of its own and reloads the routes when another
- * node commits a change: the fast path of propagation. It reloads as well each time it (re)starts
+ * node commits a change: the fast path of propagation. The same connection listens on every
+ * {@link StoreChannel} other features declare (the async queue's wake-ups). It reloads as well each time it (re)starts
  * listening, since notifications sent while it was not are gone; the route sync's polling of the
  * change counter is the fallback for anything this misses.
  */
@@ -28,13 +33,15 @@ final class ChangeListener implements SmartLifecycle {
 
     private final DataSource watchSource;
     private final RouteSync sync;
+    private final List<StoreChannel> channels;
     private volatile boolean running;
     private Thread thread;
     private boolean failing;
 
-    ChangeListener(DataSource watchSource, RouteSync sync) {
+    ChangeListener(DataSource watchSource, RouteSync sync, List<StoreChannel> channels) {
         this.watchSource = watchSource;
         this.sync = sync;
+        this.channels = List.copyOf(channels);
     }
 
     @Override
@@ -91,8 +98,12 @@ final class ChangeListener implements SmartLifecycle {
         try (Connection connection = watchSource.getConnection()) {
             try (Statement s = connection.createStatement()) {
                 s.execute("LISTEN " + SharedArtifacts.CHANNEL);
+                for (StoreChannel c : channels) {
+                    s.execute("LISTEN " + c.channel());
+                }
             }
             sync.reloadNow();
+            channels.forEach(StoreChannel::notified); // whatever was sent while nobody listened
             if (failing) {
                 failing = false;
                 log.info("Listening for route changes again");
@@ -102,7 +113,7 @@ final class ChangeListener implements SmartLifecycle {
             while (running) {
                 PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
                 if (notifications != null && notifications.length > 0) {
-                    sync.reloadNow();
+                    dispatch(notifications);
                 } else if (System.nanoTime() > nextCheck) {
                     // a store that vanished without closing the socket sends no error: ask it something
                     if (!connection.isValid(2)) {
@@ -110,6 +121,22 @@ final class ChangeListener implements SmartLifecycle {
                     }
                     nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
                 }
+            }
+        }
+    }
+
+    /** One route reload and one call per other channel, however many notifications arrived together. */
+    private void dispatch(PGNotification[] notifications) {
+        Set<String> heard = new HashSet<>();
+        for (PGNotification n : notifications) {
+            heard.add(n.getName());
+        }
+        if (heard.contains(SharedArtifacts.CHANNEL)) {
+            sync.reloadNow();
+        }
+        for (StoreChannel c : channels) {
+            if (heard.contains(c.channel())) {
+                c.notified();
             }
         }
     }

@@ -14,14 +14,18 @@ import org.faasj.controlplane.routing.DescriptorJson;
 import org.faasj.controlplane.routing.RouteStore;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.routing.RouteSync;
+import org.faasj.controlplane.store.NodeIdentity;
+import org.faasj.controlplane.store.StoreChannel;
 import org.faasj.controlplane.store.StoreChanges;
 import org.faasj.controlplane.store.StoreLocation;
 import org.faasj.controlplane.system.FaasProperties;
+import org.faasj.controlplane.system.PrivateDirectory;
 import org.faasj.controlplane.workers.WorkerPool;
 import org.faasj.controlplane.versions.FunctionVersion;
 import org.faasj.controlplane.versions.VersionStore;
 import org.faasj.controlplane.workers.WorkerStatus;
 import org.faasj.model.FunctionDescriptor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,12 +35,18 @@ import org.springframework.context.annotation.Configuration;
 class ClusterConfiguration {
 
     @Bean
-    NodeRegistry nodeRegistry(DataSource dataSource, StoreLocation location, FaasProperties properties, WorkerPool pool) {
+    NodeIdentity nodeIdentity(FaasProperties properties) {
+        return NodeIdentity.of(PrivateDirectory.ensure(properties.dataDir()));
+    }
+
+    @Bean
+    NodeRegistry nodeRegistry(DataSource dataSource, StoreLocation location, FaasProperties properties, WorkerPool pool,
+                              NodeIdentity identity) {
         String address = properties.store().nodeAddress();
         if (address == null || address.isBlank()) {
             address = hostName() + ":" + properties.gateway().port();
         }
-        return new NodeRegistry(dataSource, location.shared(), properties.store().heartbeat(), address,
+        return new NodeRegistry(dataSource, location.shared(), properties.store().heartbeat(), identity.id(), address,
                 () -> (int) pool.readyCount(),
                 () -> pool.statuses().stream().mapToInt(WorkerStatus::inFlight).sum());
     }
@@ -60,8 +70,8 @@ class ClusterConfiguration {
         }
 
         @Bean
-        ChangeListener changeListener(StoreLocation location, RouteSync sync) {
-            return new ChangeListener(location.watchSource(), sync);
+        ChangeListener changeListener(StoreLocation location, RouteSync sync, ObjectProvider<StoreChannel> channels) {
+            return new ChangeListener(location.watchSource(), sync, channels.orderedStream().toList());
         }
 
         /** What may still run: every kept version of the store and every route this node serves. */

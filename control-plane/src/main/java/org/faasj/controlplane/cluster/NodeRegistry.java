@@ -1,14 +1,10 @@
 package org.faasj.controlplane.cluster;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -44,7 +40,7 @@ final class NodeRegistry implements SmartLifecycle {
     private ScheduledExecutorService beats;
     private boolean failing;
 
-    NodeRegistry(DataSource dataSource, boolean shared, Duration heartbeat, String address,
+    NodeRegistry(DataSource dataSource, boolean shared, Duration heartbeat, String id, String address,
                  IntSupplier readyWorkers, IntSupplier inFlight) {
         this.jdbc = JdbcClient.create(dataSource);
         this.shared = shared;
@@ -52,7 +48,7 @@ final class NodeRegistry implements SmartLifecycle {
         this.address = address;
         this.readyWorkers = readyWorkers;
         this.inFlight = inFlight;
-        this.id = hostName() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        this.id = id;
         String implementation = FaasApplication.class.getPackage().getImplementationVersion();
         this.version = implementation == null ? "dev" : implementation;
     }
@@ -140,13 +136,5 @@ final class NodeRegistry implements SmartLifecycle {
     @Override
     public synchronized boolean isRunning() {
         return beats != null;
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "node";
-        }
     }
 }

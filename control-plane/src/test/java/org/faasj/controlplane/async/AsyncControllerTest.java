@@ -38,7 +38,7 @@ class AsyncControllerTest {
         queue = JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64);
         routes.put(new Route(new FunctionDescriptor("hello", FunctionRuntime.PHP, "POST", "/api/hello", "hello.php", null,
                 128, 10, 64, 64, null, null, 1, 0, ExecutionMode.PROCESS, 4), Path.of("/fn/hello.php")));
-        AsyncRuntime runtime = new AsyncRuntime(queue, calls -> null, null, Duration.ofHours(1),
+        AsyncRuntime runtime = new AsyncRuntime(queue, calls -> null, null, Duration.ofHours(1), Duration.ofSeconds(3),
                 new AsyncMetrics(new SimpleMeterRegistry(), true), () -> 1000);
         controller = new AsyncController(queue, routes, runtime, new AsyncCalls(queue, () -> 1000), null, MAX_BODY,
                 () -> 1000);

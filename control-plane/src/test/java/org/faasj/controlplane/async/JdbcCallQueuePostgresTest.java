@@ -1,7 +1,17 @@
 package org.faasj.controlplane.async;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+
 import org.faasj.controlplane.testing.PostgresDatabase;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The store's SQL is meant to be portable (issue 12: PostgreSQL in the cluster issue): every
@@ -12,12 +22,41 @@ class JdbcCallQueuePostgresTest extends JdbcCallQueueTest {
     private PostgresDatabase database;
 
     @Override
-    JdbcCallQueue openQueue() throws Exception {
+    JdbcCallQueue openQueue(JdbcCallQueue.Claims claims) throws Exception {
         if (database == null) {
             database = PostgresDatabase.create();
         }
-        return new JdbcCallQueue(database.dataSource().getConnection(), database.dataSource().getConnection(),
-                JdbcCallQueue.POSTGRES_BYTES, 64);
+        return JdbcCallQueue.openPostgres(database.dataSource()::getConnection, 64, claims);
+    }
+
+    /** A restarted server (here: its connections killed) costs the one operation that hit it, not the queue. */
+    @Test
+    void theQueueReconnectsAfterItsConnectionsWereCut() throws Exception {
+        queue.enqueue(call("before", "f", 1000));
+        terminateOtherConnections();
+
+        assertThatThrownBy(() -> queue.find("before")).isInstanceOf(QueueException.class);
+        assertThat(queue.find("before")).isPresent();
+        assertThatThrownBy(() -> queue.claim(1000, 1, Map.of(), 1)).isInstanceOf(QueueException.class);
+        assertThat(queue.claim(1000, 1, Map.of(), 1)).extracting(ClaimedCall::callId).containsExactly("before");
+    }
+
+    /** Notifies {@code faasj_async} when a call is stored, delivered at commit. */
+    @Test
+    void anEnqueueNotifiesTheAsyncChannel() throws Exception {
+        try (Connection listener = database.dataSource().getConnection(); Statement s = listener.createStatement()) {
+            s.execute("LISTEN " + JdbcCallQueue.CHANNEL);
+            queue.enqueue(call("wake", "f", 1000));
+            PGNotification[] heard = listener.unwrap(PGConnection.class).getNotifications(5000);
+            assertThat(heard).isNotNull().extracting(PGNotification::getName).contains(JdbcCallQueue.CHANNEL);
+        }
+    }
+
+    private void terminateOtherConnections() throws Exception {
+        try (Connection admin = database.dataSource().getConnection(); Statement s = admin.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        }
     }
 
     @Override

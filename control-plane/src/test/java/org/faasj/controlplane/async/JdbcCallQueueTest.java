@@ -33,7 +33,18 @@ class JdbcCallQueueTest {
 
     /** A queue on the database under test; called again to reopen the same one. */
     JdbcCallQueue openQueue() throws Exception {
-        return JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64);
+        return openQueue(JdbcCallQueue.Claims.local("local"));
+    }
+
+    /** Another queue on the same database, as another node (or this node after a restart) would open it. */
+    JdbcCallQueue openQueue(JdbcCallQueue.Claims claims) throws Exception {
+        return JdbcCallQueue.openSqlite(dir.resolve("async.db"), 64, claims);
+    }
+
+    static final long LEASE = 100;
+
+    static JdbcCallQueue.Claims node(String id) {
+        return new JdbcCallQueue.Claims(id, true, LEASE);
     }
 
     static NewCall call(String id, String function, long at) {
@@ -231,5 +242,143 @@ class JdbcCallQueueTest {
         queue = openQueue();
 
         assertThat(queue.claim(1000, 1, Map.of(), 1)).extracting(ClaimedCall::callId).containsExactly("kept");
+    }
+
+    // --- a table shared by several nodes (cluster mode) ---
+
+    @Test
+    void aCallWhoseLeaseRanOutRunsAgainOnAnotherNodeWhichAloneMayFinishIt() throws Exception {
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            a.enqueue(call("orphan", "f", 1000));
+            assertThat(a.claim(1000, 1, Map.of(), 1)).singleElement()
+                    .satisfies(c -> assertThat(c.attempt()).isEqualTo(1));
+
+            assertThat(b.requeueExpired(1000 + LEASE)).as("the lease holds up to its last millisecond").isZero();
+            assertThat(b.requeueExpired(1000 + LEASE + 1)).isEqualTo(1);
+            CallSnapshot requeued = b.find("orphan").orElseThrow();
+            assertThat(requeued.state()).isEqualTo(CallState.QUEUED);
+            assertThat(requeued.result().error()).contains("lease");
+
+            assertThat(b.claim(1200, 1, Map.of(), 1)).singleElement()
+                    .satisfies(c -> assertThat(c.attempt()).isEqualTo(2));
+            a.finish("orphan", CallState.FAILED, answer(500, "late answer from a"), 1300);
+            assertThat(b.find("orphan").orElseThrow().state()).as("a no longer holds the call").isEqualTo(CallState.RUNNING);
+            a.retryLater("orphan", answer(503, "late retry from a"), 1300);
+            assertThat(b.find("orphan").orElseThrow().state()).isEqualTo(CallState.RUNNING);
+
+            b.finish("orphan", CallState.SUCCEEDED, answer(200, "from b"), 1400);
+            CallSnapshot done = a.find("orphan").orElseThrow();
+            assertThat(done.state()).isEqualTo(CallState.SUCCEEDED);
+            assertThat(new String(done.result().body(), StandardCharsets.UTF_8)).isEqualTo("from b");
+        }
+    }
+
+    @Test
+    void aRenewedLeaseKeepsTheCallWithItsNode() throws Exception {
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            a.enqueue(call("held", "f", 1000));
+            a.enqueue(call("other", "g", 1000));
+            a.claim(1000, 1, Map.of(), 1);
+            b.claim(1000, 1, Map.of(), 1);
+
+            assertThat(a.renewLeases(1090)).as("only a's own call").isEqualTo(1);
+
+            assertThat(a.requeueExpired(1150)).as("b's lease ran out at 1100, a's holds until 1190").isEqualTo(1);
+            assertThat(a.find("other").orElseThrow().state()).isEqualTo(CallState.QUEUED);
+            assertThat(a.find("held").orElseThrow().state()).isEqualTo(CallState.RUNNING);
+        }
+    }
+
+    @Test
+    void atStartANodeOnASharedTableTakesBackOnlyItsOwnRunningCalls() throws Exception {
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            a.enqueue(call("on-a", "f", 1000));
+            a.enqueue(call("on-b", "g", 1000));
+            a.claim(1000, 1, Map.of(), 1);
+            b.claim(1000, 1, Map.of(), 1);
+        }
+        try (JdbcCallQueue restartedA = openQueue(node("a"))) {
+            assertThat(restartedA.recover(1010)).isEqualTo(1);
+            assertThat(restartedA.find("on-a").orElseThrow().state()).isEqualTo(CallState.QUEUED);
+            assertThat(restartedA.find("on-b").orElseThrow().state()).isEqualTo(CallState.RUNNING);
+        }
+    }
+
+    @Test
+    void aNodeAloneOnItsTableNeverTakesBackCallsForALateRenewal() throws Exception {
+        JdbcCallQueue.Claims alone = new JdbcCallQueue.Claims("solo", false, LEASE);
+        try (JdbcCallQueue solo = openQueue(alone)) {
+            solo.enqueue(call("slow", "f", 1000));
+            solo.claim(1000, 1, Map.of(), 1);
+
+            assertThat(solo.requeueExpired(1000 + 10 * LEASE)).isZero();
+            assertThat(solo.find("slow").orElseThrow().state()).isEqualTo(CallState.RUNNING);
+        }
+    }
+
+    @Test
+    void twoNodesClaimingAtOnceNeverTakeTheSameCall() throws Exception {
+        int calls = 200;
+        for (int i = 0; i < calls; i++) {
+            queue.enqueue(call("load-" + i, "f" + (i % 7), 1000));
+        }
+        List<String> taken = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> claimers = new java.util.ArrayList<>();
+                for (JdbcCallQueue q : List.of(a, b)) {
+                    claimers.add(pool.submit(() -> {
+                        List<ClaimedCall> got;
+                        do {
+                            got = q.claim(1000, 3, Map.of(), 3);
+                            got.forEach(c -> taken.add(c.callId()));
+                        } while (!got.isEmpty());
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : claimers) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(taken).hasSize(calls).doesNotHaveDuplicates();
+        assertThat(queue.queuedCount()).isZero();
+    }
+
+    @Test
+    void twoNodesClaimingCallbacksAtOnceNeverTakeTheSameOne() throws Exception {
+        int calls = 60;
+        for (int i = 0; i < calls; i++) {
+            queue.enqueue(call("cb-" + i, "f", 1000, "http://example.com/cb", 3));
+        }
+        for (ClaimedCall c : queue.claim(1000, calls, Map.of(), calls)) {
+            queue.finish(c.callId(), CallState.SUCCEEDED, answer(200, "ok"), 1100);
+        }
+        List<String> taken = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> senders = new java.util.ArrayList<>();
+                for (JdbcCallQueue q : List.of(a, b)) {
+                    senders.add(pool.submit(() -> {
+                        List<PendingCallback> got;
+                        do {
+                            got = q.claimCallbacks(1200, 2, 60_000);
+                            got.forEach(c -> taken.add(c.callId()));
+                        } while (!got.isEmpty());
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : senders) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(taken).hasSize(calls).doesNotHaveDuplicates();
     }
 }

@@ -1,0 +1,228 @@
+package org.faasj.controlplane.it;
+
+import static org.faasj.controlplane.it.ClusterNodes.TOKEN;
+import static org.faasj.controlplane.it.ClusterNodes.node;
+import static org.faasj.controlplane.it.ClusterNodes.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.faasj.controlplane.testing.PostgresDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 13, second slice: the async queue in the shared PostgreSQL database. Nodes of the packaged
+ * jar, each with one worker and its own data dir; a call enqueued on one node may run on any,
+ * its state is read on any, and the calls of a node killed with {@code kill -9} run on the others.
+ */
+class ClusterAsyncIT {
+
+    private static final Duration PROPAGATION = Duration.ofSeconds(15);
+    private static final Duration DONE = Duration.ofSeconds(90);
+
+    /** Sleeps long on its first attempt, briefly after; answers which attempt of which call it was. */
+    private static final String SLOW_FIRST = """
+            <?php
+            $attempt = getenv('FAAS_ATTEMPT');
+            usleep($attempt === '1' ? 60000000 : 200000);
+            echo json_encode(['attempt' => $attempt, 'callId' => getenv('FAAS_CALL_ID')]);
+            """;
+    private static final String HOLD = """
+            <?php
+            usleep(10000000);
+            echo 'held';
+            """;
+    private static final String QUICK = """
+            <?php
+            usleep(20000);
+            echo json_encode(['attempt' => getenv('FAAS_ATTEMPT'), 'callId' => getenv('FAAS_CALL_ID')]);
+            """;
+
+    @TempDir
+    Path tmp;
+    PostgresDatabase db;
+    final List<RunningPlatform> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void database() {
+        db = PostgresDatabase.create();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try (PostgresDatabase closing = db) {
+            for (RunningPlatform n : nodes) {
+                n.close();
+            }
+        }
+    }
+
+    private RunningPlatform start(String name) throws Exception {
+        RunningPlatform n = node(tmp.resolve(name), db);
+        nodes.add(n);
+        return n;
+    }
+
+    @Test
+    void aCallRunningOnANodeKilledWithMinus9_runsAgainOnTheSurvivor_whereEnqueuedOnTheFirst() throws Exception {
+        RunningPlatform a = start("a");
+        deploy(a, "ca-slow", SLOW_FIRST, 120);
+        assertEquals(202, enqueue(a, "ca-slow", "ca-orphan").statusCode());
+        awaitState(a, "ca-orphan", "running", PROPAGATION); // on A: B does not exist yet
+
+        RunningPlatform b = start("b");
+        awaitRoute(b, "ca-slow");
+        JsonNode onB = call(b, "ca-orphan");
+        assertEquals("running", onB.path("async").path("state").asString(), "B reads A's call: " + onB);
+        assertEquals(1, onB.path("async").path("attempts").asInt(), "B's start took none of A's calls: " + onB);
+
+        a.process.destroyForcibly().waitFor(); // kill -9: A never ends the attempt nor renews its lease
+
+        JsonNode done = awaitState(b, "ca-orphan", "succeeded", DONE);
+        JsonNode seen = RunningPlatform.JSON.readTree(done.path("async").path("result").path("body").asString());
+        assertEquals("ca-orphan", seen.path("callId").asString());
+        assertEquals("2", seen.path("attempt").asString(), "the second attempt, on B: " + done);
+        assertEquals(2, done.path("async").path("attempts").asInt(), done.toString());
+    }
+
+    @Test
+    void callsEnqueuedOnA_runOnBothNodes_eachExactlyOnce_andAreReadAndCancelledFromB() throws Exception {
+        RunningPlatform a = start("a");
+        RunningPlatform b = start("b");
+        deploy(a, "ca-quick", QUICK, 30);
+        awaitRoute(b, "ca-quick");
+
+        int calls = 200;
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> sent = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                String id = "ca-load-" + i;
+                sent.add(clients.submit(() -> enqueue(a, "ca-quick", id).statusCode()));
+            }
+            for (Future<Integer> status : sent) {
+                assertEquals(202, status.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        for (int i = 0; i < calls; i++) {
+            String id = "ca-load-" + i;
+            JsonNode done = awaitState(b, id, "succeeded", DONE);
+            assertEquals(1, done.path("async").path("attempts").asInt(), "claimed once: " + done);
+            JsonNode seen = RunningPlatform.JSON.readTree(done.path("async").path("result").path("body").asString());
+            assertEquals(id, seen.path("callId").asString());
+        }
+
+        // every invocation leaves a record on the node that ran it: each call ran once, on one node
+        Map<String, Integer> runs = new HashMap<>();
+        int[] perNode = new int[2];
+        RunningPlatform.await(PROPAGATION, () -> {
+            runs.clear();
+            try {
+                perNode[0] = countRuns(a, "ca-quick", runs);
+                perNode[1] = countRuns(b, "ca-quick", runs);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return perNode[0] + perNode[1] >= calls;
+        }, "invocation records of all calls");
+        assertEquals(calls, runs.size(), runs.toString());
+        runs.forEach((id, n) -> assertEquals(1, n, id + " ran " + n + " times"));
+        System.out.printf("ClusterAsyncIT: %d calls enqueued on A ran %d on A, %d on B%n", calls, perNode[0], perNode[1]);
+        assertTrue(perNode[0] > 0 && perNode[1] > 0, "both nodes dispatched: A " + perNode[0] + ", B " + perNode[1]);
+
+        // five calls, two async places per function on each node: four run, one waits; B cancels it
+        deploy(a, "ca-hold", HOLD, 60);
+        awaitRoute(b, "ca-hold");
+        List<String> held = List.of("ca-busy-1", "ca-busy-2", "ca-busy-3", "ca-busy-4", "ca-busy-5");
+        for (String id : held) {
+            assertEquals(202, enqueue(a, "ca-hold", id).statusCode());
+        }
+        List<String> queuedNow = new ArrayList<>();
+        RunningPlatform.await(PROPAGATION, () -> {
+            queuedNow.clear();
+            try {
+                for (String id : held) {
+                    if (call(b, id).path("async").path("state").asString().equals("queued")) {
+                        queuedNow.add(id);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return queuedNow.size() == 1;
+        }, "four of five calls running on the two nodes");
+        String queued = queuedNow.get(0);
+        HttpResponse<String> cancelled = send(b, "DELETE", "/system/calls/" + queued, null);
+        assertTrue(cancelled.statusCode() / 100 == 2, cancelled.statusCode() + " " + cancelled.body());
+        assertEquals("cancelled", call(a, queued).path("async").path("state").asString());
+    }
+
+    /** Invocation records of {@code function} on one node, counted into {@code runs} by call id; returns how many. */
+    private static int countRuns(RunningPlatform node, String function, Map<String, Integer> runs) throws Exception {
+        JsonNode body = RunningPlatform.JSON.readTree(
+                send(node, "GET", "/system/functions/" + function + "/invocations?limit=1000", null).body());
+        int n = 0;
+        for (JsonNode r : body.path("invocations")) {
+            runs.merge(r.path("callId").asString(), 1, Integer::sum);
+            n++;
+        }
+        return n;
+    }
+
+    private static void deploy(RunningPlatform node, String name, String code, int timeout) throws Exception {
+        Multipart upload = new Multipart().file("code", "f.php", code)
+                .field("descriptor", "{\"runtime\":\"php\",\"name\":\"" + name + "\",\"timeout\":" + timeout + "}");
+        HttpResponse<String> r = send(node, "POST", "/system/functions", upload);
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    /** The route is in the node's own table: a GET on the POST route answers 405, not 404. */
+    private static void awaitRoute(RunningPlatform node, String name) throws InterruptedException {
+        RunningPlatform.await(PROPAGATION, () -> {
+            try {
+                return node.get("/api/" + name).statusCode() == 405;
+            } catch (Exception e) {
+                return false;
+            }
+        }, name + " routed on port " + node.port);
+    }
+
+    private static HttpResponse<String> enqueue(RunningPlatform node, String name, String id) throws Exception {
+        return AsyncCallsIT.enqueue(node, "/api/" + name, "{}", "X-Call-Id", id);
+    }
+
+    private static JsonNode call(RunningPlatform node, String id) throws Exception {
+        return AsyncCallsIT.call(node, TOKEN, "/system/calls/" + id);
+    }
+
+    private static JsonNode awaitState(RunningPlatform node, String id, String state, Duration timeout) throws Exception {
+        JsonNode[] last = new JsonNode[1];
+        RunningPlatform.await(timeout, () -> {
+            try {
+                last[0] = call(node, id);
+                return last[0].path("async").path("state").asString().equals(state);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, id + " " + state + " on port " + node.port + " (last seen " + last[0] + ")");
+        return last[0];
+    }
+}
