@@ -12,6 +12,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
 
 DURATION=10
+WARMUP=10
 BACKLOG=100000
 WORKERS=4
 DRAIN_LIMIT=3600
@@ -24,6 +25,8 @@ usage() {
     cat <<USAGE
 usage: benchmarks/async.sh [options]
   --duration S        seconds of the wrk enqueue run (default $DURATION)
+  --warmup S          seconds of enqueues before it, not measured (default $WARMUP; the JIT is still
+                      compiling the relay and MVC path in the first half minute)
   --backlog N         queued calls for the drain (default $BACKLOG)
   --quick             3 s of wrk, a backlog of 5,000 (proves the script works; numbers mean little)
   --workers N         worker processes (default $WORKERS)
@@ -42,8 +45,9 @@ BENCH_TAG=async-bench
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) positive "$1" "${2:-}"; DURATION="$2"; shift ;;
+        --warmup) positive "$1" "${2:-}"; WARMUP="$2"; shift ;;
         --backlog) positive "$1" "${2:-}"; BACKLOG="$2"; shift ;;
-        --quick) DURATION=3; BACKLOG=5000 ;;
+        --quick) DURATION=3; WARMUP=1; BACKLOG=5000 ;;
         --workers) positive "$1" "${2:-}"; WORKERS="$2"; shift ;;
         --drain-limit) positive "$1" "${2:-}"; DRAIN_LIMIT="$2"; shift ;;
         --set) EXTRA+=("--${2:?--set needs NAME=VALUE}"); shift ;;
@@ -105,6 +109,9 @@ status="$(bench_probe "$BASE" POST "/async-function$ROUTE" "$WORK/probe.out")"
 [ "$status" = 202 ] || die "POST /async-function$ROUTE answered $status: $(cat "$WORK/probe.out")"
 
 # ---------------------------------------------------------------- (1) enqueue rate
+log "warm-up: ${WARMUP} s of the same enqueues, not measured"
+BENCH_METHOD=POST BENCH_CLOSE=0 BENCH_BODY_BYTES=26 BENCH_EXPECT=202 \
+    bench_wrk "$BASE/async-function$ROUTE" "$WARMUP" 2 16 "$WORK/wrk-warmup.txt"
 log "enqueue rate: wrk -t2 -c16 -d${DURATION}s POST /async-function$ROUTE (26-byte body), every answer must be 202"
 BENCH_METHOD=POST BENCH_CLOSE=0 BENCH_BODY_BYTES=26 BENCH_EXPECT=202 \
     bench_wrk "$BASE/async-function$ROUTE" "$DURATION" 2 16 "$WORK/wrk-enqueue.txt"
