@@ -16,19 +16,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class JdbcVersionStore implements VersionStore {
 
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS function_versions (
-                name         TEXT    NOT NULL,
-                version      INTEGER NOT NULL,
-                route_key    TEXT    NOT NULL,
-                code_digest  TEXT    NOT NULL,
-                descriptor   TEXT    NOT NULL,
-                build_output TEXT    NOT NULL,
-                deployed_at  BIGINT  NOT NULL,
-                deployed_by  TEXT    NOT NULL,
-                active       INTEGER NOT NULL,
-                PRIMARY KEY (name, version)
-            )""";
     private static final String COLUMNS =
             "name, version, route_key, code_digest, descriptor, build_output, deployed_at, deployed_by, active";
 
@@ -36,11 +23,6 @@ public final class JdbcVersionStore implements VersionStore {
 
     public JdbcVersionStore(DataSource dataSource) {
         this.jdbc = JdbcClient.create(dataSource);
-    }
-
-    @Override
-    public void createTable() {
-        jdbc.sql(SCHEMA).update();
     }
 
     @Override

@@ -9,9 +9,6 @@ import java.util.Optional;
  */
 public interface VersionStore {
 
-    /** Idempotent: creates the table when it is missing. */
-    void createTable();
-
     /** Stores a new version and makes it the function's only active one. */
     void insertActive(FunctionVersion version);
 

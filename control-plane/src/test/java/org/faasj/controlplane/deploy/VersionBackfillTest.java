@@ -37,7 +37,6 @@ class VersionBackfillTest {
         new DatabaseSetup(pool, database, dataDir).prepare();
         routes = new RouteStore(pool, dataDir);
         versions = new JdbcVersionStore(pool);
-        versions.createTable();
     }
 
     @AfterEach

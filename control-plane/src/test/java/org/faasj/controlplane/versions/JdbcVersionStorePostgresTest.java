@@ -23,7 +23,6 @@ class JdbcVersionStorePostgresTest extends JdbcVersionStoreTest {
         pool.setMaximumPoolSize(2);
         new SchemaMigrations(pool, StoreDialect.POSTGRES).apply();
         store = new JdbcVersionStore(pool);
-        store.createTable(); // what VersionsConfiguration still does: must be harmless after the migrations
     }
 
     @AfterEach

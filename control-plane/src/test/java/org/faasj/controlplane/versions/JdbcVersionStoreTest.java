@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.faasj.controlplane.store.SchemaMigrations;
+import org.faasj.controlplane.store.StoreDialect;
 import org.faasj.controlplane.system.SqliteDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +27,8 @@ class JdbcVersionStoreTest {
     @BeforeEach
     void open() {
         pool = SqliteDatabase.inDataDir(dataDir).openPool(2);
+        new SchemaMigrations(pool, StoreDialect.SQLITE).apply();
         store = new JdbcVersionStore(pool);
-        store.createTable();
     }
 
     @AfterEach
@@ -98,14 +100,6 @@ class JdbcVersionStoreTest {
         assertThat(huge.buildOutput()).hasSize(FunctionVersion.BUILD_OUTPUT_CAP).endsWith(FunctionVersion.TRUNCATED);
         assertThat(new FunctionVersion("img", 1, "POST:/img", "", "{}", "short", 0, "seed", true).buildOutput())
                 .isEqualTo("short");
-    }
-
-    @Test
-    void createTable_isIdempotent() {
-        store.insertActive(version("img", 1));
-        store.createTable();
-
-        assertThat(store.list("img")).hasSize(1);
     }
 
     static FunctionVersion version(String name, int number) {
