@@ -12,12 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Deploys, raw connections and worker process facts for the issue 14 integration tests. */
+/** Deploys, raw connections and process facts shared by the integration tests. */
 final class AbuseSupport {
 
     private AbuseSupport() {
@@ -32,7 +33,13 @@ final class AbuseSupport {
         Map<String, Object> descriptor = new LinkedHashMap<>();
         descriptor.put("runtime", runtime);
         descriptor.put("name", name);
-        Multipart upload = new Multipart().file("code", file, resource(file))
+        deployResource(platform, "abuse", file, descriptor);
+    }
+
+    /** Deploys {@code src/test/resources/<dir>/<file>} with this descriptor; the platform must answer 201. */
+    static void deployResource(RunningPlatform platform, String dir, String file, Map<String, Object> descriptor)
+            throws Exception {
+        Multipart upload = new Multipart().file("code", file, resource(dir, file))
                 .field("descriptor", RunningPlatform.JSON.writeValueAsString(descriptor));
         HttpResponse<String> deployed = platform.http.send(HttpRequest.newBuilder(platform.uri("/system/functions"))
                 .timeout(Duration.ofSeconds(120))
@@ -41,13 +48,38 @@ final class AbuseSupport {
         assertEquals(201, deployed.statusCode(), "deploy " + file + ": " + deployed.body());
     }
 
-    private static byte[] resource(String file) throws IOException {
-        try (InputStream in = AbuseSupport.class.getResourceAsStream("/abuse/" + file)) {
+    private static byte[] resource(String dir, String file) throws IOException {
+        String name = "/" + dir + "/" + file;
+        try (InputStream in = AbuseSupport.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("no test resource /abuse/" + file);
+                throw new IllegalStateException("no test resource " + name);
             }
             return in.readAllBytes();
         }
+    }
+
+    /** Pids whose command line names {@code function@version}: the handler bootstraps' last argument. */
+    static List<Long> processesServing(String tag) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (List.of(cmdline.split("\0")).contains(tag)) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException gone) {
+                    // ended while listed
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return pids;
     }
 
     /** The worker JVMs: children of the platform process running WorkerMain. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpRequest;
@@ -189,17 +188,6 @@ class AsyncGatewayIT {
         descriptor.put("runtime", "php");
         descriptor.put("name", name);
         descriptor.put("method", "POST");
-        byte[] code;
-        try (InputStream in = AsyncGatewayIT.class.getResourceAsStream("/async/" + file)) {
-            code = in.readAllBytes();
-        }
-        Multipart upload = new Multipart().file("code", file, code)
-                .field("descriptor", RunningPlatform.JSON.writeValueAsString(descriptor));
-        HttpResponse<String> deployed = platform.http.send(HttpRequest.newBuilder(platform.uri("/system/functions"))
-                .timeout(Duration.ofSeconds(120))
-                .header("Authorization", "Bearer " + AbuseSupport.adminToken(platform))
-                .header("Content-Type", upload.contentType())
-                .POST(upload.publisher()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, deployed.statusCode(), "deploy " + file + ": " + deployed.body());
+        AbuseSupport.deployResource(platform, "async", file, descriptor);
     }
 }

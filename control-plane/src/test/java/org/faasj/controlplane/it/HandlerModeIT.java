@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,7 +144,7 @@ class HandlerModeIT {
     void aRedeployIsAnsweredByTheNewCodeAtOnceAndStopsTheOldProcesses() throws Exception {
         deploy("probe.php", "php", "hm-redeploy", Map.of());
         assertEquals("v1", json(call("hm-redeploy", "")).path("version").asString());
-        assertFalse(processesServing("hm-redeploy@1").isEmpty(), "the v1 process runs");
+        assertFalse(AbuseSupport.processesServing("hm-redeploy@1").isEmpty(), "the v1 process runs");
 
         // the same module answering as v2: the redeploy must serve it at once
         String probeV2 = new String(resource("probe.php"), StandardCharsets.UTF_8)
@@ -160,7 +159,7 @@ class HandlerModeIT {
         JsonNode now = json(call("hm-redeploy", ""));
         assertEquals("v2", now.path("version").asString());
         assertEquals(1, now.path("calls").asInt());
-        RunningPlatform.await(Duration.ofSeconds(10), () -> processesServing("hm-redeploy@1").isEmpty(),
+        RunningPlatform.await(Duration.ofSeconds(10), () -> AbuseSupport.processesServing("hm-redeploy@1").isEmpty(),
                 "the v1 process stopped");
     }
 
@@ -173,8 +172,8 @@ class HandlerModeIT {
         assertEquals("s3cret", a.path("secret").asString());
         assertTrue(b.path("secret").isNull(), "b cannot see a's global: " + b);
         assertNotEquals(a.path("id").asString(), b.path("id").asString());
-        List<Long> pa = processesServing("hm-iso-a@1");
-        List<Long> pb = processesServing("hm-iso-b@1");
+        List<Long> pa = AbuseSupport.processesServing("hm-iso-a@1");
+        List<Long> pb = AbuseSupport.processesServing("hm-iso-b@1");
         assertFalse(pa.isEmpty() || pb.isEmpty(), pa + " " + pb);
         assertTrue(pa.stream().noneMatch(pb::contains), pa + " " + pb);
     }
@@ -283,30 +282,6 @@ class HandlerModeIT {
             Thread.currentThread().interrupt();
             return "";
         }
-    }
-
-    /** Pids whose command line names {@code function@version}: the handler bootstraps' last argument. */
-    private static List<Long> processesServing(String tag) {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-                    if (List.of(cmdline.split("\0")).contains(tag)) {
-                        pids.add(Long.parseLong(name));
-                    }
-                } catch (IOException gone) {
-                    // ended while listed
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return pids;
     }
 
     /** Deploys {@code src/test/resources/handler/<file>} in handler mode as {@code name} (POST /api/<name>). */

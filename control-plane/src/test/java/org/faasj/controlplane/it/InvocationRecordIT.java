@@ -2,7 +2,6 @@ package org.faasj.controlplane.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -76,17 +75,6 @@ class InvocationRecordIT {
         Map<String, Object> descriptor = new LinkedHashMap<>();
         descriptor.put("runtime", "php");
         descriptor.put("name", name);
-        byte[] code;
-        try (InputStream in = InvocationRecordIT.class.getResourceAsStream("/records/" + file)) {
-            code = in.readAllBytes();
-        }
-        Multipart upload = new Multipart().file("code", file, code)
-                .field("descriptor", RunningPlatform.JSON.writeValueAsString(descriptor));
-        HttpResponse<String> deployed = platform.http.send(HttpRequest.newBuilder(platform.uri("/system/functions"))
-                .timeout(Duration.ofSeconds(120))
-                .header("Authorization", "Bearer " + AbuseSupport.adminToken(platform))
-                .header("Content-Type", upload.contentType())
-                .POST(upload.publisher()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, deployed.statusCode(), "deploy " + file + ": " + deployed.body());
+        AbuseSupport.deployResource(platform, "records", file, descriptor);
     }
 }

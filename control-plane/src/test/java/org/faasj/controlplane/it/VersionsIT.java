@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,7 +243,7 @@ class VersionsIT {
         assertEquals("v1", first.path("version").asString(), first.toString());
         assertEquals(first.path("id").asString(), second.path("id").asString(), "one pooled v1 process, not one per call");
         assertEquals(2, second.path("calls").asInt());
-        assertFalse(processesServing("vs-hm@1").isEmpty());
+        assertFalse(AbuseSupport.processesServing("vs-hm@1").isEmpty());
 
         assertEquals(200, send("POST", "/system/functions/vs-hm/rollback", "{\"version\":2}", true).statusCode());
         assertEquals("v2", json(platform.post("/api/vs-hm", "{}")).path("version").asString());
@@ -379,30 +378,6 @@ class VersionsIT {
             Thread.currentThread().interrupt();
             return "";
         }
-    }
-
-    /** Pids one of whose command-line arguments is exactly {@code tag} (handler bootstraps end with {@code name@version}). */
-    private static List<Long> processesServing(String tag) {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-                    if (List.of(cmdline.split("\0")).contains(tag)) {
-                        pids.add(Long.parseLong(name));
-                    }
-                } catch (IOException gone) {
-                    // ended while listed
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return pids;
     }
 
     private static String handlerProbe() throws IOException {
