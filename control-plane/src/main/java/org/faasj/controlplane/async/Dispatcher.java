@@ -181,7 +181,7 @@ final class Dispatcher implements AutoCloseable {
             CallResult result = attempt(call, route);
             Verdict verdict = Verdict.of(result);
             if (verdict == Verdict.RETRY && !call.lastAttempt()) {
-                long delay = backoff.delayMillis(call.attempt(), header(result, "Retry-After"));
+                long delay = backoff.delayMillis(call.attempt(), LocalAnswer.first(result.headers(), "Retry-After"));
                 queue.retryLater(call.callId(), result, clock.getAsLong() + delay);
                 metrics.asyncCallEnded(call.function(), "retried");
                 return;
@@ -209,15 +209,6 @@ final class Dispatcher implements AutoCloseable {
         queue.finish(call.callId(), state, result, clock.getAsLong());
         metrics.asyncCallEnded(call.function(), state.id());
         callbackWake.run();
-    }
-
-    private static String header(CallResult result, String name) {
-        for (Map.Entry<String, String> h : result.headers()) {
-            if (h.getKey().equalsIgnoreCase(name)) {
-                return h.getValue();
-            }
-        }
-        return null;
     }
 
     private static void sleepQuietly(Duration d) {

@@ -12,6 +12,11 @@ public record LocalAnswer(int status, List<Map.Entry<String, String>> headers, b
 
     /** The first header of that name (case-insensitive), or null. */
     public String header(String name) {
+        return first(headers, name);
+    }
+
+    /** The first of these headers with that name (case-insensitive), or null. */
+    public static String first(List<Map.Entry<String, String>> headers, String name) {
         for (Map.Entry<String, String> h : headers) {
             if (h.getKey().equalsIgnoreCase(name)) {
                 return h.getValue();

@@ -44,7 +44,7 @@ final class LocalAnswerReader {
             headers = headers();
         } while (status >= 100 && status < 200);
         BodySink body = new BodySink(maxBodyBytes);
-        String transferEncoding = first(headers, "Transfer-Encoding");
+        String transferEncoding = LocalAnswer.first(headers, "Transfer-Encoding");
         if (headRequest || status == 204 || status == 304) {
             // no body
         } else if (transferEncoding != null) {
@@ -206,15 +206,6 @@ final class LocalAnswerReader {
             n = n * 16 + d;
         }
         return n;
-    }
-
-    private static String first(List<Map.Entry<String, String>> headers, String name) {
-        for (Map.Entry<String, String> h : headers) {
-            if (h.getKey().equalsIgnoreCase(name)) {
-                return h.getValue();
-            }
-        }
-        return null;
     }
 
     private static List<Map.Entry<String, String>> withoutFraming(List<Map.Entry<String, String>> headers) {
