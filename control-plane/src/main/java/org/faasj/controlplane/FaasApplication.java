@@ -1,5 +1,6 @@
 package org.faasj.controlplane;
 
+import org.faasj.controlplane.system.DataDirLock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class FaasApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(FaasApplication.class, args);
+        SpringApplication application = new SpringApplication(FaasApplication.class);
+        application.addListeners(new DataDirLock());
+        application.run(args);
     }
 }
