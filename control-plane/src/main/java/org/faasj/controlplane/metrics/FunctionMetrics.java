@@ -257,7 +257,7 @@ public class FunctionMetrics implements CallListener {
 
     private static boolean belongsTo(Meter.Id id, String function) {
         String name = id.getName();
-        if (name.startsWith("faasj.function.")) {
+        if (name.startsWith("faasj.function.") || name.startsWith("faasj.async.")) {
             return function.equals(id.getTag("function"));
         }
         return name.startsWith("gateway.") && function.equals(id.getTag("function_name"));

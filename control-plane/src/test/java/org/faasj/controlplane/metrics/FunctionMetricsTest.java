@@ -87,6 +87,9 @@ class FunctionMetricsTest {
                 record("deleted", 200, InvocationOutcome.OK, 1_000, true, 10)));
         metrics.retain(Set.of("kept", "deleted"), Set.of("deleted"));
         counters.function("deleted").started();
+        AsyncMetrics async = new AsyncMetrics(registry, true);
+        async.asyncCallEnded("deleted", "succeeded");
+        async.asyncCallEnded("kept", "succeeded");
         assertThat(registry.scrape()).contains("function=\"deleted\"").contains("function_name=\"deleted\"");
 
         metrics.retain(Set.of("kept"), Set.of());
@@ -94,7 +97,8 @@ class FunctionMetricsTest {
         String scrape = registry.scrape();
         assertThat(scrape).doesNotContain("deleted")
                 .contains("faasj_function_invocations_total{code=\"200\",function=\"kept\",outcome=\"ok\"} 1.0")
-                .contains("gateway_service_count{function_name=\"kept\"} 2.0");
+                .contains("gateway_service_count{function_name=\"kept\"} 2.0")
+                .contains("faasj_async_calls_total{function=\"kept\",outcome=\"succeeded\"} 1.0");
         assertThat(counters.existing("deleted")).as("its gateway load is forgotten too").isNull();
 
         // deployed again under the same name: its series come back from zero, not from kept meters
