@@ -3,6 +3,7 @@ package org.faasj.controlplane.async;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.faasj.controlplane.gateway.LocalCalls;
@@ -17,6 +18,7 @@ import org.faasj.controlplane.workers.WorkerPool;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextClosedEvent;
@@ -71,7 +73,7 @@ class AsyncConfiguration {
 
     @Bean(destroyMethod = "close")
     AsyncRuntime asyncRuntime(CallQueue queue, RouteTable routes, AsyncMetrics metrics, WorkerPool workers,
-                              FaasProperties properties) {
+                              FaasProperties properties, StoreLocation location) {
         FaasProperties.Async a = properties.async();
         Backoff backoff = new Backoff(a.retryBase(), a.retryCap(), () -> ThreadLocalRandom.current().nextDouble());
         HttpClient http = HttpClient.newBuilder().connectTimeout(a.callbackTimeout())
@@ -79,8 +81,10 @@ class AsyncConfiguration {
         CallbackSender callbacks = new CallbackSender(queue, http, backoff, metrics,
                 new CallbackSender.Settings(a.callbackRetries(), a.callbackTimeout(), a.callbackAllowPrivate(),
                         a.pollInterval()), System::currentTimeMillis);
+        // one node's route table is its store's; in a cluster it may lag behind another node's deploy
         Dispatcher.Limits limits = new Dispatcher.Limits(a.maxConcurrency(), a.maxConcurrencyPerFunction(),
-                a.timeoutGrace(), a.resultCap().toBytes(), a.pollInterval());
+                a.timeoutGrace(), a.resultCap().toBytes(), a.pollInterval(),
+                location.shared() ? a.routeWait() : Duration.ZERO);
         return new AsyncRuntime(queue,
                 calls -> new Dispatcher(queue, routes, calls, backoff, metrics, callbacks::wake, limits,
                         System::currentTimeMillis, () -> workers.readyCount() > 0),
@@ -92,7 +96,12 @@ class AsyncConfiguration {
         return new AsyncLifecycle(runtime, calls);
     }
 
-    /** Starts when everything else runs; stops when closing begins, before the gateway drains. */
+    @Bean
+    AsyncDrainEnd asyncDrainEnd(AsyncRuntime runtime) {
+        return new AsyncDrainEnd(runtime);
+    }
+
+    /** Starts when everything else runs; stops claiming when closing begins, before the gateway drains. */
     record AsyncLifecycle(AsyncRuntime runtime, ObjectProvider<LocalCalls> calls) {
 
         @EventListener
@@ -102,7 +111,42 @@ class AsyncConfiguration {
 
         @EventListener
         public void onClosed(ContextClosedEvent event) {
-            runtime.close();
+            runtime.stopClaiming();
+        }
+    }
+
+    /**
+     * Stopped in the phase right after the gateway's (the default phase, the highest), so when its
+     * drain has ended and before the workers stop: the async calls left then go back to the queue.
+     */
+    static final class AsyncDrainEnd implements SmartLifecycle {
+
+        private final AsyncRuntime runtime;
+        private volatile boolean running;
+
+        AsyncDrainEnd(AsyncRuntime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            runtime.drainEnded();
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return SmartLifecycle.DEFAULT_PHASE - 1;
         }
     }
 }

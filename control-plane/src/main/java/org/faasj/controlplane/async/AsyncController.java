@@ -86,7 +86,7 @@ class AsyncController {
         String callId = CallId.isWellFormed(given) ? given : UUID.randomUUID().toString();
         LocalRequest stored = new LocalRequest(method, path, request.getQueryString(), headers(request), body, callId);
         NewCall call = new NewCall(route.descriptor().name(), stored, callbackUrl, route.descriptor().retries() + 1,
-                clock.getAsLong());
+                clock.getAsLong(), route.descriptor().version());
         CallQueue.Enqueued result;
         try {
             result = queue.enqueue(call);

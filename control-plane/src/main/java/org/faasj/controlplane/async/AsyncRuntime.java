@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * The async machinery's life: once the application is ready (routes loaded, gateway listening)
  * calls this node left running at a crash go back to the queue, then the dispatcher, the callback
  * sender, the retention prune and the lease keeper (every node heartbeat: renew this node's claims,
- * queue again the calls of a node whose lease ran out) start; when the context closes they stop
- * before the gateway does.
+ * queue again the calls of a node whose lease ran out) start. A clean stop comes in two steps: when
+ * the context begins to close, the dispatcher stops claiming and the callback sender stops, while
+ * the calls running go on through the gateway's drain (their leases still renewed); when the drain
+ * has ended, what is unfinished goes back to the queue at once and the lease keeper stops.
  */
 final class AsyncRuntime implements AutoCloseable {
 
@@ -137,16 +139,37 @@ final class AsyncRuntime implements AutoCloseable {
         }
     }
 
-    @Override
-    public synchronized void close() {
+    /** A clean stop begins: claim nothing more; the calls running finish during the gateway's drain. */
+    synchronized void stopClaiming() {
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            d.stopClaiming();
+        }
+        callbacks.close();
+    }
+
+    /**
+     * The gateway's drain has ended: calls not finished go back to the queue now (another node
+     * takes them at once, not after this node's lease), then the lease keeper and pruner stop.
+     */
+    synchronized void drainEnded() {
         Dispatcher d = dispatcher;
         dispatcher = null;
         if (d != null) {
-            d.close();
+            d.stopClaiming();
+            int handedBack = d.handBackUnfinished();
+            if (handedBack > 0) {
+                log.info("{} async calls unfinished at the end of the drain went back to the queue", handedBack);
+            }
         }
-        callbacks.close();
         if (pruner != null) {
             pruner.shutdownNow();
         }
+    }
+
+    @Override
+    public synchronized void close() {
+        stopClaiming();
+        drainEnded();
     }
 }

@@ -36,9 +36,17 @@ public interface CallQueue extends AutoCloseable {
     void retryLater(String callId, CallResult result, long nextRunAt) throws QueueException;
 
     /**
-     * After a crash: calls this node left running go back to the queue, due now, their interrupted
-     * attempt counted; each gets at least one more attempt. Returns how many. On a table shared
-     * by several nodes only this node's calls: the others' are theirs while their leases hold.
+     * Puts back a call this node claimed but never started (it does not know the call's function or
+     * version yet, or it is stopping): queued again, due at {@code nextRunAt}, the claim's attempt
+     * not counted, so any node may take it. Only while this node holds it.
+     */
+    void handBack(String callId, long nextRunAt) throws QueueException;
+
+    /**
+     * After a crash, or at the end of a clean stop's drain: calls this node left running go back to
+     * the queue, due now, their interrupted attempt counted; each gets at least one more attempt.
+     * Returns how many. On a table shared by several nodes only this node's calls: the others' are
+     * theirs while their leases hold.
      */
     int recover(long now) throws QueueException;
 

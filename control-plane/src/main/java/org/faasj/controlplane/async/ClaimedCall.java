@@ -7,8 +7,11 @@ import org.faasj.controlplane.gateway.LocalRequest;
  *
  * @param attempt     this attempt's number, 1 for the first (already counted in the store)
  * @param maxAttempts attempts allowed in all
+ * @param enqueuedAt  when the client stored the call, epoch millis
+ * @param version     the function's version when the call was stored (0: unknown)
  */
-public record ClaimedCall(String function, LocalRequest request, int attempt, int maxAttempts, long startedAt) {
+public record ClaimedCall(String function, LocalRequest request, int attempt, int maxAttempts, long startedAt,
+                          long enqueuedAt, int version) {
 
     public String callId() {
         return request.callId();

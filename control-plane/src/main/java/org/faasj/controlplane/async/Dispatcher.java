@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +31,32 @@ import org.slf4j.LoggerFactory;
  * every place, and the global limit keeps async load from starving the synchronous calls. While no
  * worker is ready (the control plane just started, or every worker is being replaced) nothing is
  * claimed: the gateway would only answer 503 and the call lose an attempt.
+ *
+ * <p>A claimed call this node cannot run yet goes back to the queue without costing an attempt: in
+ * a cluster a call enqueued on another node right after a deploy can be claimed here before this
+ * node's route sync has the function (or that version), so for {@link Limits#routeWait} after its
+ * enqueue such a call is handed back, due again a poll interval later, for whichever node knows it.
+ * On a clean stop the dispatcher first only stops claiming ({@link #stopClaiming}), so the calls
+ * running finish during the gateway's drain; what is left when the drain ends goes back to the
+ * queue at once ({@link #handBackUnfinished}) instead of waiting for this node's lease to run out.
  */
 final class Dispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-    /** The settings the dispatcher runs with. */
-    record Limits(int maxConcurrency, int maxPerFunction, Duration timeoutGrace, long resultCap, Duration pollInterval) {
+    /**
+     * The settings the dispatcher runs with.
+     *
+     * @param routeWait how long after its enqueue a call whose function, or whose version, this node's
+     *                  route table does not have yet is handed back rather than failed or run on the
+     *                  older version; zero where the route table is the store's (one node)
+     */
+    record Limits(int maxConcurrency, int maxPerFunction, Duration timeoutGrace, long resultCap, Duration pollInterval,
+                  Duration routeWait) {
+
+        Limits(int maxConcurrency, int maxPerFunction, Duration timeoutGrace, long resultCap, Duration pollInterval) {
+            this(maxConcurrency, maxPerFunction, timeoutGrace, resultCap, pollInterval, Duration.ZERO);
+        }
     }
 
     private final CallQueue queue;
@@ -52,10 +72,13 @@ final class Dispatcher implements AutoCloseable {
     private final Map<String, AtomicInteger> running = new HashMap<>();
     private final AtomicInteger runningTotal = new AtomicInteger();
     private final BlockingQueue<Boolean> wake = new ArrayBlockingQueue<>(1);
+    /** Calls claimed here and not ended yet, by id: whether their attempt began (the function was called). */
+    private final Map<String, Boolean> claimedHere = new ConcurrentHashMap<>();
     /** The dispatcher thread's own: whether its last claim failed. */
     private boolean failing;
     private final Thread loop;
     private volatile boolean stopped;
+    private boolean handedBack;
 
     Dispatcher(CallQueue queue, RouteTable routes, LocalCalls calls, Backoff backoff, AsyncMetrics metrics,
                Runnable callbackWake, Limits limits, LongSupplier clock, BooleanSupplier workersReady) {
@@ -138,10 +161,12 @@ final class Dispatcher implements AutoCloseable {
         List<ClaimedCall> claimed = queue.claim(clock.getAsLong(), free, freePerFunction(), limits.maxPerFunction());
         for (ClaimedCall call : claimed) {
             taken(call.function());
+            claimedHere.put(call.callId(), Boolean.FALSE);
             runners.execute(() -> {
                 try {
                     runOnce(call);
                 } finally {
+                    claimedHere.remove(call.callId());
                     released(call.function());
                     wake();
                 }
@@ -173,12 +198,28 @@ final class Dispatcher implements AutoCloseable {
     void runOnce(ClaimedCall call) {
         try {
             Route route = routes.lookup(call.request().method(), call.request().path());
+            if (notLearnedYet(call, route)) {
+                queue.handBack(call.callId(), clock.getAsLong() + limits.pollInterval().toMillis());
+                log.debug("async call {}: {} {} not known here yet (version {}), handed back", call.callId(),
+                        call.request().method(), call.request().path(), call.version());
+                return;
+            }
             if (route == null) { // deleted since: no retry can succeed
                 end(call, CallState.FAILED, CallResult.noAnswer("no function is deployed at "
                         + call.request().method() + " " + call.request().path() + " any more"));
                 return;
             }
+            if (stopped) { // claimed just before the stop: it runs elsewhere, its attempt not spent
+                queue.handBack(call.callId(), clock.getAsLong());
+                return;
+            }
+            claimedHere.put(call.callId(), Boolean.TRUE);
             CallResult result = attempt(call, route);
+            if (stopped && result.status() == null) {
+                // the drain cut it off: handBackUnfinished queues it again with one more attempt,
+                // which recording this as a failed attempt (the last one, perhaps) would not
+                return;
+            }
             Verdict verdict = Verdict.of(result);
             if (verdict == Verdict.RETRY && !call.lastAttempt()) {
                 long delay = backoff.delayMillis(call.attempt(), LocalAnswer.first(result.headers(), "Retry-After"));
@@ -190,6 +231,17 @@ final class Dispatcher implements AutoCloseable {
         } catch (QueueException e) {
             log.warn("async call {}: could not record attempt {}: {}", call.callId(), call.attempt(), e.getMessage());
         }
+    }
+
+    /**
+     * Whether this node's route table is probably behind the store for this call: no route, or an
+     * older version than the call was stored under, while the call is younger than the route wait.
+     * Past the wait a missing route means the function was deleted, and an older version one that
+     * was rolled back to.
+     */
+    private boolean notLearnedYet(ClaimedCall call, Route route) {
+        boolean behind = route == null || route.descriptor().version() < call.version();
+        return behind && clock.getAsLong() - call.enqueuedAt() < limits.routeWait().toMillis();
     }
 
     private CallResult attempt(ClaimedCall call, Route route) {
@@ -220,21 +272,53 @@ final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Stops claiming and gives running calls a moment; what is still running stays so in the store
-     * and runs again after the next start (at-least-once).
+     * A clean stop begins: no more claims. The calls running go on, through the gateway's drain.
+     * Returns once the claiming thread has ended, so no claim can follow.
      */
-    @Override
-    public void close() {
+    void stopClaiming() {
         stopped = true;
         loop.interrupt();
-        runners.shutdown();
         try {
-            if (!runners.awaitTermination(5, TimeUnit.SECONDS)) {
-                runners.shutdownNow();
-            }
             loop.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The drain has ended: calls claimed here that never began go back to the queue with their
+     * attempt given back; those still running go back with it counted (and one more granted, as
+     * after a crash), due now, so another node runs them at once instead of after this node's
+     * lease. A run that still ends here afterwards records nothing: the row is no longer this
+     * node's. Returns how many calls went back.
+     */
+    int handBackUnfinished() {
+        stopClaiming();
+        runners.shutdownNow(); // tasks not begun are dropped here: their rows are handed back below
+        int handedBack = 0;
+        try {
+            long now = clock.getAsLong();
+            for (Map.Entry<String, Boolean> claim : Map.copyOf(claimedHere).entrySet()) {
+                if (!claim.getValue()) {
+                    queue.handBack(claim.getKey(), now);
+                    handedBack++;
+                }
+            }
+            handedBack += queue.recover(now);
+        } catch (QueueException e) {
+            log.warn("async calls still running here could not be handed back (they run again when this node's"
+                    + " lease runs out, or at its next start): {}", e.getMessage());
+        }
+        return handedBack;
+    }
+
+    /** Stops claiming and hands back whatever is unfinished (see {@link #handBackUnfinished}). */
+    @Override
+    public void close() {
+        if (handedBack) {
+            return;
+        }
+        handedBack = true;
+        handBackUnfinished();
     }
 }

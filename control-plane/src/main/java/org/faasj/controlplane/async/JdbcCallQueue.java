@@ -171,13 +171,14 @@ public final class JdbcCallQueue implements CallQueue {
                             + " next_run_at BIGINT NOT NULL, enqueued_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT,"
                             + " result_status INTEGER, result_headers TEXT, result_body " + bytes + ", result_truncated INTEGER,"
                             + " last_error TEXT, callback_state TEXT, callback_attempts INTEGER NOT NULL,"
-                            + " callback_next_at BIGINT, callback_error TEXT, node_id TEXT, lease_until BIGINT)");
+                            + " callback_next_at BIGINT, callback_error TEXT, node_id TEXT, lease_until BIGINT, route_version INTEGER)");
                     s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_due ON async_calls(state, next_run_at)");
                     s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_callbacks ON async_calls(callback_state, callback_next_at)");
                     s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_finished ON async_calls(finished_at)");
                 }
                 addColumnIfMissing("node_id", "TEXT");
                 addColumnIfMissing("lease_until", "BIGINT");
+                addColumnIfMissing("route_version", "INTEGER");
                 return null;
             });
         }
@@ -213,7 +214,7 @@ public final class JdbcCallQueue implements CallQueue {
                 List<Enqueued> results = new ArrayList<>(batch.size());
                 try (PreparedStatement p = writer.prepareStatement("INSERT INTO async_calls (call_id, function_name,"
                         + " method, path, query, headers, body, callback_url, state, attempts, max_attempts, next_run_at,"
-                        + " enqueued_at, callback_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, 0)")) {
+                        + " enqueued_at, callback_attempts, route_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, 0, ?)")) {
                     for (NewCall call : batch) {
                         if (!taken.add(call.callId())) {
                             results.add(Enqueued.DUPLICATE_ID);
@@ -231,6 +232,7 @@ public final class JdbcCallQueue implements CallQueue {
                         p.setInt(9, call.maxAttempts());
                         p.setLong(10, call.enqueuedAt());
                         p.setLong(11, call.enqueuedAt());
+                        p.setInt(12, call.version());
                         p.addBatch();
                         results.add(Enqueued.STORED);
                     }
@@ -342,13 +344,15 @@ public final class JdbcCallQueue implements CallQueue {
             }
         }
         try (PreparedStatement p = writer.prepareStatement("SELECT function_name, method, path, query, headers, body,"
-                + " attempts, max_attempts FROM async_calls WHERE call_id = ?")) {
+                + " attempts, max_attempts, enqueued_at, route_version FROM async_calls WHERE call_id = ?")) {
             p.setString(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 LocalRequest request = new LocalRequest(rs.getString(2), rs.getString(3), rs.getString(4),
                         HeaderJson.read(rs.getString(5)), orEmpty(rs.getBytes(6)), id);
-                return new ClaimedCall(rs.getString(1), request, rs.getInt(7), rs.getInt(8), now);
+                // route_version is NULL in rows stored before the column came: getInt reads 0, "unknown"
+                return new ClaimedCall(rs.getString(1), request, rs.getInt(7), rs.getInt(8), now, rs.getLong(9),
+                        rs.getInt(10));
             }
         }
     }
@@ -410,12 +414,40 @@ public final class JdbcCallQueue implements CallQueue {
         return i;
     }
 
-    /** On a shared table only this node's calls: another node's running calls are its own business. */
+    /**
+     * The claim never happened as far as the call can tell: its attempt is given back (and its start
+     * time when it had no earlier attempt). Other nodes are told, as for a new call.
+     */
+    @Override
+    public void handBack(String callId, long nextRunAt) throws QueueException {
+        synchronized (writeLock) {
+            write("hand back", () -> {
+                int n;
+                try (PreparedStatement p = writer.prepareStatement("UPDATE async_calls SET state = 'queued',"
+                        + " next_run_at = ?, attempts = attempts - 1,"
+                        + " started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END,"
+                        + " node_id = NULL, lease_until = NULL WHERE call_id = ? AND state = 'running' AND node_id = ?")) {
+                    p.setLong(1, nextRunAt);
+                    p.setString(2, callId);
+                    p.setString(3, claims.nodeId());
+                    n = p.executeUpdate();
+                }
+                notifyQueued(n);
+                return n;
+            });
+        }
+    }
+
+    /**
+     * On a shared table only this node's calls: another node's running calls are its own business.
+     * The other nodes are told, so a clean stop's calls start elsewhere at once, not at a poll.
+     */
     @Override
     public int recover(long now) throws QueueException {
         synchronized (writeLock) {
             return write("recover", () -> {
                 String mine = claims.shared() ? " AND node_id = ?" : "";
+                int n;
                 try (PreparedStatement p = writer.prepareStatement(REQUEUE
                         + " WHERE state = 'running'" + mine)) {
                     p.setLong(1, now);
@@ -423,9 +455,20 @@ public final class JdbcCallQueue implements CallQueue {
                     if (claims.shared()) {
                         p.setString(3, claims.nodeId());
                     }
-                    return p.executeUpdate();
+                    n = p.executeUpdate();
                 }
+                notifyQueued(n);
+                return n;
             });
+        }
+    }
+
+    /** PostgreSQL, autocommit: after {@code requeued} calls became queued, wake the idle dispatchers of every node. */
+    private void notifyQueued(int requeued) throws SQLException {
+        if (postgres && requeued > 0) {
+            try (Statement s = writer.createStatement()) {
+                s.execute("NOTIFY " + CHANNEL);
+            }
         }
     }
 

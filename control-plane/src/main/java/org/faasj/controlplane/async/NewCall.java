@@ -10,8 +10,15 @@ import org.faasj.controlplane.gateway.LocalRequest;
  * @param callbackUrl where the result is POSTed, or null
  * @param maxAttempts the first attempt plus the descriptor's {@code retries}
  * @param enqueuedAt  epoch millis
+ * @param version     the function's version the route had when the call came in (0: unknown), so a
+ *                    node that has not learned it yet does not run an older one
  */
-public record NewCall(String function, LocalRequest request, String callbackUrl, int maxAttempts, long enqueuedAt) {
+public record NewCall(String function, LocalRequest request, String callbackUrl, int maxAttempts, long enqueuedAt,
+                      int version) {
+
+    public NewCall(String function, LocalRequest request, String callbackUrl, int maxAttempts, long enqueuedAt) {
+        this(function, request, callbackUrl, maxAttempts, enqueuedAt, 0);
+    }
 
     public String callId() {
         return request.callId();

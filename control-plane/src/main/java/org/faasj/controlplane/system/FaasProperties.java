@@ -335,6 +335,10 @@ public record FaasProperties(
      * @param callbackAllowPrivate let callbacks go to loopback, link-local and private addresses (off: such a
      *                           callback is refused when it is sent, so a caller cannot reach the host's own services)
      * @param maxBatch           enqueues committed together in one transaction at most
+     * @param routeWait          cluster mode: for this long after its enqueue, a call claimed by a node
+     *                           whose route table does not have its function (or its version) yet goes
+     *                           back to the queue, its attempt not counted, instead of failing (or
+     *                           running the older version); after it the node's table is taken as true
      */
     public record Async(
             @DefaultValue("2") int maxConcurrencyPerFunction,
@@ -348,7 +352,8 @@ public record FaasProperties(
             @DefaultValue("3") int callbackRetries,
             @DefaultValue("10s") Duration callbackTimeout,
             @DefaultValue("false") boolean callbackAllowPrivate,
-            @DefaultValue("256") int maxBatch) {
+            @DefaultValue("256") int maxBatch,
+            @DefaultValue("10s") Duration routeWait) {
         public Async {
             if (maxConcurrencyPerFunction < 1 || maxConcurrency < 1) {
                 throw new IllegalArgumentException("faas.async.max-concurrency and max-concurrency-per-function must be at least 1");

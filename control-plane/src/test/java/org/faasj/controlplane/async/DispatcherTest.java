@@ -66,11 +66,39 @@ class DispatcherTest {
     }
 
     private void start(CallQueue store, LocalCalls calls, int maxConcurrency, int perFunction, Duration pollInterval) {
+        start(store, calls, new Dispatcher.Limits(maxConcurrency, perFunction, Duration.ofSeconds(1), 1024, pollInterval));
+    }
+
+    private void start(CallQueue store, LocalCalls calls, Dispatcher.Limits limits) {
         dispatcher = new Dispatcher(store, routes, calls, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40), () -> 0.5),
-                new AsyncMetrics(registry, true), callbackWakes::incrementAndGet,
-                new Dispatcher.Limits(maxConcurrency, perFunction, Duration.ofSeconds(1), 1024, pollInterval),
+                new AsyncMetrics(registry, true), callbackWakes::incrementAndGet, limits,
                 System::currentTimeMillis, workersReady::get);
         dispatcher.start();
+    }
+
+    /** As in a cluster: calls younger than {@code routeWait} wait for a function this node does not know yet. */
+    private void startInCluster(CallQueue store, LocalCalls calls, Duration routeWait) {
+        start(store, calls, new Dispatcher.Limits(4, 2, Duration.ofSeconds(1), 1024, Duration.ofMillis(20), routeWait));
+    }
+
+    private static Route route(String name, int version) {
+        return new Route(new FunctionDescriptor(name, FunctionRuntime.PHP, "POST", "/api/" + name, name + ".php", null,
+                128, 10, 64, 64, null, null, version), Path.of("/fn/" + name + ".php"));
+    }
+
+    /** The queue, counting hand-backs. */
+    private CallQueue countingHandBacks(AtomicInteger handBacks) {
+        return (CallQueue) Proxy.newProxyInstance(CallQueue.class.getClassLoader(), new Class<?>[] {CallQueue.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("handBack")) {
+                        handBacks.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(queue, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -226,6 +254,123 @@ class DispatcherTest {
         assertThat(s.state()).isEqualTo(CallState.FAILED);
         assertThat(s.result().error()).contains("no function is deployed");
         assertThat(calls.get()).isZero();
+    }
+
+    /**
+     * In a cluster, a call enqueued on another node right after a deploy may be claimed here before
+     * this node's route sync has the function: it goes back to the queue, no attempt spent, and runs
+     * as its first attempt once the route is known (before: failed at once, "no function deployed").
+     */
+    @Test
+    void aCallOfAFunctionThisNodeHasNotLearnedYetIsHandedBack_andRunsAsItsFirstAttemptOnceKnown() throws Exception {
+        routes.remove("POST", "/api/f");
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        AtomicInteger handBacks = new AtomicInteger();
+        startInCluster(countingHandBacks(handBacks), (request, attempt, cap, timeout) -> {
+            attempts.add(attempt);
+            return answer(200, "ran");
+        }, Duration.ofSeconds(30));
+
+        queue.enqueue(JdbcCallQueueTest.call("early", "f", System.currentTimeMillis()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handBacks.get() >= 2);
+        CallSnapshot waiting = queue.find("early").orElseThrow();
+        assertThat(waiting.state()).isIn(CallState.QUEUED, CallState.RUNNING);
+        assertThat(waiting.attempts()).isLessThanOrEqualTo(1);
+        assertThat(attempts).isEmpty();
+
+        routes.put(route("f")); // the route sync caught up
+        CallSnapshot s = awaitFinal("early");
+        assertThat(s.state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(s.attempts()).isEqualTo(1);
+        assertThat(attempts).containsExactly(1);
+    }
+
+    /** Likewise a call stored under a newer version than this node has: it waits for that version, not the old one. */
+    @Test
+    void aCallOfANewerVersionThanThisNodeKnowsWaitsForIt() throws Exception {
+        routes.put(route("f", 1));
+        List<Integer> versionsRun = new CopyOnWriteArrayList<>();
+        AtomicInteger handBacks = new AtomicInteger();
+        startInCluster(countingHandBacks(handBacks), (request, attempt, cap, timeout) -> {
+            versionsRun.add(routes.lookup("POST", "/api/f").descriptor().version());
+            return answer(200, "ran");
+        }, Duration.ofSeconds(30));
+
+        queue.enqueue(new NewCall("f", JdbcCallQueueTest.call("v2", "f", 0).request(), null, 3,
+                System.currentTimeMillis(), 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handBacks.get() >= 2);
+        assertThat(versionsRun).isEmpty();
+
+        routes.put(route("f", 2));
+        CallSnapshot s = awaitFinal("v2");
+        assertThat(s.state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(s.attempts()).isEqualTo(1);
+        assertThat(versionsRun).containsExactly(2);
+    }
+
+    /** Past the route wait this node's table is taken as true: the function was deleted, or rolled back. */
+    @Test
+    void pastTheRouteWaitAMissingRouteFailsAndAnOlderVersionRuns() throws Exception {
+        routes.remove("POST", "/api/f");
+        AtomicInteger calls = new AtomicInteger();
+        startInCluster(queue, (request, attempt, cap, timeout) -> {
+            calls.incrementAndGet();
+            return answer(200, "ran");
+        }, Duration.ofSeconds(5));
+
+        long old = System.currentTimeMillis() - 6000;
+        queue.enqueue(JdbcCallQueueTest.call("gone", "f", old));
+        queue.enqueue(new NewCall("g", JdbcCallQueueTest.call("rolled-back", "g", 0).request(), null, 3, old, 2));
+
+        CallSnapshot gone = awaitFinal("gone");
+        assertThat(gone.state()).isEqualTo(CallState.FAILED);
+        assertThat(gone.result().error()).contains("no function is deployed");
+        assertThat(awaitFinal("rolled-back").state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(calls.get()).isEqualTo(1);
+    }
+
+    /**
+     * A clean stop: claiming stops first and the running call goes on (the gateway's drain); when
+     * the drain ends, what still runs goes back to the queue at once, its attempt counted and one
+     * more granted, and what it answers afterwards is not recorded here.
+     */
+    @Test
+    void aCleanStopLetsRunningCallsGoOn_thenHandsBackWhatIsUnfinishedAtOnce() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        start((request, attempt, cap, timeout) -> {
+            if (request.callId().equals("long")) {
+                firstRunning.countDown();
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    throw new IOException("interrupted"); // the worker's connection cut under it
+                }
+            }
+            return answer(200, "ran");
+        }, 4, 2);
+
+        queue.enqueue(JdbcCallQueueTest.call("long", "f", System.currentTimeMillis(), null, 1));
+        dispatcher.wake();
+        awaitQuietly(firstRunning);
+
+        dispatcher.stopClaiming();
+        queue.enqueue(JdbcCallQueueTest.call("later", "g", System.currentTimeMillis()));
+        dispatcher.wake();
+        Thread.sleep(200); // several poll intervals: a claim after the stop would show
+        assertThat(queue.find("later").orElseThrow().state()).isEqualTo(CallState.QUEUED);
+        assertThat(queue.find("long").orElseThrow().state()).isEqualTo(CallState.RUNNING);
+
+        long drainEnd = System.currentTimeMillis();
+        assertThat(dispatcher.handBackUnfinished()).isEqualTo(1);
+        Thread.sleep(100); // the interrupted run returns; it must not record its failure
+        CallSnapshot back = queue.find("long").orElseThrow();
+        assertThat(back.state()).isEqualTo(CallState.QUEUED);
+        assertThat(back.attempts()).isEqualTo(1);
+        assertThat(back.maxAttempts()).as("its only attempt was cut off: one more").isEqualTo(2);
+        assertThat(back.nextRunAt()).as("due at once").isLessThanOrEqualTo(System.currentTimeMillis())
+                .isGreaterThanOrEqualTo(drainEnd);
+        assertThat(back.result().error()).contains("interrupted");
     }
 
     @Test

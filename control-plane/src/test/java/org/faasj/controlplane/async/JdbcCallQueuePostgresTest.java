@@ -52,6 +52,28 @@ class JdbcCallQueuePostgresTest extends JdbcCallQueueTest {
         }
     }
 
+    /** A call handed back, or given back at a clean stop, wakes the other nodes like a new one. */
+    @Test
+    void aHandBackAndACleanStopNotifyTheAsyncChannel() throws Exception {
+        try (JdbcCallQueue a = openQueue(node("a")); Connection listener = database.dataSource().getConnection();
+             Statement s = listener.createStatement()) {
+            a.enqueue(call("back", "f", 1000));
+            a.enqueue(call("stopped", "f", 1000));
+            s.execute("LISTEN " + JdbcCallQueue.CHANNEL);
+            PGConnection pg = listener.unwrap(PGConnection.class);
+            pg.getNotifications(200); // whatever the enqueues sent
+
+            a.claim(1000, 2, Map.of(), 2);
+            a.handBack("back", 1000);
+            assertThat(pg.getNotifications(5000)).isNotNull().extracting(PGNotification::getName)
+                    .contains(JdbcCallQueue.CHANNEL);
+            a.claim(1000, 1, Map.of(), 2);
+            a.recover(1000);
+            assertThat(pg.getNotifications(5000)).isNotNull().extracting(PGNotification::getName)
+                    .contains(JdbcCallQueue.CHANNEL);
+        }
+    }
+
     private void terminateOtherConnections() throws Exception {
         try (Connection admin = database.dataSource().getConnection(); Statement s = admin.createStatement()) {
             s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

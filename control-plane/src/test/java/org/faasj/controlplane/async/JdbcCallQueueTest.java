@@ -304,6 +304,58 @@ class JdbcCallQueueTest {
         }
     }
 
+    /** A node that cannot run a claimed call yet gives it back as if it had never claimed it. */
+    @Test
+    void aHandedBackCallIsQueuedAgainWithItsAttemptGivenBack_andAnotherNodeTakesItAsItsFirst() throws Exception {
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            a.enqueue(new NewCall("f", call("early", "f", 1000).request(), null, 3, 1000, 7));
+            assertThat(b.claim(1000, 1, Map.of(), 1)).singleElement().satisfies(c -> {
+                assertThat(c.version()).as("the version it was stored under").isEqualTo(7);
+                assertThat(c.enqueuedAt()).isEqualTo(1000);
+            });
+
+            a.handBack("early", 1500);
+            assertThat(a.find("early").orElseThrow().state()).as("only the node holding it hands it back")
+                    .isEqualTo(CallState.RUNNING);
+            b.handBack("early", 1500);
+            CallSnapshot back = a.find("early").orElseThrow();
+            assertThat(back.state()).isEqualTo(CallState.QUEUED);
+            assertThat(back.attempts()).isZero();
+            assertThat(back.nextRunAt()).isEqualTo(1500);
+            assertThat(back.startedAt()).as("never started").isZero();
+
+            assertThat(a.claim(1499, 1, Map.of(), 1)).as("not before its time").isEmpty();
+            assertThat(a.claim(1500, 1, Map.of(), 1)).singleElement().satisfies(c -> {
+                assertThat(c.attempt()).isEqualTo(1);
+                assertThat(c.maxAttempts()).isEqualTo(3);
+            });
+        }
+    }
+
+    /**
+     * A clean stop hands back at once what a crash leaves to the lease: the other node takes the
+     * call right away, its interrupted attempt counted and one more granted, not after the lease.
+     */
+    @Test
+    void aCleanStopHandsItsRunningCallsBackAtOnce_whichAnotherNodeTakesBeforeTheLeaseEnds() throws Exception {
+        try (JdbcCallQueue a = openQueue(node("a")); JdbcCallQueue b = openQueue(node("b"))) {
+            a.enqueue(call("last-try", "f", 1000, null, 1));
+            a.enqueue(call("other", "g", 1000));
+            assertThat(a.claim(1000, 1, Map.of(), 1)).extracting(ClaimedCall::callId).containsExactly("last-try");
+            assertThat(b.claim(1000, 1, Map.of(), 1)).extracting(ClaimedCall::callId).containsExactly("other");
+
+            assertThat(a.recover(1010)).as("a's own running call only").isEqualTo(1);
+            assertThat(b.find("other").orElseThrow().state()).isEqualTo(CallState.RUNNING);
+
+            assertThat(b.claim(1020, 1, Map.of(), 1)).as("well before a's lease would end at " + (1000 + LEASE))
+                    .singleElement().satisfies(c -> {
+                        assertThat(c.callId()).isEqualTo("last-try");
+                        assertThat(c.attempt()).isEqualTo(2);
+                        assertThat(c.maxAttempts()).as("the interrupted attempt was its last: one more").isEqualTo(2);
+                    });
+        }
+    }
+
     @Test
     void aNodeAloneOnItsTableNeverTakesBackCallsForALateRenewal() throws Exception {
         JdbcCallQueue.Claims alone = new JdbcCallQueue.Claims("solo", false, LEASE);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.testing.PostgresDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +29,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Issue 13, second slice: the async queue in the shared PostgreSQL database. Nodes of the packaged
  * jar, each with one worker and its own data dir; a call enqueued on one node may run on any,
- * its state is read on any, and the calls of a node killed with {@code kill -9} run on the others.
+ * its state is read on any, and the calls of a node killed with {@code kill -9} run on the others
+ * once its lease has run out, those of a node stopped cleanly as soon as its drain has ended.
  */
 class ClusterAsyncIT {
 
@@ -73,7 +75,11 @@ class ClusterAsyncIT {
     }
 
     private RunningPlatform start(String name) throws Exception {
-        RunningPlatform n = node(tmp.resolve(name), db);
+        return start(name, Duration.ofSeconds(1));
+    }
+
+    private RunningPlatform start(String name, Duration heartbeat, String... extraArgs) throws Exception {
+        RunningPlatform n = node(tmp.resolve(name), db, heartbeat, extraArgs);
         nodes.add(n);
         return n;
     }
@@ -98,6 +104,37 @@ class ClusterAsyncIT {
         assertEquals("ca-orphan", seen.path("callId").asString());
         assertEquals("2", seen.path("attempt").asString(), "the second attempt, on B: " + done);
         assertEquals(2, done.path("async").path("attempts").asInt(), done.toString());
+    }
+
+    /**
+     * SIGTERM instead of kill -9: node A's claims would hold 30 s (three 10 s heartbeats), but its
+     * drain (1 s) ends with the call still running, and the call goes back to the queue then; B
+     * runs it as its second attempt long before A's lease would have run out.
+     */
+    @Test
+    void aCallStillRunningWhenACleanStopsDrainEnds_runsOnTheOtherNodeLongBeforeTheLeaseWouldEnd() throws Exception {
+        Duration heartbeatOfA = Duration.ofSeconds(10);
+        Duration leaseOfA = heartbeatOfA.multipliedBy(3);
+        RunningPlatform a = start("a", heartbeatOfA, "--faas.shutdown.grace=1s");
+        deploy(a, "ca-drain", SLOW_FIRST, 120);
+        assertEquals(202, enqueue(a, "ca-drain", "ca-handed-back").statusCode());
+        awaitState(a, "ca-handed-back", "running", PROPAGATION); // on A: B does not exist yet
+
+        RunningPlatform b = start("b");
+        awaitRoute(b, "ca-drain");
+        long stopped = System.nanoTime();
+        a.process.destroy(); // SIGTERM: readiness down, drain for 1 s, then the hand-back
+
+        JsonNode done = awaitState(b, "ca-handed-back", "succeeded", leaseOfA);
+        Duration took = Duration.ofNanos(System.nanoTime() - stopped);
+        assertTrue(a.process.waitFor(30, TimeUnit.SECONDS), "node a stopped");
+        System.out.printf("ClusterAsyncIT: SIGTERM of A (drain 1 s, lease %d s) to the call succeeded on B: %d ms%n",
+                leaseOfA.toSeconds(), took.toMillis());
+        JsonNode seen = RunningPlatform.JSON.readTree(done.path("async").path("result").path("body").asString());
+        assertEquals("2", seen.path("attempt").asString(), "the second attempt, on B: " + done);
+        assertEquals(2, done.path("async").path("attempts").asInt(), done.toString());
+        assertTrue(took.compareTo(leaseOfA.dividedBy(2)) < 0,
+                "B ran it " + took.toMillis() + " ms after the SIGTERM, not long before A's lease of " + leaseOfA);
     }
 
     @Test
@@ -147,6 +184,19 @@ class ClusterAsyncIT {
         runs.forEach((id, n) -> assertEquals(1, n, id + " ran " + n + " times"));
         System.out.printf("ClusterAsyncIT: %d calls enqueued on A ran %d on A, %d on B%n", calls, perNode[0], perNode[1]);
         assertTrue(perNode[0] > 0 && perNode[1] > 0, "both nodes dispatched: A " + perNode[0] + ", B " + perNode[1]);
+
+        // enqueued on A the moment its deploy answers: B may claim them before its route sync has the
+        // function; it hands them back rather than failing them, so each runs once, as its first attempt
+        deploy(a, "ca-fresh", QUICK, 30);
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fresh.add("ca-fresh-" + i);
+            assertEquals(202, enqueue(a, "ca-fresh", fresh.get(i)).statusCode());
+        }
+        for (String id : fresh) {
+            JsonNode done = awaitState(b, id, "succeeded", DONE);
+            assertEquals(1, done.path("async").path("attempts").asInt(), "no attempt lost to a route B lacked: " + done);
+        }
 
         // five calls, two async places per function on each node: four run, one waits; B cancels it
         deploy(a, "ca-hold", HOLD, 60);

@@ -25,8 +25,19 @@ final class ClusterNodes {
 
     /** One node: its own data dir (and so its own run dir and workers), the shared store, one worker. */
     static RunningPlatform node(Path dataDir, PostgresDatabase db) throws Exception {
-        return RunningPlatform.start(dataDir, 1, "--faas.store.url=" + db.jdbcUrl(), "--faas.store.username=postgres",
-                "--faas.admin-token=" + TOKEN, "--faas.store.heartbeat=1s");
+        return node(dataDir, db, Duration.ofSeconds(1));
+    }
+
+    /** Likewise with another heartbeat (async claims last three of them) and further arguments. */
+    static RunningPlatform node(Path dataDir, PostgresDatabase db, Duration heartbeat, String... extraArgs)
+            throws Exception {
+        String[] args = new String[4 + extraArgs.length];
+        args[0] = "--faas.store.url=" + db.jdbcUrl();
+        args[1] = "--faas.store.username=postgres";
+        args[2] = "--faas.admin-token=" + TOKEN;
+        args[3] = "--faas.store.heartbeat=" + heartbeat.toMillis() + "ms";
+        System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
+        return RunningPlatform.start(dataDir, 1, args);
     }
 
     static String answering(int v) {
