@@ -40,14 +40,14 @@ class InvocationsController {
     /** A call's lines are few (the worker caps stderr); this only bounds a pathological log. */
     private static final int MAX_CALL_LINES = 10_000;
 
-    private final InvocationStore store;
+    private final RecordStore store;
     private final CallStats stats;
     private final LogFiles logs;
     private final RouteTable routes;
     private final AdminToken token;
     private final AsyncCalls asyncCalls;
 
-    InvocationsController(InvocationStore store, CallStats stats, LogFiles logs, RouteTable routes, AdminToken token,
+    InvocationsController(RecordStore store, CallStats stats, LogFiles logs, RouteTable routes, AdminToken token,
                           AsyncCalls asyncCalls) {
         this.asyncCalls = asyncCalls;
         this.store = store;
@@ -66,7 +66,7 @@ class InvocationsController {
         ApiProblems.requireToken(token, authorization);
         int max = intParameter("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         RecordFilter filter = filter(status, outcome);
-        List<InvocationRecord> records = store.recent(name, filter, max);
+        List<RecordStore.StoredRecord> records = store.recent(name, filter, max);
         if (records.isEmpty()) {
             requireKnown(name);
         }
@@ -80,14 +80,16 @@ class InvocationsController {
 
     /**
      * One call: its invocation record and log lines, and for an async call its {@code async} part.
-     * A queued async call has no record yet; it is shown by its async part alone.
+     * A queued async call has no record yet; it is shown by its async part alone. The lines are this
+     * node's log file's; a call another node ran has none here, so in cluster mode they are made from
+     * the stderr its record keeps in the shared store.
      */
     @GetMapping("/system/calls/{callId}")
     Map<String, Object> call(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                              @PathVariable String callId) throws SQLException {
         ApiProblems.requireToken(token, authorization);
         boolean wellFormed = CallId.isWellFormed(callId);
-        Optional<InvocationRecord> record = wellFormed ? store.call(callId) : Optional.empty();
+        Optional<RecordStore.StoredRecord> record = wellFormed ? store.call(callId) : Optional.empty();
         Optional<Map<String, Object>> async = wellFormed ? asyncView(callId) : Optional.empty();
         if (record.isEmpty() && async.isEmpty()) {
             throw ApiProblems.problem(HttpStatus.NOT_FOUND, "No such call", "no record of a call '" + callId + "'");
@@ -96,7 +98,7 @@ class InvocationsController {
         String function;
         if (record.isPresent()) {
             body = view(record.get());
-            function = record.get().functionName();
+            function = record.get().call().functionName();
         } else {
             function = (String) async.get().get("function");
             body = new LinkedHashMap<>();
@@ -106,6 +108,9 @@ class InvocationsController {
         List<LogLine> lines = LogFiles.isValidName(function)
                 ? logs.read(function, new LogQuery(MAX_CALL_LINES, null, callId))
                 : List.of();
+        if (lines.isEmpty() && record.isPresent()) {
+            lines = LogLine.of(record.get().call());
+        }
         body.put("logs", lines);
         async.ifPresent(a -> body.put("async", a));
         return body;
@@ -158,8 +163,12 @@ class InvocationsController {
         }
     }
 
-    /** One record as the API shows it; unknown values ({@code -1} in the record) are null. */
-    static Map<String, Object> view(InvocationRecord r) {
+    /**
+     * One record as the API shows it; unknown values ({@code -1} in the record) are null. {@code node}
+     * only in cluster mode, so a single node's answers are what they were.
+     */
+    static Map<String, Object> view(RecordStore.StoredRecord stored) {
+        InvocationRecord r = stored.call();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("callId", r.callId());
         v.put("function", r.functionName());
@@ -174,6 +183,9 @@ class InvocationsController {
         v.put("coldStart", r.coldStart());
         v.put("cpuMs", r.cpuMicros() < 0 ? null : r.cpuMicros() / 1000.0);
         v.put("peakRssKb", r.peakRssKb() < 0 ? null : r.peakRssKb());
+        if (stored.node() != null) {
+            v.put("node", stored.node());
+        }
         return v;
     }
 
