@@ -17,6 +17,7 @@ import org.faasj.controlplane.logs.LogQuery;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.model.CallId;
 import org.faasj.model.InvocationRecord;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -66,7 +67,7 @@ class InvocationsController {
         ApiProblems.requireToken(token, authorization);
         int max = intParameter("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         RecordFilter filter = filter(status, outcome);
-        List<RecordStore.StoredRecord> records = store.recent(name, filter, max);
+        List<RecordStore.StoredRecord> records = read(() -> store.recent(name, filter, max));
         if (records.isEmpty()) {
             requireKnown(name);
         }
@@ -89,7 +90,7 @@ class InvocationsController {
                              @PathVariable String callId) throws SQLException {
         ApiProblems.requireToken(token, authorization);
         boolean wellFormed = CallId.isWellFormed(callId);
-        Optional<RecordStore.StoredRecord> record = wellFormed ? store.call(callId) : Optional.empty();
+        Optional<RecordStore.StoredRecord> record = wellFormed ? read(() -> store.call(callId)) : Optional.empty();
         Optional<Map<String, Object>> async = wellFormed ? asyncView(callId) : Optional.empty();
         if (record.isEmpty() && async.isEmpty()) {
             throw ApiProblems.problem(HttpStatus.NOT_FOUND, "No such call", "no record of a call '" + callId + "'");
@@ -158,8 +159,28 @@ class InvocationsController {
 
     /** 404 unless the function is deployed or has records (a deleted function's records stay until pruned). */
     private void requireKnown(String name) throws SQLException {
-        if (!routes.hasFunction(name) && !store.hasRecords(name)) {
+        if (!routes.hasFunction(name) && !read(() -> store.hasRecords(name))) {
             throw ApiProblems.noSuchFunction(name);
+        }
+    }
+
+    /** A read of the record store. */
+    private interface Read<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs a read; a failure while the store cannot be reached (cluster mode: the shared store is
+     * down) becomes the 503 "Store unavailable" problem deploys answer too, not a 500.
+     */
+    private <T> T read(Read<T> read) throws SQLException {
+        try {
+            return read.run();
+        } catch (SQLException e) {
+            if (!store.reachable()) {
+                throw new DataAccessResourceFailureException("cannot read the invocation records: " + e.getMessage(), e);
+            }
+            throw e;
         }
     }
 
