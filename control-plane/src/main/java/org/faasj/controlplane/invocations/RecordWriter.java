@@ -38,6 +38,7 @@ public final class RecordWriter implements CallListener, SmartLifecycle {
     private final RecordStore store;
     private final int maxPerFunction;
     private final long maxAgeMillis;
+    private final long lingerMillis;
     private final LongSupplier clock;
     private final BlockingQueue<InvocationRecord> buffer = new ArrayBlockingQueue<>(BUFFER_RECORDS);
     private final AtomicLong dropped = new AtomicLong();
@@ -52,9 +53,19 @@ public final class RecordWriter implements CallListener, SmartLifecycle {
     private volatile Thread thread;
 
     RecordWriter(RecordStore store, int maxPerFunction, long maxAgeMillis, LongSupplier clock) {
+        this(store, maxPerFunction, maxAgeMillis, 0, clock);
+    }
+
+    /**
+     * @param lingerMillis how long a batch gathers after its first record before it is written; 0
+     *                     writes at once. A shared store takes every node's commits, and without a
+     *                     pause a node at moderate traffic commits once per record.
+     */
+    RecordWriter(RecordStore store, int maxPerFunction, long maxAgeMillis, long lingerMillis, LongSupplier clock) {
         this.store = store;
         this.maxPerFunction = maxPerFunction;
         this.maxAgeMillis = maxAgeMillis;
+        this.lingerMillis = lingerMillis;
         this.clock = clock;
     }
 
@@ -85,6 +96,7 @@ public final class RecordWriter implements CallListener, SmartLifecycle {
                 if (pending == null) {
                     InvocationRecord first = buffer.poll(500, TimeUnit.MILLISECONDS);
                     if (first != null) {
+                        linger();
                         pending = batchWith(first);
                     }
                 }
@@ -102,6 +114,17 @@ public final class RecordWriter implements CallListener, SmartLifecycle {
             if (!outage && clock.getAsLong() - lastPrune >= PRUNE_PERIOD_MILLIS) {
                 lastPrune = clock.getAsLong();
                 prune();
+            }
+        }
+    }
+
+    /** Lets a batch gather; not when stopping. An interrupt is kept for the next poll, which then writes the rest. */
+    private void linger() {
+        if (lingerMillis > 0 && thread != null && buffer.size() < MAX_BATCH - 1) {
+            try {
+                Thread.sleep(lingerMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -123,4 +123,32 @@ class RecordWriterTest {
         assertThat(writer.dropped()).isEqualTo(2500);
         assertThat(store.stored).isEmpty();
     }
+
+    @Test
+    void aLingeringWriterGathersRecordsThatArriveSoonAfterTheFirstIntoOneBatch() throws Exception {
+        FlakyStore store = new FlakyStore();
+        RecordWriter writer = new RecordWriter(store, 1000, 86_400_000L, 300, () -> 0L);
+        writer.start();
+        try {
+            Thread.sleep(100); // the start-up prune
+            writer.onCalls(records("first-", 1));
+            Thread.sleep(20);
+            writer.onCalls(records("soon-", 20));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (storedCount(store) < 21 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            writer.stop();
+        }
+
+        assertThat(storedCount(store)).isEqualTo(21);
+        assertThat(store.attempts).as("one transaction for both offers").isEqualTo(1);
+    }
+
+    private static int storedCount(FlakyStore store) {
+        synchronized (store) {
+            return store.stored.size();
+        }
+    }
 }
