@@ -24,7 +24,7 @@ import org.sqlite.SQLiteDataSource;
  * (that goes to the function logs). Not thread-safe for writes: one writer thread owns
  * {@link #insert} and {@link #prune}; reads open a connection of their own.
  */
-public final class InvocationStore implements RecordStore {
+final class InvocationStore implements RecordStore {
 
     static final String FILE_NAME = "calls.db";
     private static final int BUSY_TIMEOUT_MILLIS = 5000;

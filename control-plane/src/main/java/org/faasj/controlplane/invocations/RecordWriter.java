@@ -111,7 +111,7 @@ public final class RecordWriter implements CallListener, SmartLifecycle {
                 writeRest();
                 return;
             }
-            if (!outage && clock.getAsLong() - lastPrune >= PRUNE_PERIOD_MILLIS) {
+            if (pending == null && clock.getAsLong() - lastPrune >= PRUNE_PERIOD_MILLIS) {
                 lastPrune = clock.getAsLong();
                 prune();
             }
@@ -217,9 +217,14 @@ public final class RecordWriter implements CallListener, SmartLifecycle {
             int n = store.prune(clock.getAsLong() - maxAgeMillis, maxPerFunction, prunedOnce ? Set.copyOf(written) : null);
             written.clear();
             prunedOnce = true;
+            endOutage();
             log.debug("pruned {} invocation records", n);
         } catch (SQLException e) {
-            log.warn("cannot prune the invocation records: {}", e.toString());
+            if (store.reachable()) {
+                log.warn("cannot prune the invocation records: {}", e.toString());
+            } else {
+                beginOutage(e); // logged once, like a failed insert; a quiet node finds it here first
+            }
         }
     }
 

@@ -22,6 +22,7 @@ class RecordWriterTest {
         volatile boolean down;
         volatile boolean answering = true;
         int attempts;
+        int prunes;
 
         @Override
         public synchronized void insert(List<InvocationRecord> records) throws SQLException {
@@ -33,7 +34,11 @@ class RecordWriterTest {
         }
 
         @Override
-        public int prune(long oldestMillis, int maxPerFunction, Set<String> written) {
+        public int prune(long oldestMillis, int maxPerFunction, Set<String> written) throws SQLException {
+            if (down) {
+                throw new SQLTransientConnectionException("store - Connection is not available");
+            }
+            prunes++;
             return 0;
         }
 
@@ -150,5 +155,23 @@ class RecordWriterTest {
         synchronized (store) {
             return store.stored.size();
         }
+    }
+
+    @Test
+    void aQuietNodeNoticesTheOutageInItsPruneAndItsEndInTheNext() {
+        FlakyStore store = new FlakyStore();
+        RecordWriter writer = new RecordWriter(store, 1000, 86_400_000L, () -> 0L);
+        store.down = true;
+        store.answering = false;
+
+        writer.prune();
+        assertThat(writer.inOutage()).isTrue();
+        writer.prune();
+
+        store.down = false;
+        store.answering = true;
+        writer.prune();
+        assertThat(writer.inOutage()).isFalse();
+        assertThat(store.prunes).isEqualTo(1);
     }
 }
