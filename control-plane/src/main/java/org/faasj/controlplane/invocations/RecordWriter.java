@@ -83,7 +83,7 @@ public final class RecordWriter implements CallListener, SmartLifecycle {
         return dropped.get();
     }
 
-    /** Whether the last insert found the store unreachable. */
+    /** Whether the store was found unreachable (by an insert or a prune) and has not taken a write since. */
     boolean inOutage() {
         return outage;
     }
