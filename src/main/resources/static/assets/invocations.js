@@ -86,6 +86,9 @@ function callView(call) {
     ['Duration', millis(call.durationMs)], ['Queue wait', millis(call.queueWaitMs)], ['Start', call.coldStart ? 'cold' : 'warm'],
     ['CPU', millis(call.cpuMs)], ['Peak RSS', orDash(call.peakRssKb, ' KB')], ['Worker', orDash(call.worker)],
   ];
+  if (call.node) { // cluster mode: the node that ran it (worker numbers are per node)
+    fields.push(['Node', call.node]);
+  }
   const list = el('dl', { class: 'record', 'data-test': 'call-record' },
     ...fields.map(([name, value]) => el('div', {}, el('dt', {}, name), el('dd', {}, value))));
   const lines = call.logs || [];

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.faasj.model.InvocationOutcome;
 import org.faasj.model.InvocationRecord;
@@ -23,11 +24,12 @@ import org.sqlite.SQLiteDataSource;
  * (that goes to the function logs). Not thread-safe for writes: one writer thread owns
  * {@link #insert} and {@link #prune}; reads open a connection of their own.
  */
-public final class InvocationStore implements AutoCloseable {
+final class InvocationStore implements RecordStore {
 
     static final String FILE_NAME = "calls.db";
     private static final int BUSY_TIMEOUT_MILLIS = 5000;
-    private static final String COLUMNS = "call_id, function, version, worker, started, duration_us, queue_wait_us,"
+    /** The record's columns, in {@link #bind} and {@link #recordAt} order; the shared table has the same. */
+    static final String COLUMNS = "call_id, function, version, worker, started, duration_us, queue_wait_us,"
             + " status, outcome, exit_code, cold, cpu_us, peak_rss_kb";
 
     private final SQLiteDataSource dataSource;
@@ -56,8 +58,8 @@ public final class InvocationStore implements AutoCloseable {
         }
     }
 
-    /** Inserts a batch in one transaction. */
-    void insert(List<InvocationRecord> records) throws SQLException {
+    @Override
+    public void insert(List<InvocationRecord> records) throws SQLException {
         writer.setAutoCommit(false);
         try (PreparedStatement p = writer.prepareStatement("INSERT INTO invocations(" + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -75,7 +77,7 @@ public final class InvocationStore implements AutoCloseable {
         }
     }
 
-    private static void bind(PreparedStatement p, InvocationRecord r) throws SQLException {
+    static void bind(PreparedStatement p, InvocationRecord r) throws SQLException {
         p.setString(1, r.callId());
         p.setString(2, r.functionName());
         p.setInt(3, r.functionVersion());
@@ -91,13 +93,9 @@ public final class InvocationStore implements AutoCloseable {
         p.setLong(13, r.peakRssKb());
     }
 
-    /**
-     * Deletes records started before {@code oldestMillis}, then all but the newest
-     * {@code maxPerFunction} of each function.
-     *
-     * @return records deleted
-     */
-    int prune(long oldestMillis, int maxPerFunction) throws SQLException {
+    /** Only this node writes the file, so every function is checked (a local count is cheap); {@code written} is not needed. */
+    @Override
+    public int prune(long oldestMillis, int maxPerFunction, Set<String> written) throws SQLException {
         int deleted;
         try (PreparedStatement p = writer.prepareStatement("DELETE FROM invocations WHERE started < ?")) {
             p.setLong(1, oldestMillis);
@@ -124,8 +122,8 @@ public final class InvocationStore implements AutoCloseable {
         return deleted;
     }
 
-    /** A function's records, newest first. */
-    public List<InvocationRecord> recent(String function, RecordFilter filter, int limit) throws SQLException {
+    @Override
+    public List<StoredRecord> recent(String function, RecordFilter filter, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM invocations WHERE function = ?");
         if (filter.statusFrom() >= 0) {
             sql.append(" AND status BETWEEN ? AND ?");
@@ -152,8 +150,8 @@ public final class InvocationStore implements AutoCloseable {
         }
     }
 
-    /** The newest record with this call id (client-chosen ids may repeat). */
-    public Optional<InvocationRecord> call(String callId) throws SQLException {
+    @Override
+    public Optional<StoredRecord> call(String callId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM invocations WHERE call_id = ? ORDER BY started DESC, id DESC LIMIT 1")) {
             p.setString(1, callId);
@@ -161,7 +159,7 @@ public final class InvocationStore implements AutoCloseable {
         }
     }
 
-    /** Whether any record of this function is kept. */
+    @Override
     public boolean hasRecords(String function) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement p = c.prepareStatement("SELECT 1 FROM invocations WHERE function = ? LIMIT 1")) {
@@ -172,16 +170,27 @@ public final class InvocationStore implements AutoCloseable {
         }
     }
 
-    private static List<InvocationRecord> read(PreparedStatement p) throws SQLException {
-        List<InvocationRecord> records = new ArrayList<>();
+    /** A local file: a failed insert is never an outage to wait out. */
+    @Override
+    public boolean reachable() {
+        return true;
+    }
+
+    private static List<StoredRecord> read(PreparedStatement p) throws SQLException {
+        List<StoredRecord> records = new ArrayList<>();
         try (ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
-                records.add(new InvocationRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getInt(8), InvocationOutcome.ofLabel(rs.getString(9)), rs.getInt(10),
-                        rs.getInt(11) != 0, rs.getLong(12), rs.getLong(13), ""));
+                records.add(new StoredRecord(recordAt(rs, ""), null));
             }
         }
         return records;
+    }
+
+    /** The record in the current row's first {@link #COLUMNS}. */
+    static InvocationRecord recordAt(ResultSet rs, String stderr) throws SQLException {
+        return new InvocationRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7), rs.getInt(8), InvocationOutcome.ofLabel(rs.getString(9)), rs.getInt(10),
+                rs.getInt(11) != 0, rs.getLong(12), rs.getLong(13), stderr);
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.faasj.controlplane.logs.LogQuery;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.model.CallId;
 import org.faasj.model.InvocationRecord;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,14 +41,14 @@ class InvocationsController {
     /** A call's lines are few (the worker caps stderr); this only bounds a pathological log. */
     private static final int MAX_CALL_LINES = 10_000;
 
-    private final InvocationStore store;
+    private final RecordStore store;
     private final CallStats stats;
     private final LogFiles logs;
     private final RouteTable routes;
     private final AdminToken token;
     private final AsyncCalls asyncCalls;
 
-    InvocationsController(InvocationStore store, CallStats stats, LogFiles logs, RouteTable routes, AdminToken token,
+    InvocationsController(RecordStore store, CallStats stats, LogFiles logs, RouteTable routes, AdminToken token,
                           AsyncCalls asyncCalls) {
         this.asyncCalls = asyncCalls;
         this.store = store;
@@ -66,7 +67,7 @@ class InvocationsController {
         ApiProblems.requireToken(token, authorization);
         int max = intParameter("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         RecordFilter filter = filter(status, outcome);
-        List<InvocationRecord> records = store.recent(name, filter, max);
+        List<RecordStore.StoredRecord> records = read(() -> store.recent(name, filter, max));
         if (records.isEmpty()) {
             requireKnown(name);
         }
@@ -80,14 +81,16 @@ class InvocationsController {
 
     /**
      * One call: its invocation record and log lines, and for an async call its {@code async} part.
-     * A queued async call has no record yet; it is shown by its async part alone.
+     * A queued async call has no record yet; it is shown by its async part alone. The lines are this
+     * node's log file's; a call another node ran has none here, so in cluster mode they are made from
+     * the stderr its record keeps in the shared store.
      */
     @GetMapping("/system/calls/{callId}")
     Map<String, Object> call(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                              @PathVariable String callId) throws SQLException {
         ApiProblems.requireToken(token, authorization);
         boolean wellFormed = CallId.isWellFormed(callId);
-        Optional<InvocationRecord> record = wellFormed ? store.call(callId) : Optional.empty();
+        Optional<RecordStore.StoredRecord> record = wellFormed ? read(() -> store.call(callId)) : Optional.empty();
         Optional<Map<String, Object>> async = wellFormed ? asyncView(callId) : Optional.empty();
         if (record.isEmpty() && async.isEmpty()) {
             throw ApiProblems.problem(HttpStatus.NOT_FOUND, "No such call", "no record of a call '" + callId + "'");
@@ -96,7 +99,7 @@ class InvocationsController {
         String function;
         if (record.isPresent()) {
             body = view(record.get());
-            function = record.get().functionName();
+            function = record.get().call().functionName();
         } else {
             function = (String) async.get().get("function");
             body = new LinkedHashMap<>();
@@ -106,6 +109,9 @@ class InvocationsController {
         List<LogLine> lines = LogFiles.isValidName(function)
                 ? logs.read(function, new LogQuery(MAX_CALL_LINES, null, callId))
                 : List.of();
+        if (lines.isEmpty() && record.isPresent()) {
+            lines = LogLine.of(record.get().call());
+        }
         body.put("logs", lines);
         async.ifPresent(a -> body.put("async", a));
         return body;
@@ -153,13 +159,37 @@ class InvocationsController {
 
     /** 404 unless the function is deployed or has records (a deleted function's records stay until pruned). */
     private void requireKnown(String name) throws SQLException {
-        if (!routes.hasFunction(name) && !store.hasRecords(name)) {
+        if (!routes.hasFunction(name) && !read(() -> store.hasRecords(name))) {
             throw ApiProblems.noSuchFunction(name);
         }
     }
 
-    /** One record as the API shows it; unknown values ({@code -1} in the record) are null. */
-    static Map<String, Object> view(InvocationRecord r) {
+    /** A read of the record store. */
+    private interface Read<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs a read; a failure while the store cannot be reached (cluster mode: the shared store is
+     * down) becomes the 503 "Store unavailable" problem deploys answer too, not a 500.
+     */
+    private <T> T read(Read<T> read) throws SQLException {
+        try {
+            return read.run();
+        } catch (SQLException e) {
+            if (!store.reachable()) {
+                throw new DataAccessResourceFailureException("cannot read the invocation records: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * One record as the API shows it; unknown values ({@code -1} in the record) are null. {@code node}
+     * only in cluster mode, so a single node's answers are what they were.
+     */
+    static Map<String, Object> view(RecordStore.StoredRecord stored) {
+        InvocationRecord r = stored.call();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("callId", r.callId());
         v.put("function", r.functionName());
@@ -174,6 +204,9 @@ class InvocationsController {
         v.put("coldStart", r.coldStart());
         v.put("cpuMs", r.cpuMicros() < 0 ? null : r.cpuMicros() / 1000.0);
         v.put("peakRssKb", r.peakRssKb() < 0 ? null : r.peakRssKb());
+        if (stored.node() != null) {
+            v.put("node", stored.node());
+        }
         return v;
     }
 

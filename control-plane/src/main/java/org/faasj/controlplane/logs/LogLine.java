@@ -24,7 +24,7 @@ public record LogLine(String time, String function, String callId, String text) 
     }
 
     /** The record's stderr split on newlines, an empty last line (the usual trailing newline) dropped. */
-    static List<LogLine> of(InvocationRecord record) {
+    public static List<LogLine> of(InvocationRecord record) {
         String stderr = record.stderr();
         if (stderr.isEmpty()) {
             return List.of();

@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * The gateway's own numbers: connections open, answers it wrote itself by status, hand-offs a
  * worker did not take, relayed console/API requests, and invocation records dropped because their
- * listeners fell behind. The loops' counters are summed when Prometheus scrapes, never before.
+ * listeners fell behind or the record store could not take them (refused, or down longer than its
+ * buffer lasts). The loops' counters are summed when Prometheus scrapes, never before.
  */
 class GatewayMetrics implements MeterBinder {
 
@@ -44,7 +45,7 @@ class GatewayMetrics implements MeterBinder {
         FunctionCounter.builder("faasj.gateway.relays", counters, c -> sum(c, LoopCounters::relays))
                 .description("Console, API and actuator requests relayed to Spring").register(registry);
         FunctionCounter.builder("faasj.call.records.dropped", droppedRecords, LongSupplier::getAsLong)
-                .description("Invocation records dropped because their listeners fell behind").register(registry);
+                .description("Invocation records dropped because their listeners or the record store fell behind").register(registry);
     }
 
     private static double sum(GatewayCounters counters, java.util.function.ToLongFunction<LoopCounters> count) {

@@ -2,6 +2,7 @@ package org.faasj.controlplane.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.faasj.controlplane.calls.CallRecords;
+import org.faasj.controlplane.invocations.RecordWriter;
 import org.faasj.controlplane.routing.RouteTable;
 import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.controlplane.workers.WorkerPool;
@@ -27,8 +28,8 @@ class MetricsConfiguration {
     }
 
     @Bean
-    GatewayMetrics gatewayMetrics(GatewayCounters counters, CallRecords records) {
-        return new GatewayMetrics(counters, records::dropped);
+    GatewayMetrics gatewayMetrics(GatewayCounters counters, CallRecords records, RecordWriter writer) {
+        return new GatewayMetrics(counters, () -> records.dropped() + writer.dropped());
     }
 
     @Bean

@@ -36,14 +36,22 @@ class InvocationsParametersTest {
 
     @Test
     void aRecordIsShownWithNullsForWhatIsNotKnown() {
-        Map<String, Object> v = InvocationsController.view(new InvocationRecord("c-1", "hello", 3, -1, 0, 12_345, 0, 504,
-                InvocationOutcome.TIMEOUT, -1, true, -1, -1, ""));
+        Map<String, Object> v = InvocationsController.view(new RecordStore.StoredRecord(new InvocationRecord("c-1", "hello",
+                3, -1, 0, 12_345, 0, 504, InvocationOutcome.TIMEOUT, -1, true, -1, -1, ""), null));
 
         assertThat(v).containsEntry("startedAt", "1970-01-01T00:00:00.000Z").containsEntry("durationMs", 12.345)
                 .containsEntry("queueWaitMs", 0.0).containsEntry("outcome", "timeout").containsEntry("exitCode", null)
                 .containsEntry("cpuMs", null).containsEntry("peakRssKb", null).containsEntry("worker", null);
         assertThat(v.keySet()).containsExactly("callId", "function", "version", "worker", "startedAt", "durationMs",
                 "queueWaitMs", "status", "outcome", "exitCode", "coldStart", "cpuMs", "peakRssKb");
+    }
+
+    @Test
+    void aClusterRecordNamesItsNode() {
+        Map<String, Object> v = InvocationsController.view(new RecordStore.StoredRecord(new InvocationRecord("c-1", "hello",
+                3, 0, 0, 1, 0, 200, InvocationOutcome.OK, 0, false, 1, 1, ""), "node-b"));
+
+        assertThat(v).containsEntry("node", "node-b");
     }
 
     private static void assertBad(Runnable r, String parameter) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,23 +168,26 @@ class ClusterAsyncIT {
             assertEquals(id, seen.path("callId").asString());
         }
 
-        // every invocation leaves a record on the node that ran it: each call ran once, on one node
+        // every invocation leaves a record naming the node that ran it, in the shared store: read on
+        // one node, each call ran once, on one node
         Map<String, Integer> runs = new HashMap<>();
-        int[] perNode = new int[2];
+        Map<String, Integer> perNode = new HashMap<>();
         RunningPlatform.await(PROPAGATION, () -> {
             runs.clear();
+            perNode.clear();
             try {
-                perNode[0] = countRuns(a, "ca-quick", runs);
-                perNode[1] = countRuns(b, "ca-quick", runs);
+                return countRuns(b, "ca-quick", runs, perNode) >= calls;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return perNode[0] + perNode[1] >= calls;
         }, "invocation records of all calls");
         assertEquals(calls, runs.size(), runs.toString());
         runs.forEach((id, n) -> assertEquals(1, n, id + " ran " + n + " times"));
-        System.out.printf("ClusterAsyncIT: %d calls enqueued on A ran %d on A, %d on B%n", calls, perNode[0], perNode[1]);
-        assertTrue(perNode[0] > 0 && perNode[1] > 0, "both nodes dispatched: A " + perNode[0] + ", B " + perNode[1]);
+        int onA = perNode.getOrDefault(nodeId(a), 0);
+        int onB = perNode.getOrDefault(nodeId(b), 0);
+        System.out.printf("ClusterAsyncIT: %d calls enqueued on A ran %d on A, %d on B%n", calls, onA, onB);
+        assertEquals(calls, onA + onB, perNode.toString());
+        assertTrue(onA > 0 && onB > 0, "both nodes dispatched: A " + onA + ", B " + onB);
 
         // enqueued on A the moment its deploy answers: B may claim them before its route sync has the
         // function; it hands them back rather than failing them, so each runs once, as its first attempt
@@ -226,15 +230,21 @@ class ClusterAsyncIT {
     }
 
     /** Invocation records of {@code function} on one node, counted into {@code runs} by call id; returns how many. */
-    private static int countRuns(RunningPlatform node, String function, Map<String, Integer> runs) throws Exception {
+    private static int countRuns(RunningPlatform node, String function, Map<String, Integer> runs,
+                                 Map<String, Integer> perNode) throws Exception {
         JsonNode body = RunningPlatform.JSON.readTree(
                 send(node, "GET", "/system/functions/" + function + "/invocations?limit=1000", null).body());
         int n = 0;
         for (JsonNode r : body.path("invocations")) {
             runs.merge(r.path("callId").asString(), 1, Integer::sum);
+            perNode.merge(r.path("node").asString(), 1, Integer::sum);
             n++;
         }
         return n;
+    }
+
+    private static String nodeId(RunningPlatform node) throws Exception {
+        return Files.readString(node.dataDir.resolve("node-id")).strip();
     }
 
     private static void deploy(RunningPlatform node, String name, String code, int timeout) throws Exception {

@@ -8,12 +8,16 @@ import static org.faasj.controlplane.it.ClusterNodes.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.faasj.controlplane.testing.PostgresDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -139,5 +143,68 @@ class ClusterIT {
         assertTrue(self != null && self.path("address").asString().endsWith(":" + a.port), nodes.toString());
         assertEquals(1, self.path("workers").asInt(), nodes.toString());
         assertEquals("UP", ClusterNodes.storeHealth(a).path("status").asString());
+    }
+
+    /**
+     * Invocation records live in the shared store: a call B ran, with a stderr line, is shown by A
+     * with B's node id and the line (A's own log file has none), and A's list has both nodes' calls.
+     */
+    @Test
+    void aCallRunOnB_isShownOnA_withBsNodeAndItsLogLine() throws Exception {
+        Multipart upload = new Multipart().file("code", "f.php",
+                        "<?php fwrite(STDERR, \"warned on \" . getenv('FAAS_CALL_ID') . \"\\n\"); echo json_encode(['answer' => 1]);\n")
+                .field("descriptor", "{\"runtime\":\"php\",\"name\":\"cl-records\"}");
+        HttpResponse<String> deployed = send(a, "POST", "/system/functions", upload);
+        assertEquals(201, deployed.statusCode(), deployed.body());
+        awaitAnswer(b, "cl-records", 1, PROPAGATION);
+        String onB = callWithId(b, "cl-records", "cl-rec-on-b");
+        String onA = callWithId(a, "cl-records", "cl-rec-on-a");
+        String nodeB = Files.readString(b.dataDir.resolve("node-id"), StandardCharsets.UTF_8).strip();
+        String nodeA = Files.readString(a.dataDir.resolve("node-id"), StandardCharsets.UTF_8).strip();
+
+        JsonNode call = awaitJson(a, "/system/calls/" + onB);
+        assertEquals(nodeB, call.path("node").asString(), call.toString());
+        assertEquals("cl-records", call.path("function").asString(), call.toString());
+        assertEquals(1, call.path("logs").size(), call.toString());
+        assertEquals("warned on cl-rec-on-b", call.path("logs").get(0).path("text").asString(), call.toString());
+        assertEquals(onB, call.path("logs").get(0).path("callId").asString(), call.toString());
+
+        awaitJson(a, "/system/calls/" + onA);
+        JsonNode list = RunningPlatform.JSON.readTree(send(a, "GET", "/system/functions/cl-records/invocations", null).body());
+        Set<String> nodes = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        for (JsonNode r : list.path("invocations")) {
+            nodes.add(r.path("node").asString());
+            ids.add(r.path("callId").asString());
+        }
+        assertTrue(nodes.containsAll(Set.of(nodeA, nodeB)), list.toString());
+        assertTrue(ids.containsAll(Set.of(onA, onB)), list.toString());
+    }
+
+    private static String callWithId(RunningPlatform node, String name, String callId) throws Exception {
+        HttpResponse<String> r = node.http.send(HttpRequest.newBuilder(node.uri("/api/" + name))
+                .timeout(Duration.ofSeconds(30)).header("X-Call-Id", callId)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(callId, r.headers().firstValue("X-Call-Id").orElse(""));
+        return callId;
+    }
+
+    /** The body of a GET that answers 200 within the propagation bound (records are written in batches). */
+    private static JsonNode awaitJson(RunningPlatform node, String path) throws Exception {
+        JsonNode[] found = new JsonNode[1];
+        RunningPlatform.await(PROPAGATION, () -> {
+            try {
+                HttpResponse<String> r = send(node, "GET", path, null);
+                if (r.statusCode() != 200) {
+                    return false;
+                }
+                found[0] = RunningPlatform.JSON.readTree(r.body());
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        }, path + " answering 200 on port " + node.port);
+        return found[0];
     }
 }
