@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -107,6 +109,7 @@ class ConsoleAsyncBrowserIT {
                 "tr[data-test=async-row][data-call-id='console-2'] [data-test=async-state]"), "cancelled"));
         assertEquals("queued", asyncState("console-1"), "only the chosen call was cancelled");
 
+        saveScreenshot();
         new Select(browser.findElement(By.id("async-filter"))).selectByValue("cancelled");
         wait.until(d -> d.findElements(By.cssSelector("tr[data-test=async-row]")).size() == 1
                 && d.findElements(By.cssSelector("tr[data-test=async-row][data-call-id='console-2']")).size() == 1);
@@ -131,6 +134,16 @@ class ConsoleAsyncBrowserIT {
         browser.findElement(By.id("d-retries")).sendKeys("4");
         browser.findElement(By.id("deploy-submit")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-test=deploy-success]")));
+    }
+
+    /** The async part alone, to the build directory (or where {@code -Dfaasj.screenshots} says). */
+    private static void saveScreenshot() throws Exception {
+        browser.manage().window().setSize(new Dimension(1280, 2000));
+        WebElement part = browser.findElement(By.id("async-calls"));
+        browser.executeScript("arguments[0].scrollIntoView()", part);
+        Path target = Path.of(System.getProperty("faasj.screenshots", "target/screenshots")).resolve("console-async.png");
+        Files.createDirectories(target.getParent());
+        Files.write(target, part.getScreenshotAs(OutputType.BYTES));
     }
 
     private static String text(String id) {
