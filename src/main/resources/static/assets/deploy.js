@@ -99,6 +99,9 @@ function typedDescriptor() {
   if (target) descriptor.target = target;
   if (name) descriptor.name = name;
   if (route) descriptor.route = route;
+  // empty leaves the platform's default; anything else goes as typed, so the server names a bad value
+  const retries = byId('d-retries').value.trim();
+  if (retries) descriptor.retries = Number(retries);
   return descriptor;
 }
 

@@ -1,4 +1,5 @@
-// The calls panel of the selected function: live stats and chart, recent invocations, logs. It
+// The calls panel of the selected function: live stats and chart, recent invocations, logs, async
+// calls. It
 // polls while a function is shown and the page is visible, and waits for the admin token (the
 // observability API answers nobody without it) instead of failing on every poll.
 
@@ -7,6 +8,7 @@ import { onTokenSaved, requestToken } from './token.js';
 import { clearStats, fetchStats, renderStats } from './stats.js';
 import { clearInvocations, fetchInvocations, initInvocations, renderInvocations } from './invocations.js';
 import { initLogs, reload as reloadLogs, showLogsOf } from './logs.js';
+import { clearAsyncCalls, fetchAsyncCalls, initAsyncCalls, renderAsyncCalls } from './asynccalls.js';
 
 const POLL_MILLIS = 3000;
 
@@ -17,6 +19,7 @@ let pollTimer = null;
 
 export function initObserve() {
   initInvocations(() => refresh());
+  initAsyncCalls(() => refresh(), () => refresh());
   initLogs(needsToken);
   byId('observe-token-enter').addEventListener('click', () => requestToken('The calls and logs panel needs the admin token.'));
   onTokenSaved(() => {
@@ -43,20 +46,23 @@ export function showFunction(name) {
   byId('observe-updated').textContent = '';
   clearStats();
   clearInvocations();
+  clearAsyncCalls();
   showLogsOf(name);
   refresh();
 }
 
-/** One poll of stats and invocations, then the next in a few seconds (chained: slow answers never pile up). */
+/** One poll of stats, invocations and async calls, then the next in a few seconds (chained: slow answers never pile up). */
 async function refresh() {
   clearTimeout(pollTimer);
   const poll = ++latestPoll;
   if (!shown || waitingForToken || document.hidden) return;
   try {
-    const [stats, invocations] = await Promise.all([fetchStats(shown), fetchInvocations(shown)]);
+    const [stats, invocations, asyncCalls] = await Promise.all([fetchStats(shown), fetchInvocations(shown),
+      fetchAsyncCalls(shown).catch(asyncProblem)]);
     if (poll !== latestPoll) return;
     renderStats(stats);
     renderInvocations(invocations);
+    renderAsyncCalls(asyncCalls);
     byId('observe-message').replaceChildren();
     byId('observe-updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
@@ -68,6 +74,12 @@ async function refresh() {
     showProblem(error);
   }
   if (poll === latestPoll) pollTimer = setTimeout(refresh, POLL_MILLIS);
+}
+
+/** The async queue can fail alone (its store unreachable): say so in its part and keep the rest updating. */
+function asyncProblem(error) {
+  if (error.needsToken) throw error;
+  return { problem: error };
 }
 
 /** Stops polling and says why, with a way to give the token; saving one resumes everything. */

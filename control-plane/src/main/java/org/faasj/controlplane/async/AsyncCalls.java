@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +16,8 @@ import org.faasj.controlplane.logs.LogLine;
 
 /**
  * What the calls API ({@code /system/calls/{id}}) shows of and does to an async call: its
- * {@code async} part, and cancelling it.
+ * {@code async} part, and cancelling it; and a function's calls as the listing
+ * ({@code /system/functions/{name}/async-calls}) shows them.
  */
 public final class AsyncCalls {
 
@@ -40,6 +43,62 @@ public final class AsyncCalls {
             return Cancel.UNKNOWN;
         }
         return before.get() == CallState.QUEUED ? Cancel.CANCELLED : Cancel.NOT_QUEUED;
+    }
+
+    /**
+     * A function's calls for the listing API: its counts per state, the age of its oldest queued
+     * call, and its newest calls (of {@code state} only, when not null), each as its {@code async}
+     * part without the answer's headers and body. Empty when the function has no calls at all.
+     */
+    public Optional<Map<String, Object>> listing(String function, CallState state, int limit) throws QueueException {
+        Backlog backlog = queue.backlog(function);
+        if (backlog.total() == 0) {
+            return Optional.empty();
+        }
+        List<CallSnapshot> recent = queue.recent(function, state, limit);
+        List<Map<String, Object>> calls = new ArrayList<>(recent.size());
+        for (CallSnapshot s : recent) {
+            calls.add(listed(s));
+        }
+        return Optional.of(listingBody(function, backlog, calls, clock.getAsLong()));
+    }
+
+    /** The listing of a deployed function that has no async calls kept. */
+    static Map<String, Object> emptyListing(String function) {
+        return listingBody(function, new Backlog(Map.of(), 0), List.of(), 0);
+    }
+
+    private static Map<String, Object> listingBody(String function, Backlog backlog, List<Map<String, Object>> calls,
+                                                   long now) {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (CallState s : CallState.values()) {
+            counts.put(s.id(), backlog.counts().get(s));
+        }
+        long oldest = backlog.oldestQueuedAt();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("function", function);
+        v.put("counts", counts);
+        v.put("oldestQueuedAt", time(oldest));
+        v.put("oldestQueuedAgeSeconds", oldest <= 0 ? null : Math.max(0, now - oldest) / 1000.0);
+        v.put("calls", calls);
+        return v;
+    }
+
+    /** A listed call: its id, then its {@code async} part with the last answer's status and no body. */
+    static Map<String, Object> listed(CallSnapshot s) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("callId", s.callId());
+        v.putAll(view(s));
+        CallResult r = s.result();
+        if (r.status() == null) {
+            v.put("result", null);
+        } else {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("status", r.status());
+            result.put("truncated", r.truncated());
+            v.put("result", result);
+        }
+        return v;
     }
 
     static Map<String, Object> view(CallSnapshot s) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -28,14 +29,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /async-function/<route>}: any method a route takes, stored and answered with 202 once it
- * is on disk; and {@code DELETE /system/calls/{id}}, which cancels a queued call. Stored are the
+ * is on disk; {@code DELETE /system/calls/{id}}, which cancels a queued call; and
+ * {@code GET /system/functions/{name}/async-calls}, a function's calls for an operator. Stored are the
  * method, path, query, body and headers, except connection headers, {@code X-Callback-Url} and
  * {@code X-Call-Id} (kept in their own columns) and credentials ({@code Authorization},
  * {@code Proxy-Authorization}, {@code Cookie}): those would sit on disk for the retention period,
@@ -46,6 +50,8 @@ class AsyncController {
 
     static final String PREFIX = "/async-function";
     static final String CALLBACK_HEADER = "X-Callback-Url";
+    static final int DEFAULT_LIST_LIMIT = 50;
+    static final int MAX_LIST_LIMIT = 500;
     private static final Set<String> NOT_STORED = Set.of("authorization", "proxy-authorization", "cookie",
             "x-callback-url", "x-call-id", "x-faas-function");
 
@@ -128,6 +134,64 @@ class AsyncController {
             case UNKNOWN -> throw ApiProblems.problem(HttpStatus.NOT_FOUND, "No such call",
                     "no async call '" + callId + "'");
         };
+    }
+
+    /**
+     * A function's async calls for an operator: counts per state, the oldest queued call's age and
+     * the newest calls (optionally of one state). 404 only when the function is neither deployed
+     * nor has calls kept (a deleted function's calls stay until pruned).
+     */
+    @GetMapping("/system/functions/{name}/async-calls")
+    Map<String, Object> list(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                             @PathVariable String name,
+                             @RequestParam(required = false) String state,
+                             @RequestParam(required = false) String limit) {
+        ApiProblems.requireToken(token, authorization);
+        CallState wanted = stateParameter(state);
+        int max = limitParameter(limit);
+        Optional<Map<String, Object>> listing;
+        try {
+            listing = calls.listing(name, wanted, max);
+        } catch (QueueException e) {
+            throw ApiProblems.problem(HttpStatus.SERVICE_UNAVAILABLE, "Queue unavailable", e.getMessage());
+        }
+        if (listing.isPresent()) {
+            return listing.get();
+        }
+        if (!routes.hasFunction(name)) {
+            throw ApiProblems.noSuchFunction(name);
+        }
+        return AsyncCalls.emptyListing(name);
+    }
+
+    /** Null (every state) when absent or empty. */
+    static CallState stateParameter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        for (CallState s : CallState.values()) {
+            if (s.id().equals(value.strip())) {
+                return s;
+            }
+        }
+        throw ApiProblems.badParameter("state", "state must be one of queued, running, succeeded, failed, cancelled;"
+                + " got '" + value + "'");
+    }
+
+    static int limitParameter(String value) {
+        if (value == null) {
+            return DEFAULT_LIST_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1 && n <= MAX_LIST_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblems.badParameter("limit", "limit must be a number from 1 to " + MAX_LIST_LIMIT + ", got '"
+                + value + "'");
     }
 
     /** The gateway answers these first; here too, for a request that reached Spring another way. */

@@ -76,6 +76,16 @@ public interface CallQueue extends AutoCloseable {
     /** Deletes finished calls that ended before {@code cutoff} and have no callback left to send. */
     int prune(long cutoff) throws QueueException;
 
+    /**
+     * A function's calls, newest enqueued first, at most {@code limit}, in {@code state} only or in
+     * any state (null). Neither the request body nor the result's headers and body are read: each
+     * snapshot's result holds the last attempt's status, truncation flag and error alone.
+     */
+    List<CallSnapshot> recent(String function, CallState state, int limit) throws QueueException;
+
+    /** How many of a function's calls are in each state, and when its oldest queued one was enqueued. */
+    Backlog backlog(String function) throws QueueException;
+
     long queuedCount() throws QueueException;
 
     /** Enqueue time of the oldest queued call, or empty. */

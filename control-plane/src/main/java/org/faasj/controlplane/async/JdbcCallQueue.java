@@ -41,6 +41,8 @@ public final class JdbcCallQueue implements CallQueue {
     private static final String PENDING = "pending";
     /** The channel each enqueue notifies on PostgreSQL, so idle dispatchers of every node look at once. */
     public static final String CHANNEL = "faasj_async";
+    /** The index behind {@link #recent} and {@link #backlog}. */
+    static final String FUNCTION_INDEX = "async_calls_function";
     /** The advisory lock the schema is created under on PostgreSQL. */
     private static final long SCHEMA_LOCK = 7233002;
 
@@ -175,6 +177,10 @@ public final class JdbcCallQueue implements CallQueue {
                     s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_due ON async_calls(state, next_run_at)");
                     s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_callbacks ON async_calls(callback_state, callback_next_at)");
                     s.executeUpdate("CREATE INDEX IF NOT EXISTS async_calls_finished ON async_calls(finished_at)");
+                    // an operator's view of one function: its calls of one state newest first, and its
+                    // counts per state, both read from this index alone and never from the whole table
+                    s.executeUpdate("CREATE INDEX IF NOT EXISTS " + FUNCTION_INDEX
+                            + " ON async_calls(function_name, state, enqueued_at, call_id)");
                 }
                 addColumnIfMissing("node_id", "TEXT");
                 addColumnIfMissing("lease_until", "BIGINT");
@@ -623,6 +629,95 @@ public final class JdbcCallQueue implements CallQueue {
                     p.setLong(1, cutoff);
                     return p.executeUpdate();
                 }
+            });
+        }
+    }
+
+    /** The columns a listing shows: no request, no result headers or body. */
+    private static final String LISTED = "call_id, function_name, state, attempts, max_attempts, enqueued_at,"
+            + " started_at, finished_at, next_run_at, result_status, result_truncated, last_error, callback_url,"
+            + " callback_state, callback_attempts, callback_error";
+    /** One state's newest calls of a function, read backwards along {@link #FUNCTION_INDEX}. */
+    private static final String NEWEST_OF_STATE = "SELECT " + LISTED + " FROM async_calls"
+            + " WHERE function_name = ? AND state = ? ORDER BY enqueued_at DESC, call_id DESC LIMIT ?";
+
+    /**
+     * With a state, one walk back along the index. Without, each state's newest {@code limit} (five
+     * short index walks, no sort of the function's whole history) merged and cut to {@code limit}:
+     * a single index on (function, state, time) serves both, so the enqueue path pays for one
+     * more index, not two.
+     */
+    @Override
+    public List<CallSnapshot> recent(String function, CallState state, int limit) throws QueueException {
+        List<CallState> states = state == null ? List.of(CallState.values()) : List.of(state);
+        synchronized (readLock) {
+            return read("list", () -> {
+                try (PreparedStatement p = reader.prepareStatement(recentSql(states.size()))) {
+                    int i = 1;
+                    for (CallState s : states) {
+                        p.setString(i++, function);
+                        p.setString(i++, s.id());
+                        p.setInt(i++, limit);
+                    }
+                    if (states.size() > 1) {
+                        p.setInt(i, limit);
+                    }
+                    List<CallSnapshot> calls = new ArrayList<>();
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            calls.add(listed(rs));
+                        }
+                    }
+                    return calls;
+                }
+            });
+        }
+    }
+
+    /** The listing's SQL over {@code states} states; parameters: (function, state, limit) per state, then the limit. */
+    static String recentSql(int states) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < states; i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT * FROM (").append(NEWEST_OF_STATE).append(") s").append(i);
+        }
+        if (states > 1) {
+            sql.append(" ORDER BY enqueued_at DESC, call_id DESC LIMIT ?");
+        }
+        return sql.toString();
+    }
+
+    /** One function's counts per state and oldest enqueue time per state. */
+    static final String BACKLOG_SQL = "SELECT state, COUNT(*), MIN(enqueued_at) FROM async_calls"
+            + " WHERE function_name = ? GROUP BY state";
+
+    private static CallSnapshot listed(ResultSet rs) throws SQLException {
+        int status = rs.getInt(10);
+        Integer boxed = rs.wasNull() ? null : status;
+        CallResult result = new CallResult(boxed, List.of(), null, rs.getInt(11) == 1, rs.getString(12));
+        return new CallSnapshot(rs.getString(1), rs.getString(2), CallState.fromId(rs.getString(3)), rs.getInt(4),
+                rs.getInt(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), result, rs.getString(13),
+                rs.getString(14), rs.getInt(15), rs.getString(16));
+    }
+
+    @Override
+    public Backlog backlog(String function) throws QueueException {
+        synchronized (readLock) {
+            return read("count by state", () -> {
+                Map<CallState, Long> counts = new LinkedHashMap<>();
+                long oldest = 0;
+                try (PreparedStatement p = reader.prepareStatement(BACKLOG_SQL)) {
+                    p.setString(1, function);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            CallState state = CallState.fromId(rs.getString(1));
+                            counts.put(state, rs.getLong(2));
+                            if (state == CallState.QUEUED) {
+                                oldest = rs.getLong(3);
+                            }
+                        }
+                    }
+                }
+                return new Backlog(counts, oldest);
             });
         }
     }

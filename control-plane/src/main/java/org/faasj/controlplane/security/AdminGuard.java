@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class AdminGuard {
 
-    private static final Set<String> GUARDED_READS = Set.of("invocations", "logs", "stats");
+    private static final Set<String> GUARDED_READS = Set.of("invocations", "logs", "stats", "async-calls");
 
     private final HostNames hosts;
     private final Set<String> allowedOrigins;
@@ -94,7 +94,7 @@ public class AdminGuard {
 
     /**
      * The observability API: {@code /system/calls/**}, {@code /system/nodes} and {@code /system/functions/{name}/}
-     * {@code invocations}, {@code logs}, {@code stats}. The path is compared the way Spring will
+     * {@code invocations}, {@code logs}, {@code stats}, {@code async-calls}. The path is compared the way Spring will
      * route it (percent-decoded, without {@code ;} parameters, empty segments dropped), so another
      * spelling of the same path is guarded too; one that cannot be decoded is guarded to be safe.
      * The controllers check the token again in any case.

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.faasj.controlplane.deploy.AdminToken;
 import org.faasj.controlplane.metrics.AsyncMetrics;
 import org.faasj.controlplane.routing.Route;
 import org.faasj.controlplane.routing.RouteTable;
+import org.faasj.controlplane.system.FaasProperties;
 import org.faasj.model.ExecutionMode;
 import org.faasj.model.FunctionDescriptor;
 import org.faasj.model.FunctionRuntime;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -181,5 +185,84 @@ class AsyncControllerTest {
                 .get("result");
         assertThat(result).containsEntry("bodyEncoding", "base64").containsEntry("body", "/wA=")
                 .containsEntry("truncated", true).containsEntry("status", 200);
+    }
+
+    // --- GET /system/functions/{name}/async-calls ---
+
+    @Test
+    void theStateParameterIsOneOfTheFiveStatesOrAbsent() {
+        assertThat(AsyncController.stateParameter(null)).isNull();
+        assertThat(AsyncController.stateParameter("")).isNull();
+        assertThat(AsyncController.stateParameter("queued")).isEqualTo(CallState.QUEUED);
+        assertThat(AsyncController.stateParameter("cancelled")).isEqualTo(CallState.CANCELLED);
+        for (String bad : new String[]{"QUEUED", "done", "queued,running", "1"}) {
+            ErrorResponseException e = (ErrorResponseException) org.assertj.core.api.Assertions.catchThrowable(
+                    () -> AsyncController.stateParameter(bad));
+            assertThat(e.getStatusCode().value()).as(bad).isEqualTo(400);
+            assertThat(e.getBody().getProperties()).containsEntry("parameter", "state");
+            assertThat(e.getBody().getDetail()).contains("queued, running, succeeded, failed, cancelled").contains(bad);
+        }
+    }
+
+    @Test
+    void theLimitIsFrom1To500And50WhenAbsent() {
+        assertThat(AsyncController.limitParameter(null)).isEqualTo(50);
+        assertThat(AsyncController.limitParameter("1")).isEqualTo(1);
+        assertThat(AsyncController.limitParameter("500")).isEqualTo(500);
+        for (String bad : new String[]{"0", "501", "-1", "ten", ""}) {
+            ErrorResponseException e = (ErrorResponseException) org.assertj.core.api.Assertions.catchThrowable(
+                    () -> AsyncController.limitParameter(bad));
+            assertThat(e.getStatusCode().value()).as(bad).isEqualTo(400);
+            assertThat(e.getBody().getProperties()).containsEntry("parameter", "limit");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aListingHasTheCountsTheOldestQueuedAgeAndTheNewestCallsWithoutBodies() throws Exception {
+        for (String id : new String[]{"l1", "l2", "l3"}) {
+            controller.enqueue(withId(id)); // all enqueued at 1000: ties are ordered by id, newest-looking first
+        }
+        queue.claim(1000, 1, Map.of(), 1);
+        queue.finish("l1", CallState.SUCCEEDED, new CallResult(200, java.util.List.of(), "secret".getBytes(), false, null),
+                1200);
+
+        Map<String, Object> listing = new AsyncCalls(queue, () -> 4500).listing("hello", null, 50).orElseThrow();
+
+        assertThat((Map<String, Object>) listing.get("counts")).containsEntry("queued", 2L)
+                .containsEntry("succeeded", 1L).containsEntry("running", 0L).containsKeys("failed", "cancelled");
+        assertThat(listing).containsEntry("oldestQueuedAgeSeconds", 3.5)
+                .containsEntry("oldestQueuedAt", "1970-01-01T00:00:01.000Z");
+        java.util.List<Map<String, Object>> calls = (java.util.List<Map<String, Object>>) listing.get("calls");
+        assertThat(calls).extracting(c -> c.get("callId")).containsExactly("l3", "l2", "l1");
+        Map<String, Object> done = calls.get(2);
+        assertThat(done).containsEntry("state", "succeeded").containsEntry("attempts", 1)
+                .containsEntry("enqueuedAt", "1970-01-01T00:00:01.000Z").containsEntry("finishedAt", "1970-01-01T00:00:01.200Z");
+        assertThat((Map<String, Object>) done.get("result")).containsEntry("status", 200).doesNotContainKeys("body", "headers");
+        assertThat(calls.get(0)).containsEntry("result", null).containsEntry("startedAt", null);
+
+        Map<String, Object> queued = new AsyncCalls(queue, () -> 4500).listing("hello", CallState.QUEUED, 1).orElseThrow();
+        assertThat((java.util.List<Map<String, Object>>) queued.get("calls")).extracting(c -> c.get("callId"))
+                .containsExactly("l3");
+        assertThat(new AsyncCalls(queue, () -> 4500).listing("nobody", null, 50)).isEmpty();
+    }
+
+    @Test
+    void anUnknownFunctionWithoutCallsIs404AndADeployedOneWithoutCallsAnEmptyListing() {
+        AdminToken token = new AdminToken(new Binder(new MapConfigurationPropertySource(Map.of(
+                "faas.data-dir", dir.toString(), "faas.admin-token", "s3cret"))).bind("faas", FaasProperties.class).get());
+        AsyncRuntime runtime = new AsyncRuntime(queue, calls -> null, null, Duration.ofHours(1), Duration.ofSeconds(3),
+                new AsyncMetrics(new SimpleMeterRegistry(), true), () -> 1000);
+        AsyncController guarded = new AsyncController(queue, routes, runtime, new AsyncCalls(queue, () -> 1000), token,
+                MAX_BODY, () -> 1000);
+
+        ErrorResponseException unknown = (ErrorResponseException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> guarded.list("Bearer s3cret", "nobody", null, null));
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        ErrorResponseException noToken = (ErrorResponseException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> guarded.list(null, "hello", null, null));
+        assertThat(noToken.getStatusCode().value()).isEqualTo(401);
+        assertThat(guarded.list("Bearer s3cret", "hello", "queued", "5")).containsEntry("calls", java.util.List.of())
+                .containsEntry("oldestQueuedAgeSeconds", null);
     }
 }

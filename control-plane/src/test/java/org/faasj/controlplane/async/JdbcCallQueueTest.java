@@ -235,6 +235,72 @@ class JdbcCallQueueTest {
         assertThat(queue.oldestQueuedAt()).isEqualTo(Optional.of(3000L));
     }
 
+    // --- an operator's view of one function ---
+
+    /** q1, q2 queued; r running; s succeeded; x failed; c cancelled; all of "f", plus one call of "g". */
+    private void oneOfEachState() throws Exception {
+        queue.enqueue(call("s", "f", 1000));
+        queue.enqueue(call("x", "f", 1100));
+        queue.enqueue(call("r", "f", 1200));
+        queue.enqueue(call("c", "f", 1300));
+        queue.enqueue(call("q1", "f", 1400));
+        queue.enqueue(call("q2", "f", 1500));
+        queue.enqueue(call("other", "g", 1600));
+        queue.claim(2000, 3, Map.of("g", 0), 5); // s, x, r: the oldest due of f
+        queue.finish("s", CallState.SUCCEEDED, answer(201, "a body the listing does not read"), 2100);
+        queue.finish("x", CallState.FAILED, answer(500, "boom"), 2200);
+        queue.cancel("c", 2300);
+    }
+
+    @Test
+    void aFunctionsCallsAreListedNewestEnqueuedFirstWithoutBodies() throws Exception {
+        oneOfEachState();
+
+        List<CallSnapshot> all = queue.recent("f", null, 10);
+
+        assertThat(all).extracting(CallSnapshot::callId).containsExactly("q2", "q1", "c", "r", "x", "s");
+        CallSnapshot s = all.get(5);
+        assertThat(s.state()).isEqualTo(CallState.SUCCEEDED);
+        assertThat(s.attempts()).isEqualTo(1);
+        assertThat(s.startedAt()).isEqualTo(2000);
+        assertThat(s.finishedAt()).isEqualTo(2100);
+        assertThat(s.result().status()).isEqualTo(201);
+        assertThat(s.result().body()).isNull();
+        assertThat(all.get(0).result().status()).isNull();
+        assertThat(queue.recent("f", null, 2)).extracting(CallSnapshot::callId).containsExactly("q2", "q1");
+        assertThat(queue.recent("nobody", null, 10)).isEmpty();
+    }
+
+    @Test
+    void aListingOfOneStateHoldsOnlyThatState() throws Exception {
+        oneOfEachState();
+
+        assertThat(queue.recent("f", CallState.QUEUED, 10)).extracting(CallSnapshot::callId).containsExactly("q2", "q1");
+        assertThat(queue.recent("f", CallState.QUEUED, 1)).extracting(CallSnapshot::callId).containsExactly("q2");
+        assertThat(queue.recent("f", CallState.RUNNING, 10)).extracting(CallSnapshot::callId).containsExactly("r");
+        assertThat(queue.recent("f", CallState.FAILED, 10)).singleElement()
+                .satisfies(x -> assertThat(x.result().status()).isEqualTo(500));
+        assertThat(queue.recent("f", CallState.CANCELLED, 10)).extracting(CallSnapshot::callId).containsExactly("c");
+        assertThat(queue.recent("g", CallState.QUEUED, 10)).extracting(CallSnapshot::callId).containsExactly("other");
+    }
+
+    @Test
+    void aFunctionsBacklogCountsEachStateAndDatesItsOldestQueuedCall() throws Exception {
+        oneOfEachState();
+
+        Backlog f = queue.backlog("f");
+
+        assertThat(f.counts()).containsEntry(CallState.QUEUED, 2L).containsEntry(CallState.RUNNING, 1L)
+                .containsEntry(CallState.SUCCEEDED, 1L).containsEntry(CallState.FAILED, 1L)
+                .containsEntry(CallState.CANCELLED, 1L);
+        assertThat(f.oldestQueuedAt()).isEqualTo(1400);
+        assertThat(f.total()).isEqualTo(6);
+        Backlog none = queue.backlog("nobody");
+        assertThat(none.total()).isZero();
+        assertThat(none.oldestQueuedAt()).isZero();
+        assertThat(none.counts()).hasSize(5);
+    }
+
     @Test
     void queuedCallsSurviveReopeningTheFile() throws Exception {
         queue.enqueue(call("kept", "f", 1000));

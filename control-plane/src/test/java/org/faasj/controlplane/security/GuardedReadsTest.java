@@ -26,6 +26,7 @@ class GuardedReadsTest {
     void theObservabilityPathsAreGuardedInEverySpelling() {
         for (String path : List.of("/system/calls/abc", "/system/calls", "/system/nodes", "/system/functions/hello/invocations",
                 "/system/functions/hello/logs", "/system/functions/hello/stats", "/system/functions/hello/logs/",
+                "/system/functions/hello/async-calls", "/system/functions/hello/%61sync-calls",
                 "/system//functions/hello/logs", "/system/functions/hello/%6Cogs", "/system/functions/hello/logs;x=1",
                 "/system;a=b/calls/x", "/system/functions/%zz/logs")) {
             assertTrue(AdminGuard.isGuardedRead(path), path);
