@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.faasj.controlplane.store.StoreDialect;
 import org.faasj.model.InvocationOutcome;
 import org.faasj.model.InvocationRecord;
 import org.sqlite.SQLiteConfig;
@@ -96,56 +97,13 @@ final class InvocationStore implements RecordStore {
     /** Only this node writes the file, so every function is checked (a local count is cheap); {@code written} is not needed. */
     @Override
     public int prune(long oldestMillis, int maxPerFunction, Set<String> written) throws SQLException {
-        int deleted;
-        try (PreparedStatement p = writer.prepareStatement("DELETE FROM invocations WHERE started < ?")) {
-            p.setLong(1, oldestMillis);
-            deleted = p.executeUpdate();
-        }
-        List<String> over = new ArrayList<>();
-        try (PreparedStatement p = writer.prepareStatement(
-                "SELECT function FROM invocations GROUP BY function HAVING count(*) > ?")) {
-            p.setInt(1, maxPerFunction);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    over.add(rs.getString(1));
-                }
-            }
-        }
-        try (PreparedStatement p = writer.prepareStatement("DELETE FROM invocations WHERE id IN (SELECT id FROM invocations"
-                + " WHERE function = ? ORDER BY started DESC, id DESC LIMIT -1 OFFSET ?)")) {
-            for (String function : over) {
-                p.setString(1, function);
-                p.setInt(2, maxPerFunction);
-                deleted += p.executeUpdate();
-            }
-        }
-        return deleted;
+        return RecordQueries.prune(writer, StoreDialect.SQLITE, oldestMillis, maxPerFunction, null);
     }
 
     @Override
     public List<StoredRecord> recent(String function, RecordFilter filter, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM invocations WHERE function = ?");
-        if (filter.statusFrom() >= 0) {
-            sql.append(" AND status BETWEEN ? AND ?");
-        }
-        if (filter.errorsOnly()) {
-            sql.append(" AND outcome <> 'ok'");
-        }
-        if (filter.outcome() != null) {
-            sql.append(" AND outcome = ?");
-        }
-        sql.append(" ORDER BY started DESC, id DESC LIMIT ?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            p.setString(i++, function);
-            if (filter.statusFrom() >= 0) {
-                p.setInt(i++, filter.statusFrom());
-                p.setInt(i++, filter.statusTo());
-            }
-            if (filter.outcome() != null) {
-                p.setString(i++, filter.outcome().label());
-            }
-            p.setInt(i, limit);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = RecordQueries.recent(c, COLUMNS, function, filter, limit)) {
             return read(p);
         }
     }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,7 +100,7 @@ final class SharedRecordStore implements RecordStore {
                         s.execute(dialect.recordPruneLockSql());
                     }
                 }
-                int deleted = pruneIn(c, oldestMillis, maxPerFunction, written);
+                int deleted = RecordQueries.prune(c, dialect, oldestMillis, maxPerFunction, written);
                 c.commit();
                 return deleted;
             } catch (SQLException | RuntimeException e) {
@@ -113,64 +112,10 @@ final class SharedRecordStore implements RecordStore {
         }
     }
 
-    private int pruneIn(Connection c, long oldestMillis, int maxPerFunction, Set<String> written) throws SQLException {
-        int deleted;
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM invocations WHERE started < ?")) {
-            p.setLong(1, oldestMillis);
-            deleted = p.executeUpdate();
-        }
-        Collection<String> functions = written != null ? written : overCap(c, maxPerFunction);
-        // uses the (function, started) index: reads a function's N newest entries plus what is past them
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM invocations WHERE id IN (SELECT id FROM invocations"
-                + " WHERE function = ? ORDER BY started DESC, id DESC " + dialect.offsetOnlySql() + ")")) {
-            for (String function : functions) {
-                p.setString(1, function);
-                p.setInt(2, maxPerFunction);
-                deleted += p.executeUpdate();
-            }
-        }
-        return deleted;
-    }
-
-    /** Every function over its cap: a scan of the function index, so only for a full prune (at start). */
-    private static List<String> overCap(Connection c, int maxPerFunction) throws SQLException {
-        List<String> over = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT function FROM invocations GROUP BY function HAVING count(*) > ?")) {
-            p.setInt(1, maxPerFunction);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    over.add(rs.getString(1));
-                }
-            }
-        }
-        return over;
-    }
-
     @Override
     public List<StoredRecord> recent(String function, RecordFilter filter, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + InvocationStore.COLUMNS + ", node FROM invocations WHERE function = ?");
-        if (filter.statusFrom() >= 0) {
-            sql.append(" AND status BETWEEN ? AND ?");
-        }
-        if (filter.errorsOnly()) {
-            sql.append(" AND outcome <> 'ok'");
-        }
-        if (filter.outcome() != null) {
-            sql.append(" AND outcome = ?");
-        }
-        sql.append(" ORDER BY started DESC, id DESC LIMIT ?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            p.setString(i++, function);
-            if (filter.statusFrom() >= 0) {
-                p.setInt(i++, filter.statusFrom());
-                p.setInt(i++, filter.statusTo());
-            }
-            if (filter.outcome() != null) {
-                p.setString(i++, filter.outcome().label());
-            }
-            p.setInt(i, limit);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = RecordQueries.recent(c, InvocationStore.COLUMNS + ", node", function, filter, limit)) {
             return read(p, false);
         }
     }
