@@ -67,10 +67,7 @@ class ConsoleAsyncBrowserIT {
     @Test
     void aBacklogIsShownPerStateAndAQueuedCallIsCancelledFromTheConsole() throws Exception {
         browser.get("http://127.0.0.1:" + platform.port + "/");
-        WebElement panel = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-panel")));
-        browser.findElement(By.id("token-input")).sendKeys(token);
-        browser.findElement(By.id("token-save")).click();
-        wait.until(ExpectedConditions.invisibilityOf(panel));
+        HeadlessChromium.enterToken(browser, wait, token);
 
         deployFromTheForm();
         JsonNode fn = function();

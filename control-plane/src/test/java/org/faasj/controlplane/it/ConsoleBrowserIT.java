@@ -138,10 +138,7 @@ class ConsoleBrowserIT {
     private static void enterToken() throws Exception {
         Path tokenFile = platform.dataDir.resolve("admin-token");
         assertTrue(Files.exists(tokenFile), "the platform did not write " + tokenFile);
-        WebElement panel = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-panel")));
-        browser.findElement(By.id("token-input")).sendKeys(Files.readString(tokenFile).trim());
-        browser.findElement(By.id("token-save")).click();
-        wait.until(ExpectedConditions.invisibilityOf(panel));
+        HeadlessChromium.enterToken(browser, wait, Files.readString(tokenFile).trim());
     }
 
     private static String routeFromApi(String name) throws Exception {

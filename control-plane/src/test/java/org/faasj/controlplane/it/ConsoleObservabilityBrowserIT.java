@@ -151,10 +151,7 @@ class ConsoleObservabilityBrowserIT {
     private static void openConsoleWithToken() throws Exception {
         openConsole();
         if (!text("token-status").equals("Admin token saved")) {
-            WebElement panel = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-panel")));
-            browser.findElement(By.id("token-input")).sendKeys(AbuseSupport.adminToken(platform));
-            browser.findElement(By.id("token-save")).click();
-            wait.until(ExpectedConditions.invisibilityOf(panel));
+            HeadlessChromium.enterToken(browser, wait, AbuseSupport.adminToken(platform));
         }
     }
 

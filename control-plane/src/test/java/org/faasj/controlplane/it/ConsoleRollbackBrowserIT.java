@@ -63,10 +63,7 @@ class ConsoleRollbackBrowserIT {
 
         browser.manage().window().setSize(new Dimension(1280, 1000));
         browser.get("http://127.0.0.1:" + platform.port + "/");
-        WebElement panel = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-panel")));
-        browser.findElement(By.id("token-input")).sendKeys(token);
-        browser.findElement(By.id("token-save")).click();
-        wait.until(ExpectedConditions.invisibilityOf(panel));
+        HeadlessChromium.enterToken(browser, wait, token);
 
         row().findElement(By.cssSelector("[data-test=show-versions]")).click();
         By v1 = By.cssSelector("tr[data-test=versions-row][data-name='roll-me'] [data-test=version][data-version='1']");

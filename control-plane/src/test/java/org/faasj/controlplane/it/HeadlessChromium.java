@@ -7,9 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's Chromium driven through Debian's chromium-driver. Both binaries are named explicitly so
@@ -42,6 +46,14 @@ final class HeadlessChromium {
                 .withTimeout(Duration.ofSeconds(30))
                 .build();
         return new ChromeDriver(service, options);
+    }
+
+    /** Gives the console the admin token through its own form, as a user would, and waits for the form to close. */
+    static void enterToken(ChromeDriver browser, WebDriverWait wait, String token) {
+        WebElement panel = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-panel")));
+        browser.findElement(By.id("token-input")).sendKeys(token);
+        browser.findElement(By.id("token-save")).click();
+        wait.until(ExpectedConditions.invisibilityOf(panel));
     }
 
     private static void requireExecutable(String path, String debianPackage) {
