@@ -3,7 +3,6 @@ package org.faasj.worker.exec.wasm;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.FunctionBody;
@@ -90,8 +89,8 @@ final class WasmInstancePool {
      * @throws com.dylibso.chicory.wasm.ChicoryException when instantiation fails
      */
     WasmGuest create(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget budget,
-                     WasiPreview1 wasi) {
-        WasmGuest guest = WasmGuest.create(compiled, limits, budget, wasi);
+                     WasiCall call) {
+        WasmGuest guest = WasmGuest.create(compiled, limits, budget, call);
         if (enabled()) {
             keepImage(guest);
         }
