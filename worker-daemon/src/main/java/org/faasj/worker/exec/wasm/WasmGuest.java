@@ -23,7 +23,7 @@ import com.dylibso.chicory.wasm.types.MutabilityType;
  * One instantiated module that can serve call after call, each time in the state a fresh instance
  * would have.
  *
- * <p>Its WASI imports are trampolines to the current call's {@link WasiCall} (streams, argv,
+ * <p>Its WASI imports are trampolines to the current call's {@link WasiPreview1} (streams, argv,
  * environment, descriptors, exit code: all new per call), so the instance is built once while WASI
  * stays per call. The trampolines are bound once per guest and call the current context's methods
  * directly for the functions a C command uses on every call; only a call that uses another WASI
@@ -70,20 +70,15 @@ final class WasmGuest {
     private WasiPreview1 wasi;
     /** The current context's host functions, built on the first call of a function without a direct path. */
     private HostFunction[] wasiFunctions;
-    /** The current call's argv and environment, served by the trampolines ({@link GuestStrings}). */
-    private GuestStrings arguments = GuestStrings.NONE;
-    private GuestStrings environment = GuestStrings.NONE;
     /** The current call's stdin while descriptor 0 is still it (the guest may close or renumber it). */
     private InputStream stdin;
     private final byte[] stdinChunk = new byte[STDIN_CHUNK_BYTES];
 
     private WasmGuest(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget.Lease lease,
-                      WasiCall call) {
+                      WasiPreview1 wasi) {
         this.limits = limits;
         this.lease = lease;
-        this.wasi = call.wasi();
-        this.arguments = call.arguments();
-        this.environment = call.environment();
+        this.wasi = wasi;
         Instance.Builder builder = Instance.builder(compiled.module())
                 .withImportValues(ImportValues.builder().addFunction(trampolines()).build())
                 .withMachineFactory(compiled.machines())
@@ -135,17 +130,17 @@ final class WasmGuest {
     }
 
     /**
-     * Instantiates the module (its start section, if any, runs now, with {@code call}'s WASI); its memory is
+     * Instantiates the module (its start section, if any, runs now, with {@code wasi}); its memory is
      * charged to the budget, and given back here if instantiation fails.
      *
      * @throws WasmMemoryBudget.Exhausted when the budget cannot take its initial memory
      * @throws com.dylibso.chicory.wasm.ChicoryException when instantiation fails (e.g. the start section traps)
      */
     static WasmGuest create(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget budget,
-                            WasiCall call) {
+                            WasiPreview1 wasi) {
         WasmMemoryBudget.Lease lease = budget.lease();
         try {
-            return new WasmGuest(compiled, limits, lease, call);
+            return new WasmGuest(compiled, limits, lease, wasi);
         } catch (RuntimeException | Error e) {
             lease.close();
             throw e;
@@ -176,8 +171,7 @@ final class WasmGuest {
     /**
      * Calls the current call's WASI function: directly for the functions hello.c (wasi-libc's start
      * and stdio) calls, each as Chicory's generated binding does it, else through the context's host
-     * functions. argv and the environment come from the call's {@link GuestStrings}, not from its
-     * {@code WasiPreview1} (which has none: only these four functions read them). {@code fd_read} of stdin is served here: Chicory's allocates a buffer of the guest's
+     * functions. {@code fd_read} of stdin is served here: Chicory's allocates a buffer of the guest's
      * whole iovec length per read (64 KB twice per call for hello.c's {@code fread}), which made the
      * worker's small young generation collect every few dozen calls. {@code fd_close} and
      * {@code fd_renumber} touching descriptor 0 hand stdin back to WASI.
@@ -211,13 +205,13 @@ final class WasmGuest {
             case "fd_fdstat_get":
                 return (caller, args) -> result(wasi.fdFdstatGet(caller.memory(), (int) args[0], (int) args[1]));
             case "args_get":
-                return (caller, args) -> result(arguments.get(caller.memory(), (int) args[0], (int) args[1]));
+                return (caller, args) -> result(wasi.argsGet(caller.memory(), (int) args[0], (int) args[1]));
             case "args_sizes_get":
-                return (caller, args) -> result(arguments.sizesGet(caller.memory(), (int) args[0], (int) args[1]));
+                return (caller, args) -> result(wasi.argsSizesGet(caller.memory(), (int) args[0], (int) args[1]));
             case "environ_get":
-                return (caller, args) -> result(environment.get(caller.memory(), (int) args[0], (int) args[1]));
+                return (caller, args) -> result(wasi.environGet(caller.memory(), (int) args[0], (int) args[1]));
             case "environ_sizes_get":
-                return (caller, args) -> result(environment.sizesGet(caller.memory(), (int) args[0], (int) args[1]));
+                return (caller, args) -> result(wasi.environSizesGet(caller.memory(), (int) args[0], (int) args[1]));
             case "proc_exit":
                 return (caller, args) -> {
                     wasi.procExit((int) args[0]);
@@ -288,13 +282,11 @@ final class WasmGuest {
     }
 
     /**
-     * Runs the command's {@code _start} with the call's WASI, argv and environment, whose stdin is
-     * {@code callStdin}; a {@code proc_exit} ends it with WasiExitException.
+     * Runs the command's {@code _start} with the call's WASI, whose stdin is {@code callStdin}; a
+     * {@code proc_exit} ends it with WasiExitException.
      */
-    void start(WasiCall call, InputStream callStdin) {
-        this.wasi = call.wasi();
-        this.arguments = call.arguments();
-        this.environment = call.environment();
+    void start(WasiPreview1 callWasi, InputStream callStdin) {
+        this.wasi = callWasi;
         this.wasiFunctions = null;
         this.stdin = callStdin;
         instance.export(Instance.START_FUNCTION_NAME).apply();
@@ -317,8 +309,6 @@ final class WasmGuest {
     /** Drops the last call's WASI context so an idle guest does not keep its buffers reachable. */
     void park() {
         this.wasi = null;
-        this.arguments = GuestStrings.NONE;
-        this.environment = GuestStrings.NONE;
         this.wasiFunctions = null;
         this.stdin = null;
     }

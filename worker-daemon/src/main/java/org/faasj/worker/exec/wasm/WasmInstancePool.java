@@ -3,6 +3,7 @@ package org.faasj.worker.exec.wasm;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.FunctionBody;
@@ -89,8 +90,8 @@ final class WasmInstancePool {
      * @throws com.dylibso.chicory.wasm.ChicoryException when instantiation fails
      */
     WasmGuest create(WasmModules.Compiled compiled, MemoryLimits limits, WasmMemoryBudget budget,
-                     WasiCall call) {
-        WasmGuest guest = WasmGuest.create(compiled, limits, budget, call);
+                     WasiPreview1 wasi) {
+        WasmGuest guest = WasmGuest.create(compiled, limits, budget, wasi);
         if (enabled()) {
             keepImage(guest);
         }

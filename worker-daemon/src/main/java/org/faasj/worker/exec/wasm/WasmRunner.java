@@ -124,28 +124,24 @@ public final class WasmRunner implements FunctionRunner {
                             OutputBudget.Account output, CallTrace trace) {
         GuestOutput stdout = GuestOutput.capped(settings.outputCap(), output);
         GuestOutput stderr = GuestOutput.tail(STDERR_TAIL_BYTES, trace.stderrHeadBytes());
-        // argv and the environment go to the guest through its trampolines, not through WasiOptions (GuestStrings)
-        WasiOptions options = WasiOptions.builder()
+        WasiOptions.Builder options = WasiOptions.builder()
                 .withStdin(stdin).withStdout(stdout).withStderr(stderr)
                 .withRandom(RANDOM)
-                .build();
-        GuestStrings arguments = GuestStrings.arguments(List.of(frame.functionName()));
-        GuestStrings environment = GuestStrings.environment(
-                CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()));
+                .withArguments(List.of(frame.functionName()));
+        CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()).forEach(options::withEnvironment);
         Deadline deadline = Deadline.arm(deadlines, Thread.currentThread(), frame.timeoutMillis());
         WasmInstancePool pool = compiled.instances();
         long started = System.nanoTime();
         WasmGuest guest = null;
         boolean cleanEnd = false;
         long cpuStart = threadCpuNanos();
-        try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options).build()) {
-            WasiCall call = new WasiCall(wasi, arguments, environment);
+        try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
             guest = pool.take(limits);
             trace.coldStart(guest == null);
             if (guest == null) {
-                guest = pool.create(compiled, limits, budget, call);
+                guest = pool.create(compiled, limits, budget, wasi);
             }
-            guest.start(call, stdin);
+            guest.start(wasi, stdin);
             cleanEnd = true;
             return ended(deadline, frame, 0, stdout, stderr);
         } catch (WasiExitException exit) {

@@ -110,19 +110,19 @@ public final class WasmCallBreakdown {
             long alloc = THREADS.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
             ByteArrayInputStream stdin = new ByteArrayInputStream(BODY);
-            WasiCall call = call(frame, settings, stdin);
+            WasiPreview1 wasi = wasi(frame, settings, stdin);
             long t1 = System.nanoTime();
             if (guest == null) {
-                guest = compiled.instances().create(compiled, limits, budget, call);
+                guest = compiled.instances().create(compiled, limits, budget, wasi);
             } else {
                 compiled.instances().giveBack(guest);
                 guest = compiled.instances().take(limits);
             }
             long t2 = System.nanoTime();
             WasmGuest running = guest;
-            exit(() -> running.start(call, stdin));
+            exit(() -> running.start(wasi, stdin));
             long t3 = System.nanoTime();
-            call.wasi().close();
+            wasi.close();
             phases.add(i, THREADS.getCurrentThreadAllocatedBytes() - alloc, t1 - t0, t2 - t1, t3 - t2, t3 - t0);
         }
         compiled.instances().giveBack(guest);
@@ -158,17 +158,6 @@ public final class WasmCallBreakdown {
                 .withArguments(List.of(frame.functionName()));
         CgiEnvironment.build(frame, settings.functionPath(), settings.workDir()).forEach(options::withEnvironment);
         return WasiPreview1.builder().withOptions(options.build()).build();
-    }
-
-    /** As the runner builds it: argv and environment beside the context, not in it. */
-    private static WasiCall call(HandoffFrame frame, ExecSettings settings, ByteArrayInputStream stdin) {
-        WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder()
-                .withStdin(stdin)
-                .withStdout(GuestOutput.capped(settings.outputCap(), OutputBudget.UNLIMITED.open()))
-                .withStderr(GuestOutput.tail(2048, 0))
-                .build()).build();
-        return new WasiCall(wasi, GuestStrings.arguments(List.of(frame.functionName())),
-                GuestStrings.environment(CgiEnvironment.build(frame, settings.functionPath(), settings.workDir())));
     }
 
     private static void exit(Runnable start) {

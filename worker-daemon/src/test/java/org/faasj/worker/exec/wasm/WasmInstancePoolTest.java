@@ -215,7 +215,7 @@ class WasmInstancePoolTest {
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build();
         WasmGuest[] guests = new WasmGuest[WasmInstancePool.MAX_IDLE + 2];
         for (int i = 0; i < guests.length; i++) {
-            guests[i] = pool.create(compiled, limits, budget, WasiCall.bare(wasi));
+            guests[i] = pool.create(compiled, limits, budget, wasi);
         }
         for (WasmGuest guest : guests) {
             pool.giveBack(guest);
