@@ -20,14 +20,6 @@ public record CompletionAck(long requestId, int status, boolean keepAlive) {
 
     public static final int BYTES = 16;
     public static final int RESPONSE_STARTED = -1;
-    /**
-     * Where a frame's length would be, this value instead says the gateway attached a notice
-     * channel (one end of a socket pair, as SCM_RIGHTS): the worker writes its {@link #RESPONSE_STARTED}
-     * notices there, without waking the gateway's ack reader, which reads them in batches and
-     * always before it acts on the link's end. Sent once, before the first frame; a worker that got
-     * none sends its notices on the link.
-     */
-    public static final int NOTICE_CHANNEL_PREAMBLE = -1;
 
     /** The notice that the worker is about to write the response of this request. */
     public static CompletionAck responseStarted(long requestId) {

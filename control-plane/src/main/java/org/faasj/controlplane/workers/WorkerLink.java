@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.faasj.model.CompletionAck;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.newsclub.net.unix.AFUNIXSocketPair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,21 +21,11 @@ import org.slf4j.LoggerFactory;
  * One Unix stream connection to a worker. Frames go out with the client's descriptor attached
  * (SCM_RIGHTS) in a single write; completion acks come back on the same connection and are read
  * by a daemon thread owned by the link.
- *
- * <p>"Response started" notices come on a side channel instead (a socket pair whose other end the
- * link hands the worker first, {@link CompletionAck#NOTICE_CHANNEL_PREAMBLE}), which nobody blocks
- * on: perf (round 4) showed the ack reader woken twice per call, once for the notice, and the
- * notice is only needed if the worker dies. The reader drains the channel every
- * {@link #DRAIN_EVERY} completions (so it stays short; a worker that finds it full sends the
- * notice on the link) and, when the link ends, after the worker is known gone and before it reports
- * the loss, so every notice the worker sent is marked before the gateway chooses 502 or a cut.
  */
 final class WorkerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLink.class);
     private static final long EXIT_WAIT_MILLIS = 2_000;
-    /** Completions between two reads of the notice channel. */
-    static final int DRAIN_EVERY = 16;
 
     private final WorkerSlot slot;
     /** The worker process this link talks to. */
@@ -46,22 +34,16 @@ final class WorkerLink implements AutoCloseable {
     private final Runnable reconnect;
     private final AFUNIXSocket socket;
     private final OutputStream out;
-    /** The link's end of the notice channel (non-blocking) and the worker's end, kept open until the reader ends. */
-    private final AFUNIXSocketPair<AFUNIXSocketChannel> notices;
-    /** Only the ack reader uses it. */
-    private final ByteBuffer noticeBuffer = ByteBuffer.allocateDirect(4096);
     private volatile boolean open = true;
     /** Closed on purpose (the worker is being replaced or stopped), not broken. */
     private volatile boolean retired;
 
-    private WorkerLink(WorkerSlot slot, Process process, Runnable reconnect, AFUNIXSocket socket,
-                       AFUNIXSocketPair<AFUNIXSocketChannel> notices) throws IOException {
+    private WorkerLink(WorkerSlot slot, Process process, Runnable reconnect, AFUNIXSocket socket) throws IOException {
         this.slot = slot;
         this.process = process;
         this.reconnect = reconnect;
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.notices = notices;
     }
 
     /**
@@ -76,21 +58,15 @@ final class WorkerLink implements AutoCloseable {
         // not AFUNIXSocket.connectTo: on a failed connect it leaves its socket open until GC, and
         // the supervisor retries every few ms while a worker starts
         AFUNIXSocket socket = AFUNIXSocket.newInstance();
-        AFUNIXSocketPair<AFUNIXSocketChannel> notices = null;
         try {
             socket.connect(AFUNIXSocketAddress.of(socketPath));
             // junixsocket sets SO_SNDTIMEO and SO_RCVTIMEO from it; the ack reader rides out the read timeouts
             socket.setSoTimeout((int) Math.max(1, sendTimeout.toMillis()));
-            notices = AFUNIXSocketPair.open();
-            notices.getSocket1().configureBlocking(false);
-            socket.setOutboundFileDescriptors(notices.getSocket2().getFileDescriptor());
-            socket.getOutputStream().write(ByteBuffer.allocate(4).putInt(CompletionAck.NOTICE_CHANNEL_PREAMBLE).array());
         } catch (IOException | RuntimeException e) {
             socket.close();
-            closeQuietly(notices);
             throw e;
         }
-        WorkerLink link = new WorkerLink(slot, process, reconnect, socket, notices);
+        WorkerLink link = new WorkerLink(slot, process, reconnect, socket);
         Thread reader = new Thread(() -> link.readAcks(listener), "worker-" + slot.id() + "-acks");
         reader.setDaemon(true);
         reader.start();
@@ -121,16 +97,10 @@ final class WorkerLink implements AutoCloseable {
 
     private void readAcks(HandoffListener listener) {
         byte[] buf = new byte[CompletionAck.BYTES];
-        int sinceDrain = 0;
         try (InputStream in = socket.getInputStream()) {
             while (true) {
                 readFully(in, buf);
-                CompletionAck ack = CompletionAck.readFrom(ByteBuffer.wrap(buf));
-                listener.completed(slot, ack);
-                if (!ack.isResponseStart() && ++sinceDrain >= DRAIN_EVERY) {
-                    sinceDrain = 0;
-                    drainNotices(listener);
-                }
+                listener.completed(slot, CompletionAck.readFrom(ByteBuffer.wrap(buf)));
             }
         } catch (EOFException e) {
             log.debug("worker {} closed its link", slot.id());
@@ -140,40 +110,7 @@ final class WorkerLink implements AutoCloseable {
             }
         } finally {
             close();
-            boolean gone = workerGone();
-            // a dead worker writes nothing more: what it noticed is all here now, and is marked before the loss
-            drainNotices(listener);
-            closeQuietly(notices);
-            listener.lost(slot, gone);
-        }
-    }
-
-    /** Hands every notice waiting in the channel to the listener; never blocks. */
-    private void drainNotices(HandoffListener listener) {
-        try {
-            while (notices.getSocket1().read(noticeBuffer) > 0) {
-                noticeBuffer.flip();
-                while (noticeBuffer.remaining() >= CompletionAck.BYTES) {
-                    CompletionAck notice = CompletionAck.readFrom(noticeBuffer);
-                    if (notice.isResponseStart()) {
-                        listener.completed(slot, notice);
-                    }
-                }
-                noticeBuffer.compact();
-            }
-        } catch (IOException e) {
-            log.debug("reading the notices of worker {}: {}", slot.id(), e.toString());
-        }
-    }
-
-    private static void closeQuietly(AFUNIXSocketPair<AFUNIXSocketChannel> pair) {
-        if (pair == null) {
-            return;
-        }
-        try {
-            pair.close();
-        } catch (IOException e) {
-            log.debug("closing a notice channel: {}", e.toString());
+            listener.lost(slot, workerGone());
         }
     }
 

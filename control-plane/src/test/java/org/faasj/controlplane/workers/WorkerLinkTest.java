@@ -3,11 +3,8 @@ package org.faasj.controlplane.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.DataInputStream;
 import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -123,48 +120,5 @@ class WorkerLinkTest {
         peer.close();
         assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("died");
         assertThat(reconnects).isEmpty();
-    }
-
-    /** The fake worker's end of the notice channel the link attached with its preamble. */
-    private FileOutputStream noticeChannel() throws IOException {
-        peer.setAncillaryReceiveBufferSize(1024);
-        byte[] preamble = new byte[4];
-        new DataInputStream(peer.getInputStream()).readFully(preamble);
-        assertThat(ByteBuffer.wrap(preamble).getInt()).isEqualTo(CompletionAck.NOTICE_CHANNEL_PREAMBLE);
-        FileDescriptor[] fds = peer.getReceivedFileDescriptors();
-        assertThat(fds).hasSize(1);
-        return new FileOutputStream(fds[0]);
-    }
-
-    /** A worker that dies right after its notice: the notice is reported before the loss, so no 502 follows. */
-    @Test
-    void aNoticeOnTheChannelIsReportedBeforeTheWorkersDeath() throws Exception {
-        connect(Duration.ofSeconds(1));
-        try (FileOutputStream notices = noticeChannel()) {
-            notices.write(CompletionAck.responseStarted(9).encode());
-            worker.destroyForcibly();
-            peer.close();
-            assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo(CompletionAck.responseStarted(9));
-            assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("died");
-        }
-    }
-
-    /** The channel is read every so many completions, so it never fills while calls complete. */
-    @Test
-    void noticesAreReadInBatchesAsCompletionsArrive() throws Exception {
-        WorkerLink link = connect(Duration.ofSeconds(1));
-        try (FileOutputStream notices = noticeChannel()) {
-            notices.write(CompletionAck.responseStarted(1).encode());
-            for (long id = 100; id < 100 + WorkerLink.DRAIN_EVERY; id++) {
-                peer.getOutputStream().write(new CompletionAck(id, 200, true).encode());
-            }
-            for (long id = 100; id < 100 + WorkerLink.DRAIN_EVERY; id++) {
-                assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(new CompletionAck(id, 200, true));
-            }
-            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(CompletionAck.responseStarted(1));
-            link.retire();
-            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("lost");
-            peer.close();
-        }
     }
 }

@@ -48,8 +48,6 @@ final class HandoffConnection implements AckSender {
     /** When the latest frame's handling began (written before {@link #busy}). */
     private volatile long busySince = System.nanoTime();
     private final AtomicInteger readers = new AtomicInteger();
-    /** Where "response started" notices go, once the gateway attached one; guarded by {@link #writeLock}. */
-    private NoticeChannel notices;
 
     HandoffConnection(AFUNIXSocket socket, FrameHandler handler, ReaderWatch watch, String name) {
         this.socket = socket;
@@ -100,11 +98,6 @@ final class HandoffConnection implements AckSender {
     private void end() {
         watch.remove(this);
         dropReceived();
-        synchronized (writeLock) {
-            if (notices != null) {
-                notices.close();
-            }
-        }
         try {
             socket.close();
         } catch (IOException e) {
@@ -155,10 +148,6 @@ final class HandoffConnection implements AckSender {
             return null;
         }
         int length = ByteBuffer.wrap(lengthBytes).getInt();
-        if (length == CompletionAck.NOTICE_CHANNEL_PREAMBLE) {
-            attachNotices(takeClientDescriptor());
-            return read(in);
-        }
         if (length <= 0 || length > HandoffFrame.MAX_FRAME_BYTES) {
             dropReceived();
             throw new IOException("frame length " + length + " outside 1.." + HandoffFrame.MAX_FRAME_BYTES);
@@ -240,27 +229,10 @@ final class HandoffConnection implements AckSender {
         }
     }
 
-    private void attachNotices(FileDescriptor fd) throws IOException {
-        if (fd == null) {
-            log.warn("{}: a notice channel preamble without a descriptor; notices go on the link", name);
-            return;
-        }
-        NoticeChannel channel = NoticeChannel.adopt(fd);
-        synchronized (writeLock) {
-            if (notices != null) {
-                notices.close();
-            }
-            notices = channel;
-        }
-    }
-
     @Override
     public void send(CompletionAck ack) {
         byte[] bytes = ack.encode();
         synchronized (writeLock) {
-            if (ack.isResponseStart() && notices != null && notices.offer(ack)) {
-                return;
-            }
             try {
                 OutputStream out = socket.getOutputStream();
                 out.write(bytes);
