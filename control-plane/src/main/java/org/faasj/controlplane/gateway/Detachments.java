@@ -7,17 +7,10 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * Connections of one event loop leaving its selector for blocking mode (for a worker or the relay),
- * and coming back. Loop thread only.
- *
- * <p>A channel may switch to blocking mode as soon as its key is cancelled (the JDK refuses only
- * while it has a valid key), so a connection's follow-up (the frame to a worker, the relay) runs at
- * once. Until then the loop ran a {@code selectNow} per round with a detachment first, to have the
- * key really deregistered; perf (round 4) counted that extra select per hand-off. What does need the
- * deregistration done is registering the channel again: the JDK's {@code register} throws
- * CancelledKeyException while the cancelled key is still in the selector. That happens only when a
- * connection comes back in the same loop round it left (a hand-off that failed at once, an ack
- * that raced in), and only then does {@link #finish} pay the {@code selectNow}.
+ * Connections of one event loop on their way out of its selector into blocking mode (for a worker
+ * or the relay). A key is only really deregistered by the next select, and a channel must be
+ * deregistered before it can be switched to blocking mode, so each connection's follow-up waits
+ * here until {@link #finish} ran a {@code selectNow}. Loop thread only.
  */
 final class Detachments {
 
@@ -31,44 +24,28 @@ final class Detachments {
         this.failed = failed;
     }
 
-    /** Takes the connection out of the selector and runs {@code then} in blocking mode, now. */
+    /** Takes the connection out of the selector; {@code then} runs in blocking mode after the next {@link #finish}. */
     void detach(Connection c, Runnable then) {
         c.key.cancel();
         c.key = null;
-        try {
-            c.channel.configureBlocking(true);
-            then.run();
-        } catch (IOException e) {
-            closer.close(c);
-        } catch (RuntimeException | Error e) {
-            failed.accept(c, e);
-        }
-    }
-
-    /**
-     * Runs {@code then}, which registers {@code c} with {@code selector} again, once that can be
-     * done: now, or after the next {@link #finish} if the key it left with is still being deregistered.
-     */
-    void whenDeregistered(Connection c, Selector selector, Runnable then) {
-        if (c.channel.keyFor(selector) == null) {
-            then.run();
-            return;
-        }
         waiting.add(() -> {
             try {
+                c.channel.configureBlocking(true);
                 then.run();
+            } catch (IOException e) {
+                closer.close(c);
             } catch (RuntimeException | Error e) {
                 failed.accept(c, e);
             }
         });
     }
 
-    /** Connections waiting to come back into the selector. */
+    /** Connections detached whose follow-up has not run yet. */
     int size() {
         return waiting.size();
     }
 
-    /** Completes pending deregistrations, if a connection waits for one, and brings those connections back. */
+    /** Completes the deregistrations and runs the follow-ups. */
     void finish(Selector selector) throws IOException {
         if (waiting.isEmpty()) {
             return;

@@ -362,16 +362,14 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
      * worker) to give it a closing answer through the selector like any other.
      */
     private void answerDetached(Connection c, GatewayError error) {
-        detachments.whenDeregistered(c, selector, () -> {
-            try {
-                c.channel.configureBlocking(false);
-                c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
-            } catch (IOException e) {
-                closer.close(c);
-                return;
-            }
-            writes.answer(c, null, error);
-        });
+        try {
+            c.channel.configureBlocking(false);
+            c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
+        } catch (IOException e) {
+            closer.close(c);
+            return;
+        }
+        writes.answer(c, null, error);
     }
 
     /**
@@ -403,11 +401,9 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         Connection c = call.connection;
         if (ack.keepAlive() && keepAlive.keepsConnections()) {
             c.shrinkIfEmpty();
-            detachments.whenDeregistered(c, selector, () -> {
-                if (register(c, keepAlive.nextRequestTimeout(c))) {
-                    processBuffered(c);
-                }
-            });
+            if (register(c, keepAlive.nextRequestTimeout(c))) {
+                processBuffered(c);
+            }
         } else {
             // not just close our copy: a worker thread may still be blocked reading this client's
             // body (the function answered without reading it), and only a shutdown wakes it with EOF
