@@ -8,8 +8,10 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.faasj.controlplane.metrics.LoopCounters;
@@ -41,7 +43,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     private final GatewayContext ctx;
     private final NanoClock clock;
     private final Selector selector;
-    private final TaskInbox tasks;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final InFlightCalls<WorkerSlot> calls;
     private final KeepAlive keepAlive;
     private final ConnectionCloser closer;
@@ -59,7 +61,6 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         this.clock = ctx.clock();
         this.calls = new InFlightCalls<>(index);
         this.selector = Selector.open();
-        this.tasks = new TaskInbox(selector::wakeup);
         this.counters = ctx.counters().forLoop(index);
         this.keepAlive = new KeepAlive(ctx.headTimeoutNanos(), ctx.keepAliveNanos());
         this.closer = new ConnectionCloser(ctx.caps());
@@ -70,7 +71,8 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
 
     /** Runs a task on this loop's thread. */
     void execute(Runnable task) {
-        tasks.execute(task);
+        tasks.add(task);
+        selector.wakeup();
     }
 
     /** Takes over a freshly accepted connection, already counted by the caps for {@code client}. */
@@ -130,7 +132,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
             // queued without waking the loop: only onLost reads the mark, and it comes through this
             // same FIFO queue (with a wake-up), after it; the completion ack follows within
             // microseconds anyway. Waking for it cost the loop a select round per request.
-            tasks.queue(() -> calls.markResponseStarted(ack.requestId()));
+            tasks.add(() -> calls.markResponseStarted(ack.requestId()));
         } else {
             execute(() -> onCompleted(ack));
         }
@@ -188,7 +190,7 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
     public void run() {
         try {
             while (running) {
-                select();
+                selector.select(TimeUnit.NANOSECONDS.toMillis(DeadlineSweep.INTERVAL_NANOS));
                 handleSelected();
                 runTasks();
                 detachments.finish(selector);
@@ -199,19 +201,6 @@ final class EventLoop implements Runnable, GatewayDrain.Loop {
         } finally {
             alive = false;
             closeAll();
-        }
-    }
-
-    /** Blocks only if no task waits; tasks queued meanwhile wake it ({@link TaskInbox}). */
-    private void select() throws IOException {
-        try {
-            if (tasks.selecting()) {
-                selector.selectNow();
-            } else {
-                selector.select(TimeUnit.NANOSECONDS.toMillis(DeadlineSweep.INTERVAL_NANOS));
-            }
-        } finally {
-            tasks.awake();
         }
     }
 
