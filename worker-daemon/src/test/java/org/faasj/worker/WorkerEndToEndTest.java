@@ -157,6 +157,28 @@ class WorkerEndToEndTest {
         assertEquals(200, worker.call(Frames.native_(ok).build()).response().status());
     }
 
+    /**
+     * A call cut off because its worker stops (its control plane died) is not the function's
+     * failure: if anything reaches the client it is a 503 with Retry-After, which a balancer may
+     * retry on another node, never a 500 (seen through nginx when a node was killed under load).
+     */
+    @Test
+    void aCallCutOffByTheWorkerStopping_isAnswered503RetryAfter_notA500() throws Exception {
+        Path started = dir.resolve("started");
+        Path fn = worker.script("long.sh", "#!/bin/sh\ntouch " + started + "\nsleep 30\n");
+        try (WorkerHarness.Client client = worker.connect()) {
+            client.handOff(Frames.native_(fn).timeoutMillis(20_000).build());
+            Conditions.await(Duration.ofSeconds(10), () -> Files.exists(started), "the function started");
+
+            worker.stopWorker();
+
+            WorkerHarness.Response response = client.readResponse();
+            assertEquals(503, response.status(), response.text());
+            assertEquals("1", response.header("Retry-After"));
+            assertTrue(response.text().contains("stopping"), response.text());
+        }
+    }
+
     @Test
     void outputOverTheCapIsA502() throws IOException {
         worker.close();

@@ -224,6 +224,11 @@ final class WorkerHarness implements AutoCloseable {
         return file;
     }
 
+    /** Stops the worker itself, as its control plane's death does (the link stays open). */
+    void stopWorker() {
+        worker.close();
+    }
+
     @Override
     public void close() throws IOException {
         gateway.close();

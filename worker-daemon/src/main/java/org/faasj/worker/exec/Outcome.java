@@ -57,6 +57,14 @@ public sealed interface Outcome {
 
     /** This worker cannot run the function now (runtime not built in, or too busy); worth retrying. */
     record Unavailable(String detail) implements Outcome {
+
+        /**
+         * The call was cut off because this worker is stopping (its control plane went away or
+         * shuts down): retryable elsewhere, so a 503, never the function's own 500.
+         */
+        public static Unavailable workerStopping() {
+            return new Unavailable("the worker is stopping and cut the call off; retry");
+        }
     }
 
     /** The worker itself failed to start or drive the function. */

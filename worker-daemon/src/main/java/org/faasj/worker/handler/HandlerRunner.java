@@ -50,6 +50,8 @@ public final class HandlerRunner implements FunctionRunner {
     /** How long the exit status of a process that closed its answer pipe may take to arrive. */
     private static final long EXIT_WAIT_MILLIS = 2_000;
 
+    /** Set when the worker stops: a process that ends mid-call now was stopped with it, not crashed. */
+    private volatile boolean stopping;
     private final Spawner spawner;
     private final ExecSettings exec;
     private final HandlerSettings settings;
@@ -103,7 +105,7 @@ public final class HandlerRunner implements FunctionRunner {
             return new Outcome.LaunchFailed("could not start the function: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome.LaunchFailed("worker is shutting down");
+            return Outcome.Unavailable.workerStopping();
         }
         if (lease == null) {
             return new Outcome.TimedOut(frame.timeoutMillis()); // every process stayed busy for the whole timeout
@@ -147,7 +149,7 @@ public final class HandlerRunner implements FunctionRunner {
                 return new Outcome.TimedOut(frame.timeoutMillis());
             }
             if (json == null) {
-                return ended(process, stderrFrom, trace);
+                return stopping ? Outcome.Unavailable.workerStopping() : ended(process, stderrFrom, trace);
             }
             HandlerProtocol.Answer answer = HandlerProtocol.answer(json);
             if (answer.failure() != null) {
@@ -165,7 +167,7 @@ public final class HandlerRunner implements FunctionRunner {
         } catch (HandlerProcess.NoRoom e) {
             return new Outcome.Unavailable(OutputBudget.SPENT);
         } catch (RejectedExecutionException e) {
-            return new Outcome.LaunchFailed("worker is shutting down");
+            return Outcome.Unavailable.workerStopping();
         } finally {
             if (timer != null) {
                 timer.cancel(false);
@@ -250,6 +252,7 @@ public final class HandlerRunner implements FunctionRunner {
 
     /** The worker stops: idle processes now; busy ones die with the fork server. */
     public void close() {
+        stopping = true;
         pools.close();
     }
 }

@@ -101,7 +101,7 @@ public final class ProcessRunner implements FunctionRunner {
         } catch (InterruptedException e) {
             cancel(pump);
             Thread.currentThread().interrupt();
-            return new Outcome.LaunchFailed("worker is shutting down");
+            return Outcome.Unavailable.workerStopping();
         }
         return supervise(process, plan, invocation, pump);
     }
@@ -159,6 +159,9 @@ public final class ProcessRunner implements FunctionRunner {
             if (timedOut.get()) {
                 return new Outcome.TimedOut(timeoutMillis);
             }
+            if (trees.stopping()) {
+                return Outcome.Unavailable.workerStopping();
+            }
             if (body.cut() != null) {
                 return new Outcome.BodyIncomplete(body.cut());
             }
@@ -171,11 +174,12 @@ public final class ProcessRunner implements FunctionRunner {
             return new Outcome.Exited(exitCode, out.bytes(), out.length(), exitCode == 0 ? "" : function.stderrTail());
         } catch (IOException | RejectedExecutionException e) {
             trees.kill(process);
-            return new Outcome.LaunchFailed("lost contact with the function: " + e.getMessage());
+            return trees.stopping() ? Outcome.Unavailable.workerStopping()
+                    : new Outcome.LaunchFailed("lost contact with the function: " + e.getMessage());
         } catch (InterruptedException e) {
             trees.kill(process);
             Thread.currentThread().interrupt();
-            return new Outcome.LaunchFailed("worker is shutting down");
+            return Outcome.Unavailable.workerStopping();
         } catch (RuntimeException | Error e) {
             trees.kill(process); // its timer is cancelled below: nothing else would stop it
             throw e;

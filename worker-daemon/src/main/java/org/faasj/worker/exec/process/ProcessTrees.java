@@ -17,6 +17,7 @@ public final class ProcessTrees {
 
     private final Spawner spawner;
     private final Set<SpawnedProcess> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public ProcessTrees(Spawner spawner) {
         this.spawner = spawner;
@@ -48,6 +49,12 @@ public final class ProcessTrees {
 
     /** Used when the worker shuts down: no function may outlive it. */
     public void killAll() {
+        stopping = true;
         List.copyOf(running).forEach(this::kill);
+    }
+
+    /** Whether the worker is stopping: a process that dies now was killed by that, not by its own failure. */
+    boolean stopping() {
+        return stopping;
     }
 }
