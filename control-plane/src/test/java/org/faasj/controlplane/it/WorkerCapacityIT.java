@@ -77,6 +77,11 @@ class WorkerCapacityIT {
                 int status = call.get().statusCode();
                 assertTrue(status == 200 || status == 503, "slow call answered " + status);
             }
+            // a silent client's call that found a slot free runs its two seconds though nobody reads
+            // the answer; none may hold its slot beyond that: every worker is idle again, then a call
+            // gets through (asserting the call at once raced such a run: a flake seen in CI)
+            RunningPlatform.await(Duration.ofSeconds(30), WorkerCapacityIT::everyWorkerIdle,
+                    "every worker idle although 20 clients never read their answers");
             HttpResponse<String> after = platform.post("/api/capacity-slow", "{}");
             assertEquals(200, after.statusCode(), after.body());
         } finally {
@@ -94,6 +99,19 @@ class WorkerCapacityIT {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static boolean everyWorkerIdle() {
+        try {
+            for (JsonNode w : platform.health().path("components").path("workers").path("details").path("workers")) {
+                if (w.path("inFlight").asInt() != 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits until every worker has a call in flight (as the gateway counts them); false past the timeout. */
