@@ -110,21 +110,15 @@ final class InvocationStore implements RecordStore {
 
     @Override
     public Optional<StoredRecord> call(String callId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM invocations WHERE call_id = ? ORDER BY started DESC, id DESC LIMIT 1")) {
-            p.setString(1, callId);
+        try (Connection c = dataSource.getConnection(); PreparedStatement p = RecordQueries.byCallId(c, COLUMNS, callId)) {
             return read(p).stream().findFirst();
         }
     }
 
     @Override
     public boolean hasRecords(String function) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement p = c.prepareStatement("SELECT 1 FROM invocations WHERE function = ? LIMIT 1")) {
-            p.setString(1, function);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return RecordQueries.hasRecords(c, function);
         }
     }
 

@@ -12,8 +12,8 @@ import org.faasj.controlplane.store.StoreDialect;
 
 /**
  * The statements both record stores run on their {@code invocations} table (same columns and
- * indexes in {@code calls.db} and in the shared store): a function's listing with its filter, and
- * the prune. Only the "offset without a limit" spelling differs, and the dialect gives it.
+ * indexes in {@code calls.db} and in the shared store): a function's listing with its filter, one
+ * call by id, whether a function has records, and the prune. Only the "offset without a limit" spelling differs, and the dialect gives it.
  */
 final class RecordQueries {
 
@@ -49,6 +49,23 @@ final class RecordQueries {
         }
         p.setInt(i, limit);
         return p;
+    }
+
+    /** The newest record with {@code callId} (client-chosen ids may repeat); its parameter bound. */
+    static PreparedStatement byCallId(Connection c, String columns, String callId) throws SQLException {
+        PreparedStatement p = c.prepareStatement("SELECT " + columns
+                + " FROM invocations WHERE call_id = ? ORDER BY started DESC, id DESC LIMIT 1");
+        p.setString(1, callId);
+        return p;
+    }
+
+    static boolean hasRecords(Connection c, String function) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM invocations WHERE function = ? LIMIT 1")) {
+            p.setString(1, function);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**

@@ -122,22 +122,16 @@ final class SharedRecordStore implements RecordStore {
 
     @Override
     public Optional<StoredRecord> call(String callId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("SELECT "
-                + InvocationStore.COLUMNS + ", node, stderr FROM invocations WHERE call_id = ?"
-                + " ORDER BY started DESC, id DESC LIMIT 1")) {
-            p.setString(1, callId);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = RecordQueries.byCallId(c, InvocationStore.COLUMNS + ", node, stderr", callId)) {
             return read(p, true).stream().findFirst();
         }
     }
 
     @Override
     public boolean hasRecords(String function) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement p = c.prepareStatement("SELECT 1 FROM invocations WHERE function = ? LIMIT 1")) {
-            p.setString(1, function);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return RecordQueries.hasRecords(c, function);
         }
     }
 
