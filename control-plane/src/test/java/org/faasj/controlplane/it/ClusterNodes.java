@@ -58,16 +58,7 @@ final class ClusterNodes {
     }
 
     static HttpResponse<String> send(RunningPlatform node, String method, String path, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(node.uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + TOKEN);
-        if (body instanceof Multipart upload) {
-            b.header("Content-Type", upload.contentType()).method(method, upload.publisher());
-        } else if (body instanceof String text) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return node.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return node.send(method, path, body, TOKEN, Duration.ofSeconds(60));
     }
 
     /** What the function answers on this node now: its number, or minus the HTTP status when not 200. */

@@ -131,6 +131,26 @@ final class RunningPlatform implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Any method with an optional admin token: a {@link Multipart} body goes as the upload, a String
+     * as JSON, null as no body.
+     */
+    HttpResponse<String> send(String method, String path, Object body, String token, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(timeout);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body instanceof Multipart upload) {
+            b.header("Content-Type", upload.contentType()).method(method, upload.publisher());
+        } else if (body instanceof String text) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Sends raw bytes on a fresh connection and returns everything the server sends until it closes. */
     String raw(String request, Duration readTimeout) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {

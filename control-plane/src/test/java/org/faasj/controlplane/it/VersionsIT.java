@@ -319,18 +319,7 @@ class VersionsIT {
 
     private static HttpResponse<String> send(String method, String path, Object body, boolean withToken)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(platform.uri(path)).timeout(Duration.ofSeconds(120));
-        if (withToken) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (body instanceof Multipart upload) {
-            b.header("Content-Type", upload.contentType()).method(method, upload.publisher());
-        } else if (body instanceof String text) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return platform.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return platform.send(method, path, body, withToken ? token : null, Duration.ofSeconds(120));
     }
 
     private static void assertProblem(HttpResponse<String> answer, int status, String field) {
