@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +39,7 @@ class AdminApiSecurityIT {
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"),
                 "--faas.security.allowed-hosts=faas.example", "--faas.security.allowed-origins=http://console.example:8080");
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
     }
 
     @AfterAll

@@ -42,7 +42,7 @@ class AsyncCallsIT {
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"), "--faas.async.retry-base=200ms",
                 "--faas.async.retry-cap=1s", "--faas.async.callback-allow-private=true");
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
         deploy(platform, "async-echo", "echo.php", 10, Map.of());
         deploy(platform, "async-flaky", "flaky.php", 10, Map.of());
         deploy(platform, "async-broken", "broken.php", 10, Map.of("retries", 1));

@@ -135,7 +135,7 @@ class ConcurrencyLimitIT {
 
     @Test
     void theDeployApiTakesConcurrencyShowsItAndRefusesBadValues() throws Exception {
-        String token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        String token = AbuseSupport.adminToken(platform);
         HttpResponse<String> bad = deploy(token, "{\"runtime\":\"php\",\"name\":\"api-bad\",\"concurrency\":-2}");
         assertEquals(400, bad.statusCode(), bad.body());
         assertEquals("concurrency", RunningPlatform.JSON.readTree(bad.body()).path("field").asString(), bad.body());

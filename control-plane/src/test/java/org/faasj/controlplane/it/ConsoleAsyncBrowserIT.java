@@ -49,7 +49,7 @@ class ConsoleAsyncBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"), 1, "--faas.async.max-concurrency-per-function=1");
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
         browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }

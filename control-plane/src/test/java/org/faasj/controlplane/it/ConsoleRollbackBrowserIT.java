@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +39,7 @@ class ConsoleRollbackBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"), 1);
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
         browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     }

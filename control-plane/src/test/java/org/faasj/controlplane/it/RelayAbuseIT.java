@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ class RelayAbuseIT {
                 "--faas.gateway.relay.idle-timeout=" + IDLE_SECONDS + "s",
                 "--faas.gateway.relay.total-timeout=" + TOTAL_SECONDS + "s",
                 "--faas.gateway.relay.max-uploads=32", "--faas.gateway.relay.max-per-client=8");
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
     }
 
     @AfterAll

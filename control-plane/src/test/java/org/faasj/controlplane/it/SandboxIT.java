@@ -53,7 +53,7 @@ class SandboxIT {
     @BeforeAll
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"));
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
     }
 
     @AfterAll

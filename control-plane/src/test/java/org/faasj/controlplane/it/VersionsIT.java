@@ -46,7 +46,7 @@ class VersionsIT {
     static void start() throws Exception {
         platform = RunningPlatform.start(tmp.resolve("data"), 1,
                 "--faas.deploy.keep-versions=" + KEEP, "--faas.deploy.cleanup-grace=1s");
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
     }
 
     @AfterAll

@@ -39,7 +39,7 @@ class WasmReuseIT {
         assumeTrue(Files.exists(Path.of("/usr/include/wasm32-wasi/stdio.h")),
                 "needs clang lld wasi-libc libclang-rt-14-dev-wasm32");
         platform = RunningPlatform.start(tmp.resolve("data"));
-        token = Files.readString(platform.dataDir.resolve("admin-token")).strip();
+        token = AbuseSupport.adminToken(platform);
     }
 
     @AfterAll
