@@ -179,19 +179,7 @@ class AsyncController {
     }
 
     static int limitParameter(String value) {
-        if (value == null) {
-            return DEFAULT_LIST_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 1 && n <= MAX_LIST_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiProblems.badParameter("limit", "limit must be a number from 1 to " + MAX_LIST_LIMIT + ", got '"
-                + value + "'");
+        return ApiProblems.intParameter("limit", value, DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
     }
 
     /** The gateway answers these first; here too, for a request that reached Spring another way. */

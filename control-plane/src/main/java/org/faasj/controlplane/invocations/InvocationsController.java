@@ -65,7 +65,7 @@ class InvocationsController {
                                     @RequestParam(required = false) String status,
                                     @RequestParam(required = false) String outcome) throws SQLException {
         ApiProblems.requireToken(token, authorization);
-        int max = intParameter("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int max = ApiProblems.intParameter("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         RecordFilter filter = filter(status, outcome);
         List<RecordStore.StoredRecord> records = read(() -> store.recent(name, filter, max));
         if (records.isEmpty()) {
@@ -130,7 +130,7 @@ class InvocationsController {
                               @PathVariable String name,
                               @RequestParam(required = false) String window) throws SQLException {
         ApiProblems.requireToken(token, authorization);
-        int seconds = intParameter("window", window, DEFAULT_WINDOW, MIN_WINDOW, MAX_WINDOW);
+        int seconds = ApiProblems.intParameter("window", window, DEFAULT_WINDOW, MIN_WINDOW, MAX_WINDOW);
         FunctionWindow.Summary summary = stats.summary(name, seconds).orElse(null);
         if (summary == null) {
             requireKnown(name);
@@ -222,20 +222,5 @@ class InvocationsController {
             throw ApiProblems.badParameter("status", "status must be an HTTP status (200), a class (2xx, 4xx, 5xx)"
                     + " or 'error'; got '" + status + "'");
         }
-    }
-
-    static int intParameter(String name, String value, int defaultValue, int min, int max) {
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiProblems.badParameter(name, name + " must be a number from " + min + " to " + max + ", got '" + value + "'");
     }
 }

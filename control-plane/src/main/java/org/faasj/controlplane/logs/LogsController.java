@@ -101,18 +101,7 @@ class LogsController {
     }
 
     static int tail(String value) {
-        if (value == null) {
-            return DEFAULT_TAIL;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 0 && n <= MAX_TAIL) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiProblems.badParameter("tail", "tail must be a number from 0 to " + MAX_TAIL + ", got '" + value + "'");
+        return ApiProblems.intParameter("tail", value, DEFAULT_TAIL, 0, MAX_TAIL);
     }
 
     /** An ISO-8601 instant, or a number of seconds before now; the API time string to compare with, or null. */

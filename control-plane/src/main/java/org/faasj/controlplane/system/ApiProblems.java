@@ -32,6 +32,26 @@ public final class ApiProblems {
         return e;
     }
 
+    /**
+     * A whole-number query parameter from {@code min} to {@code max}, {@code defaultValue} when absent.
+     *
+     * @throws ErrorResponseException a 400 naming the parameter and its range otherwise
+     */
+    public static int intParameter(String name, String value, int defaultValue, int min, int max) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw badParameter(name, name + " must be a number from " + min + " to " + max + ", got '" + value + "'");
+    }
+
     public static ErrorResponseException noSuchFunction(String name) {
         return problem(HttpStatus.NOT_FOUND, "No such function", "no function named '" + name + "'");
     }

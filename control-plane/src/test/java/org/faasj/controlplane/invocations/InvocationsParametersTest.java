@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
+import org.faasj.controlplane.system.ApiProblems;
 import org.faasj.model.InvocationOutcome;
 import org.faasj.model.InvocationRecord;
 import org.junit.jupiter.api.Test;
@@ -14,12 +15,12 @@ class InvocationsParametersTest {
 
     @Test
     void limitAndWindowAreBoundedNumbers() {
-        assertThat(InvocationsController.intParameter("limit", null, 50, 1, 1000)).isEqualTo(50);
-        assertThat(InvocationsController.intParameter("limit", "1000", 50, 1, 1000)).isEqualTo(1000);
-        assertBad(() -> InvocationsController.intParameter("limit", "1001", 50, 1, 1000), "limit");
-        assertBad(() -> InvocationsController.intParameter("limit", "0", 50, 1, 1000), "limit");
-        assertBad(() -> InvocationsController.intParameter("limit", "many", 50, 1, 1000), "limit");
-        assertBad(() -> InvocationsController.intParameter("window", "5", 300, 10, 3600), "window");
+        assertThat(ApiProblems.intParameter("limit", null, 50, 1, 1000)).isEqualTo(50);
+        assertThat(ApiProblems.intParameter("limit", "1000", 50, 1, 1000)).isEqualTo(1000);
+        assertBad(() -> ApiProblems.intParameter("limit", "1001", 50, 1, 1000), "limit");
+        assertBad(() -> ApiProblems.intParameter("limit", "0", 50, 1, 1000), "limit");
+        assertBad(() -> ApiProblems.intParameter("limit", "many", 50, 1, 1000), "limit");
+        assertBad(() -> ApiProblems.intParameter("window", "5", 300, 10, 3600), "window");
     }
 
     @Test
