@@ -149,9 +149,14 @@ public record FaasProperties(
             // -XX:-DontCompileHugeMethods: Chicory compiles a WASM function to one JVM method, and a
             // C guest's big functions (printf's) pass the JVM's 8,000-byte limit, so they stayed in
             // the bytecode interpreter for good: hello's _start took 13.5 µs per call, compiled 2.8.
+            // TrimNativeHeapInterval=2000 (experimental in JDK 17.0.9+, left out by WorkerSupervisor
+            // where the JVM lacks it): C1 compiling those big methods and the process-mode paths leave
+            // freed native memory in glibc's arenas, which RSS kept: under PHP, native and WASM load in
+            // turn a worker peaked at 98-104 MB (NMT: 57 MB committed by the JVM), trimmed every 2 s at
+            // 69-75 MB, at the same throughput (docs/ARCHITECTURE.md, WASM round 6).
             @DefaultValue({"-Xms16m", "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-XX:CompileThresholdScaling=0.05", "-XX:-DontCompileHugeMethods", "-XX:ReservedCodeCacheSize=24m",
-                    "-XX:MaxMetaspaceSize=48m"})
+                    "-XX:MaxMetaspaceSize=48m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=2000"})
             List<String> jvmOptions,
             @DefaultValue("10s") Duration bodyReadTimeout,
             @DefaultValue("4") int handlerPoolSize,

@@ -54,6 +54,7 @@ public class WorkerSupervisor implements SmartLifecycle {
     });
     private volatile boolean running;
     private Path workerJar;
+    private final List<String> jvmOptions;
 
     public WorkerSupervisor(FaasProperties properties, RunDirectory runDirectory, WorkerPool pool,
                             SandboxStatus sandbox) {
@@ -61,6 +62,7 @@ public class WorkerSupervisor implements SmartLifecycle {
         this.runDirectory = runDirectory;
         this.pool = pool;
         this.sandbox = sandbox;
+        this.jvmOptions = checkedJvmOptions();
     }
 
     @Override
@@ -160,18 +162,27 @@ public class WorkerSupervisor implements SmartLifecycle {
     }
 
     List<String> command(int workerId) {
-        FaasProperties.Workers w = properties.workers();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // first, so jvmOptions may still override it: a worker out of heap is left in an unknown state
         // (an OutOfMemoryError may have killed any of its threads), so it exits and the supervisor restarts it
         cmd.add("-XX:+ExitOnOutOfMemoryError");
-        cmd.addAll(w.jvmOptions());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(workerJar.toString());
         cmd.add("org.faasj.worker.WorkerMain");
         cmd.addAll(options(workerId).toArgs());
         return cmd;
+    }
+
+    private List<String> checkedJvmOptions() {
+        WorkerJvmOptions.Checked checked = WorkerJvmOptions.supported(properties.workers().jvmOptions(),
+                WorkerJvmOptions::existsInThisJvm);
+        if (!checked.leftOut().isEmpty()) {
+            log.warn("Worker JVM options {} are unknown to this JVM ({} {}) and left out",
+                    checked.leftOut(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
+        }
+        return checked.kept();
     }
 
     /** Worker {@code workerId}'s options: each {@link WorkerOption} from {@link #source}. */
