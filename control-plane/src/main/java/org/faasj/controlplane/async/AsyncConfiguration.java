@@ -1,6 +1,5 @@
 package org.faasj.controlplane.async;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -76,11 +75,10 @@ class AsyncConfiguration {
                               FaasProperties properties, StoreLocation location) {
         FaasProperties.Async a = properties.async();
         Backoff backoff = new Backoff(a.retryBase(), a.retryCap(), () -> ThreadLocalRandom.current().nextDouble());
-        HttpClient http = HttpClient.newBuilder().connectTimeout(a.callbackTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        CallbackClient http = new CallbackClient(a.callbackTimeout(), a.callbackAllowPrivate());
         CallbackSender callbacks = new CallbackSender(queue, http, backoff, metrics,
-                new CallbackSender.Settings(a.callbackRetries(), a.callbackTimeout(), a.callbackAllowPrivate(),
-                        a.pollInterval()), System::currentTimeMillis);
+                new CallbackSender.Settings(a.callbackRetries(), a.callbackTimeout(), a.pollInterval()),
+                System::currentTimeMillis);
         // one node's route table is its store's; in a cluster it may lag behind another node's deploy
         Dispatcher.Limits limits = new Dispatcher.Limits(a.maxConcurrency(), a.maxConcurrencyPerFunction(),
                 a.timeoutGrace(), a.resultCap().toBytes(), a.pollInterval(),

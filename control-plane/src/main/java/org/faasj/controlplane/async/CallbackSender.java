@@ -2,10 +2,8 @@ package org.faasj.controlplane.async;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code X-Call-Id} and {@code X-Duration-Seconds}. Which callbacks are due lives in the store, so a
  * result not yet delivered when the control plane stops is sent after the next start. A non-2xx
  * answer or no answer is retried with the call's backoff, {@code retries} times, then the callback
- * is recorded as failed; a refused target (see {@link CallbackUrls}) fails at once.
+ * is recorded as failed; a refused target (see {@link CallbackClient}) fails at once.
  */
 final class CallbackSender implements AutoCloseable {
 
@@ -37,15 +35,16 @@ final class CallbackSender implements AutoCloseable {
     static final String FAILED = "failed";
     private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
     private static final int THREADS = 4;
-    /** Headers the JDK's client sets itself and refuses from the caller. */
-    private static final List<String> CLIENT_OWNED = List.of("host", "date", "via", "warning", "user-agent");
+    /** Headers the client sets itself (or that describe the function's own connection), never copied. */
+    private static final List<String> CLIENT_OWNED = List.of("host", "date", "via", "warning", "user-agent",
+            "content-length");
 
     /** The settings callbacks are sent with. */
-    record Settings(int retries, Duration timeout, boolean allowPrivate, Duration pollInterval) {
+    record Settings(int retries, Duration timeout, Duration pollInterval) {
     }
 
     private final CallQueue queue;
-    private final HttpClient http;
+    private final CallbackClient http;
     private final Backoff backoff;
     private final AsyncMetrics metrics;
     private final Settings settings;
@@ -56,7 +55,7 @@ final class CallbackSender implements AutoCloseable {
     private final Thread loop;
     private volatile boolean stopped;
 
-    CallbackSender(CallQueue queue, HttpClient http, Backoff backoff, AsyncMetrics metrics, Settings settings,
+    CallbackSender(CallQueue queue, CallbackClient http, Backoff backoff, AsyncMetrics metrics, Settings settings,
                    LongSupplier clock) {
         this.queue = queue;
         this.http = http;
@@ -124,22 +123,20 @@ final class CallbackSender implements AutoCloseable {
         String error;
         try {
             URI uri = CallbackUrls.parse(c.url());
-            String refusal = CallbackUrls.refusal(uri, settings.allowPrivate());
-            if (refusal != null) {
-                record(c, FAILED, attempt, refusal, 0);
-                return;
-            }
-            HttpResponse<Void> answer = http.send(request(uri, c), HttpResponse.BodyHandlers.discarding());
-            if (answer.statusCode() / 100 == 2) {
+            int status = http.post(uri, headers(c), c.result().body());
+            if (status / 100 == 2) {
                 record(c, DELIVERED, attempt, null, 0);
                 return;
             }
-            error = "callback answered " + answer.statusCode();
+            error = "callback answered " + status;
+        } catch (CallbackClient.RefusedAddress refused) {
+            record(c, FAILED, attempt, refused.getMessage(), 0);
+            return;
         } catch (IOException | IllegalArgumentException e) {
             error = "callback failed: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return; // the lease runs out and it is sent after the next start
+        }
+        if (stopped || Thread.currentThread().isInterrupted()) {
+            return; // stopping: the lease runs out and it is sent after the next start
         }
         if (attempt > settings.retries()) {
             record(c, FAILED, attempt, error, 0);
@@ -148,25 +145,24 @@ final class CallbackSender implements AutoCloseable {
         }
     }
 
-    private HttpRequest request(URI uri, PendingCallback c) {
+    private static List<Map.Entry<String, String>> headers(PendingCallback c) {
         CallResult r = c.result();
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.timeout())
-                .POST(r.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(r.body()));
+        List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Map.Entry<String, String> h : r.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (!Hop.isHopByHop(name) && !CLIENT_OWNED.contains(name) && !name.equals("x-call-id")) {
-                b.header(h.getKey(), h.getValue());
+                out.add(h);
             }
         }
-        b.header(CallId.HEADER, c.callId());
+        out.add(Map.entry(CallId.HEADER, c.callId()));
         if (r.status() != null) {
-            b.header("X-Function-Status", Integer.toString(r.status()));
+            out.add(Map.entry("X-Function-Status", Integer.toString(r.status())));
         }
         if (r.error() != null) {
-            b.header("X-Call-Error", r.error().replaceAll("[\\r\\n]", " "));
+            out.add(Map.entry("X-Call-Error", r.error().replaceAll("[\\r\\n]", " ")));
         }
-        b.header("X-Duration-Seconds", String.format(Locale.ROOT, "%.3f", c.durationMillis() / 1000.0));
-        return b.build();
+        out.add(Map.entry("X-Duration-Seconds", String.format(Locale.ROOT, "%.3f", c.durationMillis() / 1000.0)));
+        return out;
     }
 
     private void record(PendingCallback c, String state, int attempts, String error, long nextAt) {
@@ -183,6 +179,11 @@ final class CallbackSender implements AutoCloseable {
         stopped = true;
         loop.interrupt();
         senders.shutdownNow();
+        try {
+            http.close();
+        } catch (IOException e) {
+            log.debug("closing the callback client: {}", e.toString());
+        }
         try {
             loop.join(5000);
         } catch (InterruptedException e) {

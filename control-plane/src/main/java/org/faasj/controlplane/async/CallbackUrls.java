@@ -4,15 +4,15 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
  * Rules for {@code X-Callback-Url}. At enqueue the URL must be an absolute http or https URL with
  * a host and no user info. When the callback is sent, unless private targets are allowed, every
- * address the host resolves to must be public: loopback, link-local (cloud metadata at
- * 169.254.169.254), private, carrier-grade NAT, unique-local, multicast and the wildcard are
- * refused, so whoever may enqueue a call cannot make the platform POST into the host or its network.
+ * address the host resolves to must be public ({@link #isPrivate}; applied by {@link CallbackClient}
+ * to the very lookup it connects with): loopback, link-local (cloud metadata at 169.254.169.254),
+ * private, carrier-grade NAT, unique-local, multicast and the wildcard are refused, so whoever may
+ * enqueue a call cannot make the platform POST into the host or its network.
  */
 final class CallbackUrls {
 
@@ -43,26 +43,6 @@ final class CallbackUrls {
             throw new IllegalArgumentException("X-Callback-Url must not carry user info");
         }
         return uri;
-    }
-
-    /** Null when the callback may go to this host now, else why not. */
-    static String refusal(URI uri, boolean allowPrivate) {
-        if (allowPrivate) {
-            return null;
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(uri.getHost());
-        } catch (UnknownHostException e) {
-            return null; // the POST fails on its own and is retried: the name may resolve later
-        }
-        for (InetAddress a : addresses) {
-            if (isPrivate(a)) {
-                return "callback host " + uri.getHost() + " resolves to the non-public address " + a.getHostAddress()
-                        + " (faas.async.callback-allow-private is off)";
-            }
-        }
-        return null;
     }
 
     static boolean isPrivate(InetAddress a) {

@@ -3,8 +3,9 @@ package org.faasj.controlplane.async;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.hc.client5.http.DnsResolver;
 import org.faasj.controlplane.metrics.AsyncMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,9 +66,13 @@ class CallbackSenderTest {
     }
 
     private CallbackSender sender(boolean allowPrivate, int retries) {
-        sender = new CallbackSender(queue, HttpClient.newHttpClient(),
+        return sender(new CallbackClient(Duration.ofSeconds(5), allowPrivate), retries);
+    }
+
+    private CallbackSender sender(CallbackClient client, int retries) {
+        sender = new CallbackSender(queue, client,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), () -> 0.0), new AsyncMetrics(registry, true),
-                new CallbackSender.Settings(retries, Duration.ofSeconds(5), allowPrivate, Duration.ofMillis(20)),
+                new CallbackSender.Settings(retries, Duration.ofSeconds(5), Duration.ofMillis(20)),
                 System::currentTimeMillis);
         return sender;
     }
@@ -140,5 +146,87 @@ class CallbackSenderTest {
         CallSnapshot s = queue.find("c1").orElseThrow();
         assertThat(s.callbackState()).isEqualTo("failed");
         assertThat(s.callbackError()).contains("127.0.0.1").contains("callback-allow-private");
+    }
+
+    /** A name server that answers {@code hooks.rebind.test} with what the test says, and counts the questions. */
+    static final class ScriptedLookup implements DnsResolver {
+        final AtomicInteger questions = new AtomicInteger();
+        final List<InetAddress> answers;
+
+        ScriptedLookup(InetAddress... answers) {
+            this.answers = List.of(answers);
+        }
+
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            if (!host.equals("hooks.rebind.test")) {
+                throw new UnknownHostException(host);
+            }
+            int n = questions.getAndIncrement();
+            return new InetAddress[] {answers.get(Math.min(n, answers.size() - 1))};
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) {
+            return host;
+        }
+    }
+
+    private String rebindingHook() {
+        return "http://hooks.rebind.test:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /**
+     * The POST goes to the address the vetted lookup returned: with private targets allowed, a
+     * made-up name that only the scripted lookup knows reaches the test's loopback server, asked
+     * once. So the SSRF rule and the connection share one answer; before, the rule resolved the name
+     * itself and the HTTP client resolved it again, and a name server that answered "public" first
+     * and "loopback" second got the POST into the host.
+     */
+    @Test
+    void theConnectionGoesWhereTheVettedLookupSaid() throws Exception {
+        ScriptedLookup lookup = new ScriptedLookup(InetAddress.getLoopbackAddress());
+        finishedCall("c1", rebindingHook());
+
+        sender(new CallbackClient(Duration.ofSeconds(5), true, lookup), 3).deliver(due());
+
+        assertThat(received).hasSize(1);
+        assertThat(lookup.questions).hasValue(1);
+        assertThat(queue.find("c1").orElseThrow().callbackState()).isEqualTo("delivered");
+    }
+
+    @Test
+    void aNameThatResolvesToLoopbackIsRefusedOnTheLookupItWouldConnectWith() throws Exception {
+        ScriptedLookup lookup = new ScriptedLookup(InetAddress.getLoopbackAddress());
+        finishedCall("c1", rebindingHook());
+
+        sender(new CallbackClient(Duration.ofSeconds(5), false, lookup), 3).deliver(due());
+
+        assertThat(received).isEmpty();
+        assertThat(lookup.questions).hasValue(1);
+        CallSnapshot s = queue.find("c1").orElseThrow();
+        assertThat(s.callbackState()).isEqualTo("failed");
+        assertThat(s.callbackAttempts()).isEqualTo(1);
+        assertThat(s.callbackError()).contains("hooks.rebind.test").contains("127.0.0.1").contains("callback-allow-private");
+    }
+
+    /** A server that never answers costs one timeout, not the sender thread. */
+    @Test
+    void aPostEndsAtItsTimeoutWhenTheServerNeverAnswers() throws Exception {
+        server.createContext("/silent", exchange -> {
+            try {
+                Thread.sleep(4_000); // the server's only thread: stop() waits for it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        finishedCall("c1", "http://127.0.0.1:" + server.getAddress().getPort() + "/silent");
+        CallbackClient client = new CallbackClient(Duration.ofMillis(500), true);
+
+        long started = System.nanoTime();
+        sender(client, 0).deliver(due());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(queue.find("c1").orElseThrow().callbackState()).isEqualTo("failed");
     }
 }

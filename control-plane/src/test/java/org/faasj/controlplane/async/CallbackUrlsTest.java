@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
-import java.net.URI;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,13 +42,5 @@ class CallbackUrlsTest {
     @ValueSource(strings = {"93.184.216.34", "8.8.8.8", "2606:4700::1111", "100.128.0.1", "172.32.0.1"})
     void publicAddressesAreNot(String address) throws Exception {
         assertThat(CallbackUrls.isPrivate(InetAddress.getByName(address))).isFalse();
-    }
-
-    @Test
-    void aLoopbackTargetIsRefusedWhenSentUnlessPrivateTargetsAreAllowed() {
-        URI uri = URI.create("http://127.0.0.1:9/hook");
-        assertThat(CallbackUrls.refusal(uri, false)).contains("127.0.0.1").contains("callback-allow-private");
-        assertThat(CallbackUrls.refusal(uri, true)).isNull();
-        assertThat(CallbackUrls.refusal(URI.create("http://localhost/hook"), false)).isNotNull();
     }
 }
