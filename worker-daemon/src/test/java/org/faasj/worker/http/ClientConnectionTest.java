@@ -2,47 +2,26 @@ package org.faasj.worker.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.FileDescriptor;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.newsclub.net.unix.FileDescriptorCast;
 
 /** A worker's duplicates of one keep-alive client connection, on a real loopback socket. */
 class ClientConnectionTest {
 
-    private ServerSocketChannel listener;
-    private Socket client;
-    /** The gateway's side: the connection it keeps between requests. */
-    private SocketChannel gateway;
-    private FileDescriptor gatewayFd;
+    private LoopbackConnection connection;
 
     @BeforeEach
-    void connect() throws Throwable {
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = new Socket();
-        client.connect(listener.getLocalAddress());
-        client.setSoTimeout(10_000);
-        gateway = listener.accept();
-        gatewayFd = (FileDescriptor) MethodHandles.lookup().findVirtual(Class.forName("sun.nio.ch.SelChImpl"),
-                "getFD", MethodType.methodType(FileDescriptor.class)).invoke(gateway);
+    void connect() throws Exception {
+        connection = new LoopbackConnection();
     }
 
     @AfterEach
     void close() throws Exception {
-        client.close();
-        gateway.close();
-        listener.close();
+        connection.close();
     }
 
     /**
@@ -68,15 +47,15 @@ class ClientConnectionTest {
         collector.start();
         try {
             for (int call = 0; call < 5_000; call++) {
-                ClientConnection worker = ClientConnection.adopt(FileDescriptorCast.duplicating(gatewayFd).getFileDescriptor());
+                ClientConnection worker = connection.workerDuplicate();
                 worker.tryReadTimeout(5_000);
                 worker.release();
 
-                client.getOutputStream().write('q');
+                connection.client.getOutputStream().write('q');
                 ByteBuffer one = ByteBuffer.allocate(1);
-                assertEquals(1, gateway.read(one), "call " + call + ": the request did not reach the gateway");
-                gateway.write(ByteBuffer.wrap("a".getBytes(StandardCharsets.ISO_8859_1)));
-                assertEquals('a', client.getInputStream().read(), "call " + call + ": the answer did not reach the client");
+                assertEquals(1, connection.gateway.read(one), "call " + call + ": the request did not reach the gateway");
+                connection.gateway.write(ByteBuffer.wrap("a".getBytes(StandardCharsets.ISO_8859_1)));
+                assertEquals('a', connection.client.getInputStream().read(), "call " + call + ": the answer did not reach the client");
             }
         } finally {
             collector.interrupt();

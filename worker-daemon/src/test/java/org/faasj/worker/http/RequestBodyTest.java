@@ -5,27 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FileDescriptor;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.newsclub.net.unix.FileDescriptorCast;
 
 /** A body read from a real loopback connection, through a duplicate of the gateway's descriptor as a worker holds it. */
 class RequestBodyTest {
 
-    private ServerSocketChannel listener;
+    private LoopbackConnection connection;
     private Socket client;
     /** The gateway's side of the connection. */
     private SocketChannel gateway;
@@ -33,22 +26,16 @@ class RequestBodyTest {
 
     @BeforeEach
     void connect() throws Throwable {
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = new Socket();
-        client.connect(listener.getLocalAddress());
-        client.setSoTimeout(10_000);
-        gateway = listener.accept();
-        FileDescriptor fd = (FileDescriptor) MethodHandles.lookup().findVirtual(Class.forName("sun.nio.ch.SelChImpl"),
-                "getFD", MethodType.methodType(FileDescriptor.class)).invoke(gateway);
-        worker = ClientConnection.adopt(FileDescriptorCast.duplicating(fd).getFileDescriptor());
+        connection = new LoopbackConnection();
+        client = connection.client;
+        gateway = connection.gateway;
+        worker = connection.workerDuplicate();
     }
 
     @AfterEach
     void close() throws Exception {
         worker.release();
-        client.close();
-        gateway.close();
-        listener.close();
+        connection.close();
     }
 
     @Test
