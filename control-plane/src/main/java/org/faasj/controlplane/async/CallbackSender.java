@@ -145,12 +145,21 @@ final class CallbackSender implements AutoCloseable {
         }
     }
 
+    /**
+     * Apache's client writes header lines as given (the JDK's refused bad ones); a stored header that
+     * could end its line early would add headers of its own to the POST, so it is left out.
+     */
+    private static boolean fitsOnOneLine(String s) {
+        return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 && s.indexOf('\0') < 0;
+    }
+
     private static List<Map.Entry<String, String>> headers(PendingCallback c) {
         CallResult r = c.result();
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Map.Entry<String, String> h : r.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (!Hop.isHopByHop(name) && !CLIENT_OWNED.contains(name) && !name.equals("x-call-id")) {
+            if (!Hop.isHopByHop(name) && !CLIENT_OWNED.contains(name) && !name.equals("x-call-id")
+                    && fitsOnOneLine(h.getKey()) && fitsOnOneLine(h.getValue())) {
                 out.add(h);
             }
         }

@@ -229,4 +229,20 @@ class CallbackSenderTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         assertThat(queue.find("c1").orElseThrow().callbackState()).isEqualTo("failed");
     }
+
+    @Test
+    void aStoredHeaderThatWouldBreakItsLineIsLeftOut() throws Exception {
+        queue.enqueue(JdbcCallQueueTest.call("c1", "f", 1000, hook(), 3));
+        queue.claim(1000, 1, Map.of(), 1);
+        queue.finish("c1", CallState.SUCCEEDED, new CallResult(200, List.of(Map.entry("X-Fine", "yes"),
+                Map.entry("X-Split", "a\r\nX-Injected: 1")), new byte[0], false, null), 3500);
+
+        sender(true, 3).deliver(due());
+
+        assertThat(received).singleElement().satisfies(r -> {
+            assertThat(r.headers().getFirst("X-Fine")).isEqualTo("yes");
+            assertThat(r.headers().containsKey("X-Split")).isFalse();
+            assertThat(r.headers().containsKey("X-Injected")).isFalse();
+        });
+    }
 }
