@@ -128,8 +128,8 @@ public final class ClientConnection {
      * socket stays reachable until the descriptor is closed: junixsocket's socket objects shut their
      * connection down when they are finalized while their descriptor is still open. Dropped first,
      * a collection before the close let the Finalizer thread cut the connection for the gateway and
-     * the client's next keep-alive request (seen about once in 30,000 1 MiB calls; none in 160,000
-     * with this order).
+     * the client's next keep-alive request (seen 11 times in 339,000 1 MiB keep-alive calls; none in
+     * 336,000 with this order).
      */
     public void release() {
         if (holders.decrementAndGet() == 0) {
