@@ -97,6 +97,22 @@ final class AbuseSupport {
         }
     }
 
+    /** A process's threads counted by name, numbers left out ("invoke-12" counts as "invoke-"): for failure messages. */
+    static java.util.SortedMap<String, Long> threadKinds(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.map(t -> {
+                try {
+                    return Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "");
+                } catch (IOException gone) {
+                    return "(ended)";
+                }
+            }).collect(java.util.stream.Collectors.groupingBy(n -> n, java.util.TreeMap::new,
+                    java.util.stream.Collectors.counting()));
+        } catch (IOException gone) {
+            return new java.util.TreeMap<>();
+        }
+    }
+
     /** A raw client connection on the platform's port. */
     static Socket open(RunningPlatform platform, Duration readTimeout) throws IOException {
         Socket s = new Socket("127.0.0.1", platform.port);
