@@ -234,7 +234,7 @@ class WorkerEndToEndTest {
     void memoryLimitIsEnforcedOnNativeAndPhp() throws Exception {
         worker.close();
         worker = WorkerHarness.exposingStderr(dir, 4, 16, 6 << 20); // the hog's stderr says why it failed
-        Path hog = compile("hog.c", """
+        Path hog = worker.compile("hog.c", """
                 #include <stdio.h>
                 #include <stdlib.h>
                 #include <string.h>
@@ -404,15 +404,6 @@ class WorkerEndToEndTest {
         } catch (IOException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    private Path compile(String name, String source) throws Exception {
-        Path src = dir.resolve(name);
-        Files.writeString(src, source);
-        Path binary = dir.resolve(name.replace(".c", ""));
-        Process gcc = new ProcessBuilder("gcc", "-O0", "-o", binary.toString(), src.toString()).inheritIO().start();
-        assertEquals(0, gcc.waitFor());
-        return binary;
     }
 
     private static long openDescriptors() throws IOException {

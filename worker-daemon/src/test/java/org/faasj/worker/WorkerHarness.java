@@ -216,6 +216,18 @@ final class WorkerHarness implements AutoCloseable {
     record Exchange(Response response, CompletionAck ack) {
     }
 
+    /** Compiles a C source into the harness directory with the host's gcc; the binary's path. */
+    Path compile(String name, String source) throws IOException, InterruptedException {
+        Path src = dir.resolve(name);
+        Files.writeString(src, source);
+        Path binary = dir.resolve(name.replace(".c", ""));
+        Process gcc = new ProcessBuilder("gcc", "-O0", "-o", binary.toString(), src.toString()).inheritIO().start();
+        if (gcc.waitFor() != 0) {
+            throw new IllegalStateException("gcc failed on " + name);
+        }
+        return binary;
+    }
+
     /** Writes an executable script into the harness directory. */
     Path script(String name, String content) throws IOException {
         Path file = dir.resolve(name);
