@@ -63,30 +63,34 @@ enum { REQ_SPAWN = 1, REQ_KILL = 2, REP_SPAWNED = 1, REP_EXIT = 2, REP_USAGE = 3
 enum { FLAG_FD3_PIPE = 1, FLAG_NO_NETWORK = 2, FLAG_USAGE = 4, FLAG_ANSWER_FD3 = 8 };
 enum { SPAWN_FIXED_BYTES = 33 };
 enum { MAX_REQUEST = 4 << 20, MAX_FDS_QUEUED = 64, MAX_STRINGS = 65536 };
+/* a one-shot run's: System V objects and POSIX queues go with it, the host's out of sight */
+#define CALL_NAMESPACES (CLONE_NEWPID | CLONE_NEWIPC)
 
 static int conn = -1;
 static struct sandbox sandbox;
 
 /* --- sandbox slots: each live child holds one, which is its uid --- */
 static pid_t *slot_owner;
-static unsigned slot_cursor;
 
+/*
+ * The lowest free slot, unless a free one shows this function already. Slots are made at first use
+ * and kept (a mount namespace, a /tmp, a cpu group, a launcher each), so taking the lowest keeps as
+ * many as calls were ever alive at once, not uid-count of them. Reusing a uid soon costs nothing:
+ * nothing a call makes outlives it under its uid (its PID and IPC namespaces go with it, /tmp is
+ * emptied, key rings are refused).
+ */
 static int slot_take(const char *function_dir) {
-    for (unsigned i = 0; i < sandbox.uid_count; i++) { /* one that shows this function already */
-        if (slot_owner[i] == 0 && sandbox_slot_shows(&sandbox, i, function_dir)) {
-            slot_owner[i] = -1;
-            return (int) i;
-        }
-    }
+    int lowest_free = -1;
     for (unsigned i = 0; i < sandbox.uid_count; i++) {
-        unsigned slot = (slot_cursor + i) % sandbox.uid_count;
-        if (slot_owner[slot] == 0) {
-            slot_cursor = slot + 1; /* round robin: a uid is reused as late as possible */
-            slot_owner[slot] = -1;
-            return (int) slot;
+        if (slot_owner[i] != 0) continue;
+        if (sandbox_slot_shows(&sandbox, i, function_dir)) {
+            lowest_free = (int) i;
+            break;
         }
+        if (lowest_free < 0) lowest_free = (int) i;
     }
-    return -1;
+    if (lowest_free >= 0) slot_owner[lowest_free] = -1;
+    return lowest_free;
 }
 
 /* exit code 127 is the child's own "could not start" (see fail_child) */
@@ -306,10 +310,9 @@ static int child_main(void *arg) {
  */
 static pid_t start_child(struct child_args *args) {
     static char stack[64 * 1024] __attribute__((aligned(16)));
-    /* sandboxed: its own PID namespace (it is init there: when it ends, every descendant is
-     * killed); it enters its slot's mount namespace itself, or gets its own copy to mount in */
-    int isolation = !args->s->call ? 0 : args->s->call->slot_mnt_fd >= 0 ? CLONE_NEWPID : CLONE_NEWPID | CLONE_NEWNS;
-    return clone(child_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | isolation | SIGCHLD, args);
+    /* sandboxed: in fresh PID and IPC namespaces (see sandbox_clone), from its slot's launcher if it has one */
+    if (args->s->call) return sandbox_clone(&sandbox, args->s->call, child_main, stack + sizeof stack, args);
+    return clone(child_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, args);
 }
 
 static void close_all(int *fds, int n) {
@@ -482,6 +485,8 @@ static void reap(int sfd) {
             slot_free_of(pid, status);
             if (known == 2) send_usage_and_exit(pid, status, &ru);
             else send_reply(REP_EXIT, pid, status, NULL, 0);
+        } else {
+            sandbox_launcher_reaped(&sandbox, pid); /* the next call of its slot makes another */
         }
     }
 }
@@ -522,7 +527,7 @@ static int run_sandboxed(char **argv, uint32_t tmp_mb, uint32_t processes, uint6
     }
     sandbox_call_init(&sandbox, &call, 0, tmp_mb, processes, sandbox.empty_netns >= 0, dir,
                       writable, writable ? "/build" : "/tmp");
-    if (unshare(CLONE_NEWPID) != 0) { perror("faas-spawn: PID namespace"); return 126; }
+    if (unshare(CALL_NAMESPACES) != 0) { perror("faas-spawn: PID and IPC namespaces"); return 126; }
     pid_t pid = fork();
     if (pid < 0) { perror("faas-spawn: fork"); return 126; }
     if (pid == 0) {
@@ -654,6 +659,8 @@ static int bench(const char *root_dir, const char *count_text, const char *progr
     if (dir[0] == '\0') snprintf(dir, sizeof dir, "/");
     static struct sandbox_call call;
     if (sandbox_use_slots(&sandbox) != 0) { perror("faas-spawn: slots"); return 1; }
+    /* as the server does; the plain starts inherit the filter too (a few ns per system call) */
+    if (sandbox_filter_self(&sandbox) != 0) perror("faas-spawn: system call filter");
     char *plain_argv[] = { (char *) program, NULL }, *boxed_argv[] = { inside, NULL };
     char *envp[] = { "PATH=/usr/bin:/bin", "REQUEST_METHOD=POST", NULL };
     double *plain = calloc(count, sizeof *plain), *boxed = calloc(count, sizeof *boxed);
@@ -692,6 +699,7 @@ static void start_sandbox(char **argv) {
     }
     slot_owner = calloc(count, sizeof(pid_t));
     if (!slot_owner || sandbox_use_slots(&sandbox) != 0) { perror("faas-spawn: slots"); exit(1); }
+    if (sandbox_filter_self(&sandbox) != 0) perror("faas-spawn: system call filter (each child installs its own)");
 }
 
 int main(int argc, char **argv) {

@@ -24,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -33,8 +36,12 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/magic.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define NOFILE_LIMIT 1024
@@ -388,10 +395,10 @@ static void sweep_stale_cgroups(const char *parent) {
  * to back (native hello, wrk -c16): with the bomb's processes loose in the root group the
  * neighbours' p99 went from 29 ms to 436-551 ms and their rate to 90-150 req/s; with one group per
  * worker to 1.1-1.8 s at 750-1,026 req/s (calls on the bomb's worker shared its group); with a
- * group per slot to 202-311 ms at 650-893 req/s. Joining costs a cgroup migration per start,
- * mostly cheap but with a slow tail (the kernel's thread-group lock): --bench p99 14 ms against
- * 1.5 ms; the median stayed at 30-70 us. Memory is spared that: its one cgroup is the server's.
- * (With cgroup v2 the server's cgroup groups the worker's calls, not each call.)
+ * group per slot to 202-311 ms at 650-893 req/s. Joining at every start was a cgroup migration
+ * with a slow tail (the kernel's thread-group lock): --bench p99 14 ms against 1.5 ms. The slot's
+ * launcher joins once and its calls start inside (see "launchers"). Memory is spared all that: its
+ * one cgroup is the server's. (With cgroup v2 the server's cgroup groups the worker's calls.)
  */
 static void prepare_cpu_group_v1(struct sandbox *sb, const char *tag) {
     static const char *const hierarchies[] = { CGROUP_ROOT "/cpu", CGROUP_ROOT "/cpu,cpuacct", NULL };
@@ -501,6 +508,55 @@ static void shed_host_mounts(const struct sandbox *sb) {
     }
 }
 
+/*
+ * System calls a function gets EPERM for: the key rings (not namespaced: a key a call adds to its
+ * uid's keyring was found by the next call on that uid, a different function's perhaps), and kernel
+ * interfaces no function needs whose bugs have been ways out (BPF, userfaultfd, perf events).
+ * Other ABIs (i386, x32) get ENOSYS for everything, so their numbering cannot dodge the list.
+ */
+static const int denied_syscalls[] = {
+    SYS_add_key, SYS_request_key, SYS_keyctl, SYS_bpf, SYS_userfaultfd, SYS_perf_event_open,
+};
+#define DENIED_COUNT (sizeof denied_syscalls / sizeof denied_syscalls[0])
+
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#define FOREIGN_SYSCALL_BIT 0x40000000u /* x32 calls carry this bit with the x86-64 arch value */
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "faas-spawn's seccomp filter knows x86-64 and aarch64 only"
+#endif
+
+/* Built before any clone: the child only hands it to the kernel. */
+static struct sock_filter syscall_filter[7 + DENIED_COUNT];
+static struct sock_fprog syscall_filter_program;
+
+static void build_syscall_filter(void) {
+    unsigned short n = 0;
+    struct sock_filter *f = syscall_filter;
+    f[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0);
+    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+    f[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#ifdef FOREIGN_SYSCALL_BIT
+    /* over the list and the allow, to the deny */
+    f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FOREIGN_SYSCALL_BIT, DENIED_COUNT + 1, 0);
+#endif
+    for (unsigned i = 0; i < DENIED_COUNT; i++) {
+        f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) denied_syscalls[i],
+                                               (unsigned char) (DENIED_COUNT - i), 0);
+    }
+    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+    syscall_filter_program = (struct sock_fprog) { .len = n, .filter = syscall_filter };
+}
+
+int sandbox_filter_self(struct sandbox *sb) {
+    sb->filtered = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &syscall_filter_program, 0, 0) == 0;
+    return sb->filtered ? 0 : -1;
+}
+
 int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_dir, uid_t uid_base,
                     unsigned uid_count, const char *cgroup_tag, uint64_t memory_limit) {
     memset(sb, 0, sizeof *sb);
@@ -511,6 +567,7 @@ int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_
     sb->home_mnt_fd = -1;
     sb->uid_base = uid_base;
     sb->uid_count = uid_count;
+    build_syscall_filter();
     if (strlen(root_dir) >= sizeof sb->root) {
         note(sb, "sandbox root path too long: %s", root_dir);
         return -1;
@@ -558,20 +615,162 @@ int sandbox_use_slots(struct sandbox *sb) {
     sb->home_mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
     sb->slots = calloc(sb->uid_count, sizeof *sb->slots);
     if (sb->home_mnt_fd < 0 || !sb->slots) return -1;
-    for (unsigned i = 0; i < sb->uid_count; i++) sb->slots[i].mnt_fd = sb->slots[i].tmp_fd = sb->slots[i].cpu_procs_fd = -1;
+    for (unsigned i = 0; i < sb->uid_count; i++) {
+        struct sandbox_slot *slot = &sb->slots[i];
+        slot->mnt_fd = slot->tmp_fd = slot->cpu_procs_fd = -1;
+        slot->launcher_fd = slot->launcher_end = slot->launcher_pidfd = -1;
+    }
     return 0;
 }
+
+static void launcher_stop(struct sandbox_slot *slot);
 
 int sandbox_slot_shows(const struct sandbox *sb, unsigned slot, const char *bind_dir) {
     return sb->slots && sb->slots[slot].mnt_fd >= 0 && strcmp(sb->slots[slot].fn_dir, bind_dir) == 0;
 }
 
 static void slot_forget(struct sandbox_slot *slot) {
+    launcher_stop(slot); /* it holds the namespace */
     if (slot->mnt_fd >= 0) close(slot->mnt_fd);
     if (slot->tmp_fd >= 0) close(slot->tmp_fd);
     if (slot->cpu_procs_fd >= 0) close(slot->cpu_procs_fd);
     slot->mnt_fd = slot->tmp_fd = slot->cpu_procs_fd = -1; /* the namespace goes with its last reference */
     slot->fn_dir[0] = '\0';
+}
+
+/* --- launchers --- */
+
+/*
+ * Joining the slot's cpu group at every start was a cgroup migration inside the server's vfork
+ * window. On cgroup v1 a migration takes the kernel's thread-group lock for writing, which now and
+ * then waits for an RCU grace period: --bench p99 11-14 ms against 0.7-1.5 ms without the join,
+ * and the server starts nothing else meanwhile. A launcher is a process made once per slot that
+ * shares our memory and descriptor table, sits in the slot's cpu group and mount namespace, and
+ * clones the slot's calls there on our behalf (CLONE_PARENT: they are our children, reaped and
+ * killed as before), so no start migrates and none enters a namespace. It also makes the next
+ * call's IPC namespace after each clone, when nobody waits for it.
+ */
+struct launch_request { int (*fn)(void *); void *stack_top; void *arg; };
+struct launch_reply { int32_t pid, err; };
+enum { LAUNCHER_STACK = 32 * 1024 };
+#define LAUNCHER_NAME "faas-launcher"
+
+/* written by the server before it wakes a launcher; read by that launcher only */
+static struct launch_request launch;
+static pid_t launch_server; /* the launchers' parent: one that finds another has lost it */
+
+/* Shares our memory, so only system calls; errno is ours too, and we are blocked while it runs. */
+static int launcher_main(void *arg) {
+    const struct sandbox_slot *slot = arg;
+    int fd = slot->launcher_end;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != launch_server) _exit(0); /* it died before the line above */
+    /* its memory is the server's: the worker's metrics count it once, under the server's name */
+    prctl(PR_SET_NAME, LAUNCHER_NAME);
+    if (write(slot->cpu_procs_fd, "0", 1) != 1) { /* fairness, not a boundary: calls run in the worker's group */ }
+    if (setns(slot->mnt_fd, CLONE_NEWNS) != 0) _exit(1);
+    int fresh_ipc = unshare(CLONE_NEWIPC) == 0;
+    char go;
+    while (read(fd, &go, 1) == 1) {
+        int flags = CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_NEWPID | (fresh_ipc ? 0 : CLONE_NEWIPC) | SIGCHLD;
+        struct launch_reply reply = { clone(launch.fn, launch.stack_top, flags, launch.arg), 0 };
+        reply.err = reply.pid < 0 ? errno : 0;
+        if (write(fd, &reply, sizeof reply) != (ssize_t) sizeof reply) break;
+        fresh_ipc = unshare(CLONE_NEWIPC) == 0; /* the call keeps the one it got */
+    }
+    _exit(0);
+}
+
+static void launcher_forget(struct sandbox_slot *slot) {
+    if (slot->launcher_fd >= 0) close(slot->launcher_fd);
+    if (slot->launcher_end >= 0) close(slot->launcher_end);
+    if (slot->launcher_pidfd >= 0) close(slot->launcher_pidfd);
+    slot->launcher_fd = slot->launcher_end = slot->launcher_pidfd = -1;
+    slot->launcher = 0;
+}
+
+/* Not yet reaped (else sandbox_launcher_reaped forgot it), so the pid is still its own. */
+static void launcher_stop(struct sandbox_slot *slot) {
+    if (slot->launcher <= 0) return;
+    kill(slot->launcher, SIGKILL);
+    while (waitpid(slot->launcher, NULL, __WALL) < 0 && errno == EINTR) {
+    }
+    launcher_forget(slot);
+}
+
+/* Best effort: without a launcher the slot's calls join its group and namespace themselves. */
+static void launcher_start(struct sandbox_slot *slot) {
+    if (slot->cpu_procs_fd < 0 || slot->mnt_fd < 0) return; /* no migration to spare */
+    if (!slot->launcher_stack) {
+        void *stack = mmap(NULL, LAUNCHER_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (stack == MAP_FAILED) return;
+        slot->launcher_stack = stack;
+    }
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return;
+    slot->launcher_fd = pair[0];
+    slot->launcher_end = pair[1];
+    int pidfd = -1;
+    launch_server = getpid();
+    pid_t pid = clone(launcher_main, (char *) slot->launcher_stack + LAUNCHER_STACK,
+                      CLONE_VM | CLONE_FILES | CLONE_PIDFD | SIGCHLD, slot, &pidfd);
+    if (pid < 0) {
+        launcher_forget(slot);
+        return;
+    }
+    slot->launcher = pid;
+    slot->launcher_pidfd = pidfd;
+}
+
+static int launcher_gone(const struct sandbox_slot *slot) {
+    struct pollfd p = { .fd = slot->launcher_pidfd, .events = POLLIN };
+    return poll(&p, 1, 0) != 0;
+}
+
+/* The launcher's end stays open in our shared table, so its death shows on the pidfd, not as EOF. */
+static pid_t launch_in_slot(struct sandbox_slot *slot, int (*fn)(void *), void *stack_top, void *arg) {
+    launch = (struct launch_request) { fn, stack_top, arg };
+    char go = 1;
+    if (write(slot->launcher_fd, &go, 1) != 1) return -1;
+    struct launch_reply reply;
+    size_t got = 0;
+    while (got < sizeof reply) {
+        struct pollfd p[2] = { { .fd = slot->launcher_fd, .events = POLLIN }, { .fd = slot->launcher_pidfd, .events = POLLIN } };
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (p[0].revents & POLLIN) {
+            ssize_t n = read(slot->launcher_fd, (char *) &reply + got, sizeof reply - got);
+            if (n <= 0) return -1;
+            got += (size_t) n;
+        } else if (p[1].revents) {
+            errno = ECHILD; /* it died with our request: whether it started the call, we cannot know */
+            return -1;
+        }
+    }
+    errno = reply.err;
+    return reply.pid;
+}
+
+pid_t sandbox_clone(struct sandbox *sb, struct sandbox_call *call, int (*fn)(void *), void *stack_top, void *arg) {
+    struct sandbox_slot *slot = sb->slots ? &sb->slots[call->slot] : NULL;
+    call->launched = slot && slot->launcher > 0 && !launcher_gone(slot);
+    if (call->launched) return launch_in_slot(slot, fn, stack_top, arg);
+    int flags = CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWIPC | SIGCHLD;
+    if (call->slot_mnt_fd < 0) flags |= CLONE_NEWNS; /* it mounts a copy of its own */
+    return clone(fn, stack_top, flags, arg);
+}
+
+int sandbox_launcher_reaped(struct sandbox *sb, pid_t pid) {
+    if (!sb->slots) return 0;
+    for (unsigned i = 0; i < sb->uid_count; i++) {
+        if (sb->slots[i].launcher == pid) {
+            launcher_forget(&sb->slots[i]);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The slot's cpu group below the server's (v1), or -1 when there is none: calls then share the server's. */
@@ -631,10 +830,12 @@ int sandbox_call_init(struct sandbox *sb, struct sandbox_call *call, unsigned sl
     path_join(call->bind_path, sizeof call->bind_path, sb->root, bind_writable ? "build" : "fn");
     path_join(call->proc_path, sizeof call->proc_path, sb->root, "proc");
     call->slot_mnt_fd = call->cpu_procs_fd = -1;
+    call->launched = 0;
     call->remount_tmp = call->rebind = 0;
     if (!sb->slots) return 0;
     struct sandbox_slot *s = &sb->slots[slot];
     if (s->mnt_fd < 0 && slot_make(sb, slot, call->tmp_options, tmp_mb) != 0) return -1;
+    if (s->launcher == 0) launcher_start(s); /* made with the slot, or again after it died */
     call->slot_mnt_fd = s->mnt_fd;
     call->cpu_procs_fd = s->cpu_procs_fd;
     call->remount_tmp = s->tmp_mb != tmp_mb;
@@ -711,9 +912,11 @@ static const char *bind_function_dir(const struct sandbox_call *call) {
 
 /* A slot's namespace: only what differs from the slot's last call is changed. No /proc there. */
 static const char *enter_slot(const struct sandbox_call *call) {
-    /* fairness, not a boundary: a group someone removed must not stop the call */
-    if (call->cpu_procs_fd >= 0 && write(call->cpu_procs_fd, "0", 1) != 1) { /* it runs in the worker's group */ }
-    if (setns(call->slot_mnt_fd, CLONE_NEWNS) != 0) return "cannot enter the slot's mount namespace";
+    if (!call->launched) { /* else the launcher sits in both already */
+        /* fairness, not a boundary: a group someone removed must not stop the call */
+        if (call->cpu_procs_fd >= 0 && write(call->cpu_procs_fd, "0", 1) != 1) { /* it runs in the worker's group */ }
+        if (setns(call->slot_mnt_fd, CLONE_NEWNS) != 0) return "cannot enter the slot's mount namespace";
+    }
     if (call->remount_tmp && mount(NULL, call->tmp_path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, call->tmp_options) != 0) {
         return "cannot resize /tmp";
     }
@@ -757,6 +960,9 @@ const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *c
         return "cannot drop capabilities";
     }
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "cannot set no_new_privs";
+    if (!sb->filtered && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &syscall_filter_program, 0, 0) != 0) {
+        return "cannot install the system call filter";
+    }
     return NULL;
 }
 
@@ -773,6 +979,9 @@ static void leave_group(int parent_fd, const char *dir) {
 
 /* Best effort at exit: the server leaves its cgroups for their parents, and removes them once empty. */
 void sandbox_release(const struct sandbox *sb) {
+    if (sb->slots) { /* launchers sit in the slots' groups: those are removed below only once empty */
+        for (unsigned i = 0; i < sb->uid_count; i++) launcher_stop(&sb->slots[i]);
+    }
     if (sb->cgroup_version != 0) leave_group(sb->cgroup_parent_fd, sb->cgroup_dir);
     if (sb->cpu_dir[0] && sb->cpu_parent_fd >= 0) {
         if (sb->cpu_group_fd >= 0) remove_slot_groups(sb->cpu_group_fd);

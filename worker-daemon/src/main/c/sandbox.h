@@ -3,9 +3,11 @@
  *
  * Expensive parts happen once per fork server (sandbox_prepare): a private mount namespace, a
  * read-only root tree on a tmpfs, an empty network namespace kept open, a memory cgroup that the
- * server joins, so that every child starts in it without a per-start migration.
- * Per start (sandbox_enter, in the cloned child) only: a tmpfs on /tmp, a read-only bind of the
- * function's own directory, a fresh /proc, chroot, limits, an unprivileged uid, no_new_privs.
+ * server joins, so that every child starts in it without a per-start migration, and a system call
+ * filter the server carries (sandbox_filter_self). Once per slot: its namespace, /tmp, cpu group
+ * and launcher. Per start: fresh PID and IPC namespaces (sandbox_clone), then in the child
+ * (sandbox_enter) only what differs from the slot's last call, chroot, limits, an unprivileged uid,
+ * no_new_privs.
  */
 #ifndef FAAS_SANDBOX_H
 #define FAAS_SANDBOX_H
@@ -26,6 +28,12 @@ struct sandbox_slot {
     int cpu_procs_fd;       /* cgroup v1: cgroup.procs of the slot's cpu group, -1 for none */
     uint32_t tmp_mb;        /* the size /tmp has now */
     char fn_dir[PATH_MAX];  /* the host directory bound at /fn now, "" for none */
+    /* the slot's launcher (see sandbox_clone), with a cpu group only: 0 / -1 for none */
+    pid_t launcher;
+    int launcher_fd;        /* our end of the socket pair that wakes it */
+    int launcher_pidfd;     /* readable once it is gone */
+    int launcher_end;       /* its end of that pair (the descriptor table is shared) */
+    void *launcher_stack;   /* made once per slot, never unmapped: no launcher can outlive its use */
 };
 
 /* what the kernel allowed at prepare time; anything missing is named in `missing` */
@@ -45,6 +53,7 @@ struct sandbox {
     int cpu_group_fd;       /* the server's group there, for the slots' groups below it */
     int home_mnt_fd;        /* the server's own mount namespace, to come back to after making a slot */
     struct sandbox_slot *slots; /* uid_count of them, for the fork server; NULL in one-shot modes */
+    int filtered;           /* we carry the system call filter, so every child inherits it */
     char missing[1024];     /* "; "-separated reasons, empty when nothing is missing */
 };
 
@@ -60,6 +69,7 @@ struct sandbox_call {
     const char *cwd;             /* inside the sandbox */
     int slot_mnt_fd;             /* the slot's namespace to enter, or -1: mount a fresh /tmp, /fn, /proc */
     int cpu_procs_fd;            /* the slot's cpu group to join, or -1 */
+    int launched;                /* started by the slot's launcher: already in its cpu group and namespace */
     int remount_tmp;             /* the slot's /tmp has another size: remount it with tmp_options */
     int rebind;                  /* the slot's /fn shows another directory: bind bind_dir there */
     char tmp_options[160];
@@ -75,6 +85,12 @@ struct sandbox_call {
 int sandbox_prepare(struct sandbox *sb, const char *root_dir, const char *share_dir, uid_t uid_base,
                     unsigned uid_count, const char *cgroup_tag, uint64_t memory_limit);
 void sandbox_describe(const struct sandbox *sb, char *out, size_t size);
+/*
+ * The fork server takes the system call filter (see sandbox.c) on itself, once: children inherit
+ * it. Installed per start instead, it cost ~100 us each (the kernel compiles every new filter).
+ * Without it (-1), each child installs its own.
+ */
+int sandbox_filter_self(struct sandbox *sb);
 /* the fork server's slots: made lazily, reused (see struct sandbox_slot) */
 int sandbox_use_slots(struct sandbox *sb);
 int sandbox_slot_shows(const struct sandbox *sb, unsigned slot, const char *bind_dir);
@@ -84,6 +100,14 @@ void sandbox_slot_reset(struct sandbox *sb, unsigned slot, int failed_start);
 int sandbox_call_init(struct sandbox *sb, struct sandbox_call *call, unsigned slot, uint32_t tmp_mb,
                        uint32_t processes, int network_none, const char *bind_dir, int bind_writable,
                        const char *cwd);
+/*
+ * Starts fn(arg) on stack_top as a vfork-style child (it shares our memory until its execve) in
+ * fresh PID and IPC namespaces: through the slot's launcher when it has one, else cloned here.
+ * The child is ours either way (the launcher clones with CLONE_PARENT). -1 with errno on failure.
+ */
+pid_t sandbox_clone(struct sandbox *sb, struct sandbox_call *call, int (*fn)(void *), void *stack_top, void *arg);
+/* a reaped child of the server that was a slot's launcher is forgotten: 1 if it was one */
+int sandbox_launcher_reaped(struct sandbox *sb, pid_t pid);
 /* in the child, after its own setsid: returns the step that failed (errno set), or NULL */
 const char *sandbox_enter(const struct sandbox *sb, const struct sandbox_call *call);
 void sandbox_release(const struct sandbox *sb);

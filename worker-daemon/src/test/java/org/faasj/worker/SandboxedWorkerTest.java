@@ -169,6 +169,85 @@ class SandboxedWorkerTest {
     }
 
     @Test
+    void systemVObjectsAndKeyRingsCarryNothingFromOneCallToTheNext() throws Exception {
+        Path fn = worker.compile("leave.c", """
+                #define _GNU_SOURCE
+                #include <errno.h>
+                #include <stdio.h>
+                #include <string.h>
+                #include <sys/ipc.h>
+                #include <sys/shm.h>
+                #include <sys/syscall.h>
+                #include <unistd.h>
+                #include <linux/keyctl.h>
+                int main(void) {
+                    struct shm_info info;
+                    int seen = shmctl(0, SHM_INFO, (struct shmid_ds *) &info) < 0 ? -1 : info.used_ids;
+                    int made = shmget(0x5eed, 4096, IPC_CREAT | 0666) >= 0;
+                    long found = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "user", "faasj-left", 0);
+                    long added = syscall(SYS_add_key, "user", "faasj-left", "x", 1, KEY_SPEC_USER_KEYRING);
+                    printf("{\\\"shmSeen\\\":%d,\\\"shmMade\\\":%d,\\\"keyFound\\\":%s,\\\"addKey\\\":\\\"%s\\\"}",
+                           seen, made, found >= 0 ? "true" : "false", added < 0 ? strerror(errno) : "added");
+                    return 0;
+                }
+                """);
+        // the same function twice: most likely the same slot, so the same uid and its key ring
+        for (int call = 0; call < 2; call++) {
+            Map<String, String> out = callJson(Frames.native_(fn));
+            assertEquals("0", out.get("shmSeen"), "neither the host's segments nor the last call's: " + out);
+            assertEquals("1", out.get("shmMade"), "its own IPC namespace works: " + out);
+            assertEquals("false", out.get("keyFound"), out.toString());
+            assertEquals("Operation not permitted", out.get("addKey"), "key rings are not namespaced: refused");
+        }
+        assertTrue(hostSegmentsOfSandboxUids().isEmpty(), "left on the host: " + hostSegmentsOfSandboxUids());
+    }
+
+    @Test
+    void callsGoOnWhenTheSlotsLaunchersAreKilled() throws Exception {
+        Path fn = worker.script("hello.sh", """
+                #!/bin/sh
+                printf '{"pid":%s}' "$$"
+                """);
+        callJson(Frames.native_(fn));
+        List<ProcessHandle> launchers = launchers();
+        // a launcher per slot exists only where calls join a cpu group of their slot (cgroup v1)
+        assumeTrue(!launchers.isEmpty(), "no launchers on this host");
+        launchers.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle launcher : launchers) {
+            launcher.onExit().get(5, TimeUnit.SECONDS);
+        }
+
+        for (int call = 0; call < 3; call++) {
+            assertEquals("1", callJson(Frames.native_(fn)).get("pid"), "still init of its own PID namespace");
+        }
+        List<ProcessHandle> now = launchers();
+        assertFalse(now.isEmpty(), "the slot got a new launcher");
+        assertTrue(now.stream().noneMatch(launchers::contains), "old " + launchers + ", now " + now);
+    }
+
+    /** The fork server's slot launchers (they name themselves). */
+    private static List<ProcessHandle> launchers() {
+        return ProcessHandle.current().descendants().filter(p -> "faas-launcher".equals(commandName(p))).toList();
+    }
+
+    private static String commandName(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "comm")).strip();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /** Rows of /proc/sysvipc/shm (the host's namespace) whose owner is a sandbox uid. */
+    private static List<String> hostSegmentsOfSandboxUids() throws IOException {
+        List<String> rows = Files.readAllLines(Path.of("/proc/sysvipc/shm"));
+        return rows.stream().skip(1).filter(row -> {
+            long uid = Long.parseLong(row.trim().split("\\s+")[7]);
+            return uid >= UID_BASE && uid < UID_BASE + UID_COUNT;
+        }).toList();
+    }
+
+    @Test
     void phpRunsFromTheWarmPoolInsideTheSandbox() throws IOException {
         Path fn = worker.script("who.php", """
                 <?php

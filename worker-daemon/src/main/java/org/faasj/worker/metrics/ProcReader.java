@@ -15,6 +15,12 @@ import java.util.stream.Collectors;
  */
 public final class ProcReader {
 
+    /**
+     * A sandbox slot's launcher (faas-spawn's sandbox.c): it shares the fork server's memory, so its
+     * VmRSS is the server's again.
+     */
+    static final String SHARES_FORK_SERVER_MEMORY = "faas-launcher";
+
     /** USER_HZ; fixed at 100 on every Linux architecture the JDK runs on. */
     public static final double TICKS_PER_SECOND = 100.0;
 
@@ -54,6 +60,9 @@ public final class ProcReader {
 
     static long rssBytesFromStatus(String status) {
         for (String line : status.split("\n")) {
+            if (line.equals("Name:\t" + SHARES_FORK_SERVER_MEMORY)) {
+                return 0; // counted once, with the fork server
+            }
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
             }

@@ -26,6 +26,8 @@ class ProcReaderTest {
     void readsRssAndIo() {
         assertEquals(2048L * 1024, ProcReader.rssBytesFromStatus("Name:\tjava\nVmRSS:\t    2048 kB\nThreads: 3\n"));
         assertEquals(0, ProcReader.rssBytesFromStatus("Name:\tkthread\n"));
+        assertEquals(0, ProcReader.rssBytesFromStatus("Name:\tfaas-launcher\nVmRSS:\t    2048 kB\n"),
+                "a launcher's memory is the fork server's, counted there");
         assertEquals(300, ProcReader.ioBytesFromIo("rchar: 100\nwchar: 200\nsyscr: 7\n"));
     }
 
