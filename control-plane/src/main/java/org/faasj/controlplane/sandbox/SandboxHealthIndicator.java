@@ -12,9 +12,11 @@ import org.springframework.stereotype.Component;
 class SandboxHealthIndicator implements HealthIndicator {
 
     private final SandboxStatus status;
+    private final LoopbackGuard loopback;
 
-    SandboxHealthIndicator(SandboxStatus status) {
+    SandboxHealthIndicator(SandboxStatus status, LoopbackGuard loopback) {
         this.status = status;
+        this.loopback = loopback;
     }
 
     @Override
@@ -26,6 +28,7 @@ class SandboxHealthIndicator implements HealthIndicator {
                 .withDetail("cpu", status.cpu())
                 .withDetail("uid", status.uid())
                 .withDetail("network", status.network())
+                .withDetail("hostAddresses", loopback.state())
                 .withDetail("missing", status.missing())
                 .build();
     }

@@ -219,6 +219,8 @@ public record FaasProperties(
      * @param buildMemory    data limit of a compiler process
      * @param buildTmp       size of a build's private /tmp
      * @param buildProcesses most processes of one build
+     * @param guardLoopback  as root, keep functions with network outbound off this host's own addresses
+     *                       but for the gateway's port and DNS (a firewall rule, sandbox.LoopbackGuard)
      */
     public record Sandbox(
             @DefaultValue("true") boolean enabled,
@@ -228,7 +230,8 @@ public record FaasProperties(
             @DefaultValue("0") DataSize workerMemory,
             @DefaultValue("2GB") DataSize buildMemory,
             @DefaultValue("256MB") DataSize buildTmp,
-            @DefaultValue("64") int buildProcesses) {
+            @DefaultValue("64") int buildProcesses,
+            @DefaultValue("true") boolean guardLoopback) {
 
         /** {@code workerMemory}, or half of {@code totalRam} split over {@code workers}; in MB. */
         public long workerMemoryMb(long totalRam, int workers) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -256,6 +258,22 @@ class SandboxIT {
         assertNotEquals("connected", result, "network none: " + none.body());
         assertTrue(result.startsWith("E"), "network none must fail with an errno: " + none.body());
         assertPingAnswers();
+    }
+
+    @Test
+    void networkOutbound_cannotReachAnotherServiceOnThisHost() throws Exception {
+        JsonNode sandbox = platform.health().path("components").path("sandbox");
+        assertEquals("closed", sandbox.path("details").path("hostAddresses").asString(), sandbox.toString());
+        // a service of the host on loopback, as a database or a cache would listen
+        try (ServerSocket service = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, Object> env = Map.of("TARGET_PORT", Integer.toString(service.getLocalPort()));
+            deployResource("connect.c", descriptor("c", "sbx-net-host", Map.of("network", "outbound", "env", env)));
+
+            HttpResponse<String> call = platform.post("/api/sbx-net-host", "{}");
+            assertEquals(200, call.statusCode(), call.body());
+            assertEquals("ECONNREFUSED", json(call).path("result").asString(), call.body());
+        }
+        // the gateway stays reachable: networkNone_cannotConnectToThePlatform_outboundCan
     }
 
     @Test
