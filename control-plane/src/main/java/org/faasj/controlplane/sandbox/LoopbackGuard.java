@@ -81,6 +81,13 @@ public class LoopbackGuard implements DisposableBean {
                 List.of("-A", CHAIN, "-j", "REJECT"));
     }
 
+    /** The {@code -C} (is it there?) form of an {@code -A} rule. */
+    static List<String> checkOf(List<String> appendRule) {
+        List<String> check = new ArrayList<>(appendRule);
+        check.set(0, "-C");
+        return check;
+    }
+
     /** This platform's own rule, first in the chain (port 0, an unbound gateway, matches nothing). */
     static List<String> gatewayRule(int port, String mark) {
         return List.of("-I", CHAIN, "1", "-p", "tcp", "--dport", Integer.toString(port),
@@ -112,8 +119,10 @@ public class LoopbackGuard implements DisposableBean {
         List<String> failures = new ArrayList<>();
         for (String tool : TOOLS) {
             try {
-                if (tryRun(tool, List.of("-N", CHAIN))) {
-                    for (List<String> rule : commonRules()) {
+                tryRun(tool, List.of("-N", CHAIN)); // there already when another platform runs
+                for (List<String> rule : commonRules()) {
+                    // checked one by one: a chain left flushed (its removal refused) must not stay open
+                    if (!tryRun(tool, checkOf(rule))) {
                         run(tool, rule);
                     }
                 }

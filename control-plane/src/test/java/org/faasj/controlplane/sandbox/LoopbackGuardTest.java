@@ -47,6 +47,7 @@ class LoopbackGuardTest {
         List<List<String>> rules = LoopbackGuard.commonRules();
         assertEquals(List.of("-A", "faasj-loopback", "-j", "REJECT"), rules.get(rules.size() - 1));
         assertTrue(rules.stream().filter(r -> r.contains("ACCEPT")).allMatch(r -> r.contains("53")), rules.toString());
+        assertEquals(List.of("-C", "faasj-loopback", "-j", "REJECT"), LoopbackGuard.checkOf(rules.get(rules.size() - 1)));
         // the platform's own rule goes in front of them
         assertEquals(List.of("-I", "faasj-loopback", "1", "-p", "tcp", "--dport", "8080", "-m", "comment", "--comment",
                 "faasj-1", "-j", "ACCEPT"), LoopbackGuard.gatewayRule(8080, "faasj-1"));
