@@ -1,5 +1,6 @@
-// Reports whether the function can open a TCP connection to 127.0.0.1:TARGET_PORT (the platform's
-// own gateway): "connected", or the errno's name of the socket() or connect() that failed.
+// Reports whether the function can open a TCP connection to TARGET_HOST (default 127.0.0.1, the
+// platform's own gateway's host):TARGET_PORT: "connected", or the errno's name of the socket() or
+// connect() that failed.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,7 +22,8 @@ int main(void) {
     struct timeval limit = {.tv_sec = 2};
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short) atoi(port == NULL ? "0" : port))};
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    const char *host = getenv("TARGET_HOST");
+    inet_pton(AF_INET, host == NULL ? "127.0.0.1" : host, &addr.sin_addr);
     if (connect(fd, (struct sockaddr *) &addr, sizeof addr) != 0) {
         printf("{\"stage\":\"connect\",\"result\":\"%s\"}\n", strerrorname_np(errno));
     } else {

@@ -19,10 +19,11 @@ import org.springframework.stereotype.Component;
 /**
  * Functions with {@code "network": "outbound"} share the host's network namespace, so they could
  * reach every service that listens on the host's own addresses (a database that trusts local
- * connections, a cache without a password, the platform's internal Spring port). As root, the guard
- * has the host's firewall (iptables and ip6tables) reject what the sandbox's uids send through the
- * loopback interface, which carries all traffic to the host's own addresses, except to a gateway's
- * port (functions calling functions) and to port 53 (a local DNS resolver).
+ * connections, a cache without a password, the platform's internal Spring port) and a cloud's
+ * metadata service. As root, the guard has the host's firewall (iptables and ip6tables) reject what
+ * the sandbox's uids send through the loopback interface, which carries all traffic to the host's
+ * own addresses, or to link-local addresses, except to a gateway's port (functions calling
+ * functions) and to port 53 (a DNS resolver).
  *
  * <p>Platforms on one host share one chain, {@value #CHAIN}: each adds an accept rule for its
  * gateway's port, marked with its pid, ahead of the chain's common rejects; the last one to stop
@@ -94,8 +95,21 @@ public class LoopbackGuard implements DisposableBean {
                 "-m", "comment", "--comment", mark, "-j", "ACCEPT");
     }
 
-    static List<String> jump(String action, String uidRange) {
-        return List.of(action, "OUTPUT", "-o", "lo", "-m", "owner", "--uid-owner", uidRange, "-j", CHAIN);
+    /**
+     * What goes through the chain: the loopback interface (every address of this host) and the
+     * link-local range, where clouds answer with the host's credentials (169.254.169.254).
+     */
+    static List<List<String>> jumps(String tool, String action, String uidRange) {
+        List<String> owner = List.of("-m", "owner", "--uid-owner", uidRange, "-j", CHAIN);
+        String linkLocal = tool.equals("ip6tables") ? "fe80::/10" : "169.254.0.0/16";
+        List<List<String>> jumps = new ArrayList<>();
+        for (List<String> match : List.of(List.of("-o", "lo"), List.of("-d", linkLocal))) {
+            List<String> rule = new ArrayList<>(List.of(action, "OUTPUT"));
+            rule.addAll(match);
+            rule.addAll(owner);
+            jumps.add(rule);
+        }
+        return jumps;
     }
 
     /** A rule of {@code tool -S} output that belongs to a platform, with that platform's pid. */
@@ -129,8 +143,12 @@ public class LoopbackGuard implements DisposableBean {
                 removeRulesOf(tool, pid -> !ProcessHandle.of(pid).isPresent());
                 run(tool, gatewayRule(gatewayPort, mark));
                 guarded.add(tool);
-                if (!tryRun(tool, jump("-C", uids))) {
-                    run(tool, jump("-I", uids));
+                List<List<String>> checks = jumps(tool, "-C", uids);
+                List<List<String>> inserts = jumps(tool, "-I", uids);
+                for (int i = 0; i < checks.size(); i++) {
+                    if (!tryRun(tool, checks.get(i))) {
+                        run(tool, inserts.get(i));
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 failures.add(tool + ": " + e.getMessage());
@@ -151,8 +169,10 @@ public class LoopbackGuard implements DisposableBean {
             try {
                 removeRulesOf(tool, pid -> pid == self);
                 if (removeRulesOf(tool, pid -> false) == 0) { // nobody else's: the chain goes
-                    while (tryRun(tool, jump("-D", uids))) {
-                        // a jump per uid range; ours can have been added twice by a restart's race
+                    for (List<String> jump : jumps(tool, "-D", uids)) {
+                        while (tryRun(tool, jump)) {
+                            // one per uid range; ours can have been added twice by two starts at once
+                        }
                     }
                     run(tool, List.of("-F", CHAIN));
                     tryRun(tool, List.of("-X", CHAIN)); // refused while another range still jumps to it

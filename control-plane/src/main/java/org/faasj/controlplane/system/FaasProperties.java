@@ -220,7 +220,8 @@ public record FaasProperties(
      * @param buildTmp       size of a build's private /tmp
      * @param buildProcesses most processes of one build
      * @param guardLoopback  as root, keep functions with network outbound off this host's own addresses
-     *                       but for the gateway's port and DNS (a firewall rule, sandbox.LoopbackGuard)
+     *                       and the link-local range but for the gateway's port and DNS (a firewall rule,
+     *                       sandbox.LoopbackGuard)
      */
     public record Sandbox(
             @DefaultValue("true") boolean enabled,

@@ -277,6 +277,17 @@ class SandboxIT {
     }
 
     @Test
+    void networkOutbound_cannotReachACloudsMetadataAddress() throws Exception {
+        Map<String, Object> env = Map.of("TARGET_HOST", "169.254.169.254", "TARGET_PORT", "80");
+        deployResource("connect.c", descriptor("c", "sbx-net-metadata", Map.of("network", "outbound", "env", env)));
+
+        HttpResponse<String> call = platform.post("/api/sbx-net-metadata", "{}");
+        assertEquals(200, call.statusCode(), call.body());
+        // refused by the host's own rule at once (without it: no route here, a timeout or an answer elsewhere)
+        assertEquals("ECONNREFUSED", json(call).path("result").asString(), call.body());
+    }
+
+    @Test
     void buildIncludingAHostFile_failsWithoutShowingIt() throws Exception {
         HttpResponse<String> shadow = upload(new Multipart().file("code", "include-shadow.c", resource("include-shadow.c"))
                 .field("descriptor", descriptor("c", "sbx-include-shadow", Map.of())));

@@ -22,6 +22,16 @@ class LoopbackGuardTest {
     }
 
     @Test
+    void loopbackAndTheLinkLocalRangeGoThroughTheChain() {
+        assertEquals(List.of(
+                List.of("-I", "OUTPUT", "-o", "lo", "-m", "owner", "--uid-owner", "1-9", "-j", "faasj-loopback"),
+                List.of("-I", "OUTPUT", "-d", "169.254.0.0/16", "-m", "owner", "--uid-owner", "1-9", "-j", "faasj-loopback")),
+                LoopbackGuard.jumps("iptables", "-I", "1-9"));
+        assertEquals(List.of("-D", "OUTPUT", "-d", "fe80::/10", "-m", "owner", "--uid-owner", "1-9", "-j", "faasj-loopback"),
+                LoopbackGuard.jumps("ip6tables", "-D", "1-9").get(1));
+    }
+
+    @Test
     void aPlatformsRuleIsFoundInTheToolsListingAndDeletedAsListed() {
         String line = "-A faasj-loopback -p tcp -m tcp --dport 8080 -m comment --comment faasj-4242 -j ACCEPT";
         LoopbackGuard.MarkedRule rule = LoopbackGuard.MarkedRule.of(line).orElseThrow();
