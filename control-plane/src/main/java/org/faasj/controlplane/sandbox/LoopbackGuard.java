@@ -82,11 +82,18 @@ public class LoopbackGuard implements DisposableBean {
                 List.of("-A", CHAIN, "-j", "REJECT"));
     }
 
-    /** The {@code -C} (is it there?) form of an {@code -A} rule. */
-    static List<String> checkOf(List<String> appendRule) {
-        List<String> check = new ArrayList<>(appendRule);
+    /** The {@code -C} (is it there?) form of an {@code -A} or {@code -I} rule (one without a position). */
+    static List<String> checkOf(List<String> rule) {
+        List<String> check = new ArrayList<>(rule);
         check.set(0, "-C");
         return check;
+    }
+
+    /** Adds the rule unless it is there already. */
+    private static void ensure(String tool, List<String> rule) throws IOException {
+        if (!tryRun(tool, checkOf(rule))) {
+            run(tool, rule);
+        }
     }
 
     /** This platform's own rule, first in the chain (port 0, an unbound gateway, matches nothing). */
@@ -136,19 +143,13 @@ public class LoopbackGuard implements DisposableBean {
                 tryRun(tool, List.of("-N", CHAIN)); // there already when another platform runs
                 for (List<String> rule : commonRules()) {
                     // checked one by one: a chain left flushed (its removal refused) must not stay open
-                    if (!tryRun(tool, checkOf(rule))) {
-                        run(tool, rule);
-                    }
+                    ensure(tool, rule);
                 }
                 removeRulesOf(tool, pid -> !ProcessHandle.of(pid).isPresent());
                 run(tool, gatewayRule(gatewayPort, mark));
                 guarded.add(tool);
-                List<List<String>> checks = jumps(tool, "-C", uids);
-                List<List<String>> inserts = jumps(tool, "-I", uids);
-                for (int i = 0; i < checks.size(); i++) {
-                    if (!tryRun(tool, checks.get(i))) {
-                        run(tool, inserts.get(i));
-                    }
+                for (List<String> jump : jumps(tool, "-I", uids)) {
+                    ensure(tool, jump);
                 }
             } catch (IOException | RuntimeException e) {
                 failures.add(tool + ": " + e.getMessage());
@@ -167,8 +168,7 @@ public class LoopbackGuard implements DisposableBean {
         long self = ProcessHandle.current().pid();
         for (String tool : guarded) {
             try {
-                removeRulesOf(tool, pid -> pid == self);
-                if (removeRulesOf(tool, pid -> false) == 0) { // nobody else's: the chain goes
+                if (removeRulesOf(tool, pid -> pid == self) == 0) { // nobody else's: the chain goes
                     for (List<String> jump : jumps(tool, "-D", uids)) {
                         while (tryRun(tool, jump)) {
                             // one per uid range; ours can have been added twice by two starts at once
