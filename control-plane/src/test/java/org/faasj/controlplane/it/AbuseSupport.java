@@ -89,15 +89,7 @@ final class AbuseSupport {
                 .map(ProcessHandle::pid).sorted().toList();
     }
 
-    static long threads(long pid) {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            return tasks.count();
-        } catch (IOException gone) {
-            return -1;
-        }
-    }
-
-    /** A process's threads counted by name, numbers left out ("invoke-12" counts as "invoke-"): for failure messages. */
+    /** A process's threads counted by name, numbers left out ("invoke-12" counts as "invoke-"). */
     static java.util.SortedMap<String, Long> threadKinds(long pid) {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             return tasks.map(t -> {
