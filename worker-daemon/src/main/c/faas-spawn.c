@@ -63,8 +63,6 @@ enum { REQ_SPAWN = 1, REQ_KILL = 2, REP_SPAWNED = 1, REP_EXIT = 2, REP_USAGE = 3
 enum { FLAG_FD3_PIPE = 1, FLAG_NO_NETWORK = 2, FLAG_USAGE = 4, FLAG_ANSWER_FD3 = 8 };
 enum { SPAWN_FIXED_BYTES = 33 };
 enum { MAX_REQUEST = 4 << 20, MAX_FDS_QUEUED = 64, MAX_STRINGS = 65536 };
-/* a one-shot run's: System V objects and POSIX queues go with it, the host's out of sight */
-#define CALL_NAMESPACES (CLONE_NEWPID | CLONE_NEWIPC)
 
 static int conn = -1;
 static struct sandbox sandbox;
@@ -527,7 +525,7 @@ static int run_sandboxed(char **argv, uint32_t tmp_mb, uint32_t processes, uint6
     }
     sandbox_call_init(&sandbox, &call, 0, tmp_mb, processes, sandbox.empty_netns >= 0, dir,
                       writable, writable ? "/build" : "/tmp");
-    if (unshare(CALL_NAMESPACES) != 0) { perror("faas-spawn: PID and IPC namespaces"); return 126; }
+    if (unshare(SANDBOX_CALL_NAMESPACES) != 0) { perror("faas-spawn: PID and IPC namespaces"); return 126; }
     pid_t pid = fork();
     if (pid < 0) { perror("faas-spawn: fork"); return 126; }
     if (pid == 0) {

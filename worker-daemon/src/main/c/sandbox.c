@@ -757,7 +757,7 @@ pid_t sandbox_clone(struct sandbox *sb, struct sandbox_call *call, int (*fn)(voi
     struct sandbox_slot *slot = sb->slots ? &sb->slots[call->slot] : NULL;
     call->launched = slot && slot->launcher > 0 && !launcher_gone(slot);
     if (call->launched) return launch_in_slot(slot, fn, stack_top, arg);
-    int flags = CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWIPC | SIGCHLD;
+    int flags = CLONE_VM | CLONE_VFORK | SANDBOX_CALL_NAMESPACES | SIGCHLD;
     if (call->slot_mnt_fd < 0) flags |= CLONE_NEWNS; /* it mounts a copy of its own */
     return clone(fn, stack_top, flags, arg);
 }

@@ -101,6 +101,12 @@ int sandbox_call_init(struct sandbox *sb, struct sandbox_call *call, unsigned sl
                        uint32_t processes, int network_none, const char *bind_dir, int bind_writable,
                        const char *cwd);
 /*
+ * Every call's own namespaces (CLONE_* from <sched.h>): PID (its exit takes every descendant) and
+ * IPC (System V objects and POSIX queues go with it, the host's are out of sight).
+ */
+#define SANDBOX_CALL_NAMESPACES (CLONE_NEWPID | CLONE_NEWIPC)
+
+/*
  * Starts fn(arg) on stack_top as a vfork-style child (it shares our memory until its execve) in
  * fresh PID and IPC namespaces: through the slot's launcher when it has one, else cloned here.
  * The child is ours either way (the launcher clones with CLONE_PARENT). -1 with errno on failure.
